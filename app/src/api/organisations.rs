@@ -1,0 +1,22 @@
+//! Server functions for public bodies.
+
+use crate::error::AppError;
+use crate::model::{OrganisationDetail, OrganisationList};
+use leptos::prelude::*;
+
+/// Bodies filtered by sector code and name search (both optional).
+#[server(prefix = "/api", endpoint = "organisations/list", input = server_fn::codec::GetUrl)]
+pub async fn list_organisations(
+    sector: Option<String>,
+    q: Option<String>,
+) -> Result<OrganisationList, AppError> {
+    let state = crate::state::AppState::current()?;
+    crate::services::organisations::list(&state.db, sector.as_deref(), q.as_deref()).await
+}
+
+/// One body by its code.
+#[server(prefix = "/api", endpoint = "organisations/get", input = server_fn::codec::GetUrl)]
+pub async fn get_organisation(code: String) -> Result<OrganisationDetail, AppError> {
+    let state = crate::state::AppState::current()?;
+    crate::services::organisations::get(&state.db, &code).await
+}

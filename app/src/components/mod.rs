@@ -1,0 +1,6 @@
+//! Reusable view pieces in the Scottish Government Design System's markup.
+//! Policy: no business rules and no data fetching here; components take what they show.
+
+pub mod error_page;
+pub mod layout;
+pub mod page_header;

@@ -1,0 +1,151 @@
+//! Storage: one pool, one set of queries, two backends.
+//!
+//! Policy (ADR 0002): every query is written once in portable SQL and runs through sqlx's
+//! `Any` driver on SQLite (the default, embedded) or PostgreSQL. Columns hold only what `Any`
+//! decodes: BIGINT for ids, pence and years, TEXT for codes, dates and timestamps. Sums of
+//! money are cast back to BIGINT (PostgreSQL widens them to NUMERIC). Queries live in this
+//! module only, name their columns, and multi-row writes run in one transaction.
+
+pub mod organisations;
+pub mod reference;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Which database engine a URL points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL selects, or `None` for a scheme the tracker does not support.
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// Errors from the storage layer. Converted to `AppError::Internal` at the service boundary.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("the database URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+}
+
+impl From<crate::domain::ParseError> for DbError {
+    fn from(value: crate::domain::ParseError) -> Self {
+        DbError::Corrupt(value.to_string())
+    }
+}
+
+impl From<DbError> for crate::error::AppError {
+    fn from(value: DbError) -> Self {
+        crate::error::AppError::internal(value)
+    }
+}
+
+/// The shared connection pool and the backend it talks to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens a pool. SQLite files are created if missing and opened with WAL, foreign keys and
+    /// a busy timeout on every connection.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).ok_or(DbError::UnsupportedUrl)?;
+        let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(sqlx::raw_sql(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                        ))
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the backend's migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A round trip to the database, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        let one: i64 = sqlx::query_scalar("SELECT CAST(1 AS BIGINT)")
+            .fetch_one(&self.pool)
+            .await?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(DbError::Corrupt("SELECT 1 did not return 1".into()))
+        }
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Parses an optional ISO date column.
+fn parse_date(column: &str, value: Option<String>) -> Result<Option<chrono::NaiveDate>, DbError> {
+    value
+        .map(|text| {
+            chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                DbError::Corrupt(format!("{column}: {text:?} is not a YYYY-MM-DD date"))
+            })
+        })
+        .transpose()
+}

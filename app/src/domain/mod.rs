@@ -1,0 +1,38 @@
+//! The domain core: pure rules and types of the ICT savings programme.
+//!
+//! Policy: no IO, no Leptos, no sqlx, no floats. Everything here compiles for the browser
+//! (wasm) and the server alike, and every rule cites its source next to the code
+//! (`shared/DOMAIN.md` gathers the sources).
+#![deny(clippy::float_arithmetic)]
+
+pub mod category;
+pub mod financial_year;
+pub mod money;
+pub mod org;
+pub mod sector;
+
+pub use category::{CostGroup, SpendCategory};
+pub use financial_year::FinancialYear;
+pub use money::{Money, MoneyError};
+pub use org::{OrgCode, OrgId};
+pub use sector::Sector;
+
+/// An error raised when text from outside (a form, a URL, a file, a database row) does not
+/// parse into a domain value. It names what was expected so a person can correct it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: {found:?} is not valid; expected {expected}")]
+pub struct ParseError {
+    pub what: &'static str,
+    pub found: String,
+    pub expected: &'static str,
+}
+
+impl ParseError {
+    pub fn new(what: &'static str, found: impl Into<String>, expected: &'static str) -> Self {
+        Self {
+            what,
+            found: found.into(),
+            expected,
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! `AppError`: the one error type every server function, REST handler and page sees.
+//!
+//! Policy: each variant has a stable code and HTTP status. Internal failures are logged on the
+//! server with a reference and reach the user only as that reference: no SQL, paths or stack
+//! traces leak. Validation errors name the field so a form can point at it.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("you need to sign in")]
+    Unauthorized,
+    #[error("you do not have permission to do that")]
+    Forbidden,
+    #[error("{field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("something went wrong on our side (reference {0})")]
+    Internal(String),
+    /// The request to the server failed in transit or could not be decoded.
+    #[error("the request could not be completed: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound(_) => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Internal(_) => 500,
+            AppError::Request(_) => 502,
+        }
+    }
+
+    /// A stable machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::Validation { .. } => "validation",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal(_) => "internal",
+            AppError::Request(_) => "request",
+        }
+    }
+
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Logs `detail` with a fresh reference and returns an error carrying only the reference.
+    #[cfg(feature = "ssr")]
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        tracing::error!(reference = %reference, "internal error: {detail}");
+        AppError::Internal(reference)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
+impl From<crate::domain::ParseError> for AppError {
+    fn from(value: crate::domain::ParseError) -> Self {
+        AppError::Validation {
+            field: value.what.to_owned(),
+            message: value.to_string(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod http_response {
+    use super::AppError;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+
+    /// JSON body `{"error": code, "message": text}` with the variant's status.
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let status =
+                StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
+            (status, axum::Json(body)).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_variant_has_its_http_status() {
+        assert_eq!(AppError::NotFound("x".into()).status(), 404);
+        assert_eq!(AppError::validation("amount", "must be ≥ 0").status(), 422);
+        assert_eq!(AppError::Internal("ab12".into()).status(), 500);
+    }
+
+    #[test]
+    fn internal_errors_show_only_their_reference() {
+        let text = AppError::Internal("ab12cd34".into()).to_string();
+        assert_eq!(
+            text,
+            "something went wrong on our side (reference ab12cd34)"
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! Read models sent from the server to pages (and to the browser after hydration).
+//!
+//! Policy: plain data with domain types inside; no behaviour beyond presentation helpers.
+
+use crate::domain::{Money, Sector};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One public body as listed on the Organisations page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationSummary {
+    pub code: String,
+    pub name: String,
+    pub sector: Sector,
+    /// What kind of body it is, e.g. "Council", "Territorial NHS board".
+    pub kind: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+impl OrganisationSummary {
+    /// "Current", or "Ceased 31 March 2013".
+    pub fn status_label(&self) -> String {
+        match self.end_date {
+            Some(end) => format!("Ceased {}", end.format("%-d %B %Y")),
+            None => "Current".to_owned(),
+        }
+    }
+}
+
+/// The Organisations page's result: the bodies matching the filter and how many there are in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationList {
+    pub items: Vec<OrganisationSummary>,
+    pub total_bodies: i64,
+}
+
+/// A link from one body to its predecessor or successor through a merger or split.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgLink {
+    pub code: String,
+    pub name: String,
+    pub effective_date: NaiveDate,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationDetail {
+    pub summary: OrganisationSummary,
+    pub notes: Option<String>,
+    pub predecessors: Vec<OrgLink>,
+    pub successors: Vec<OrgLink>,
+}
+
+/// One figure of a published baseline, with the words and source it was published with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineFigure {
+    pub key: String,
+    pub label: String,
+    pub amount: Money,
+    /// "approximately", "at least", or empty for a figure given exactly.
+    pub qualifier: String,
+    pub source: String,
+}
+
+/// The McClelland 2008-09 baseline as published, in the three breakdowns the sources give.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    pub financial_year: String,
+    pub national: Vec<BaselineFigure>,
+    pub by_cost_group: Vec<BaselineFigure>,
+    pub by_sector: Vec<BaselineFigure>,
+}
+
+impl BaselineSummary {
+    pub fn cost_group_total(&self) -> Option<Money> {
+        Money::sum(self.by_cost_group.iter().map(|f| f.amount)).ok()
+    }
+
+    pub fn sector_total(&self) -> Option<Money> {
+        Money::sum(self.by_sector.iter().map(|f| f.amount)).ok()
+    }
+
+    /// The national total the review gave (≈ £1.4bn), if loaded.
+    pub fn national_total(&self) -> Option<Money> {
+        self.national
+            .iter()
+            .find(|f| f.key == "total")
+            .map(|f| f.amount)
+    }
+}

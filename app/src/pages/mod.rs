@@ -1,0 +1,9 @@
+//! One page component per file. Pages fetch through `api/` and lay out components; they hold
+//! no business rules.
+
+pub mod dashboard;
+pub mod home;
+pub mod not_found;
+pub mod organisation;
+pub mod organisations;
+pub mod pending;

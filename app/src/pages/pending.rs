@@ -1,0 +1,44 @@
+//! Sections named in the navigation whose pages are not built yet. Each says so plainly,
+//! with a 200 status, rather than pretending to work.
+
+use crate::components::page_header::PageHeader;
+use leptos::prelude::*;
+
+#[component]
+fn SectionNotYetAvailable(title: &'static str, purpose: &'static str) -> impl IntoView {
+    view! {
+        <PageHeader title=title />
+        <div class="ds_layout__content">
+            <p>{purpose}</p>
+            <div class="ds_inset-text">
+                <div class="ds_inset-text__text">"This part of the tracker is not available yet."</div>
+            </div>
+            <p><a href="/organisations">"Browse the public bodies"</a>" in the meantime."</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn ReturnsPage() -> impl IntoView {
+    view! { <SectionNotYetAvailable title="Returns" purpose="Finance officers enter their body's ICT spend for a financial year here, by category." /> }
+}
+
+#[component]
+pub fn DataCentresPage() -> impl IntoView {
+    view! { <SectionNotYetAvailable title="Data centres" purpose="Bodies record their data centres and server rooms here, and their consolidation." /> }
+}
+
+#[component]
+pub fn SharedServicesPage() -> impl IntoView {
+    view! { <SectionNotYetAvailable title="Shared services" purpose="Bodies record their adoption of shared services such as SWAN here." /> }
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    view! { <SectionNotYetAvailable title="Import a spreadsheet return" purpose="Finance officers upload their spreadsheet return here." /> }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! { <SectionNotYetAvailable title="Admin" purpose="The programme office manages users, deadlines and reference data here." /> }
+}

@@ -1,0 +1,6 @@
+//! Use cases: what server functions, REST handlers and the CLI call. Each one takes the
+//! database and typed input, applies the domain rules and returns read models or `AppError`.
+
+pub mod fixtures;
+pub mod organisations;
+pub mod reference;

@@ -1,0 +1,77 @@
+//! The HTML document and the application's routes inside the design system's page layout.
+
+use crate::components::layout::{PhaseBanner, SiteFooter, SiteHeader, SkipLinks};
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub const SERVICE_NAME: &str = "ICT Savings Tracker";
+
+/// The whole HTML document, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" href="/vendor/sgds/css/design-system.min.css" />
+                <link rel="stylesheet" href="/pkg/ict-savings-tracker.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <script type="module" src="/js/design-system-init.js"></script>
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: page chrome from the Scottish Government Design System around the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: mark the page so tests (and CSS) can tell.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Title formatter=|title: String| format!("{title} - {SERVICE_NAME}") />
+        <Router>
+            <div class="ds_page">
+                <div class="ds_page__top">
+                    <SkipLinks />
+                    <SiteHeader />
+                    <PhaseBanner />
+                </div>
+                <div class="ds_page__middle">
+                    <div class="ds_wrapper">
+                        <main id="main-content" class="ds_layout tracker-main" tabindex="-1">
+                            <Routes fallback=pages::not_found::NotFoundPage>
+                                <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async />
+                                <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
+                                <Route path=path!("/organisations") view=pages::organisations::OrganisationsPage ssr=SsrMode::Async />
+                                <Route path=path!("/organisations/:code") view=pages::organisation::OrganisationPage ssr=SsrMode::Async />
+                                <Route path=path!("/returns") view=pages::pending::ReturnsPage />
+                                <Route path=path!("/data-centres") view=pages::pending::DataCentresPage />
+                                <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
+                                <Route path=path!("/import") view=pages::pending::ImportPage />
+                                <Route path=path!("/admin") view=pages::pending::AdminPage />
+                            </Routes>
+                        </main>
+                    </div>
+                </div>
+                <div class="ds_page__bottom">
+                    <SiteFooter />
+                </div>
+            </div>
+        </Router>
+    }
+}

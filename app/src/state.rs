@@ -1,0 +1,20 @@
+//! `AppState`: what every request handler and server function can reach on the server.
+
+use crate::db::Db;
+
+/// Shared, cheap to clone. Provided to server functions as Leptos context and to axum
+/// handlers as router state.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+}
+
+impl AppState {
+    /// The state for the current server function, or an internal error if the router did
+    /// not provide it (a wiring bug, never user input).
+    pub fn current() -> Result<AppState, crate::error::AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            crate::error::AppError::internal("AppState missing from the Leptos context")
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! The tracker's server: configuration, the axum router around the Leptos app, and the CLI.
+//!
+//! `main` stays thin; everything here is callable from tests (`router()` in process).
+
+pub mod cli;
+pub mod config;
+
+use anyhow::Context;
+use app::db::Db;
+use app::state::AppState;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use config::{Config, ConfigError};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+
+/// The Leptos options for this server: the output name cargo-leptos built with, the site root
+/// and address from the configuration.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("ict-savings-tracker"))
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build()
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
+    if config.backend() == app::db::Backend::Sqlite {
+        config.prepare_data_dir()?;
+    }
+    let shown = config.database_url_for_display();
+    let db = Db::connect(&config.database_url, config.max_connections)
+        .await
+        .map_err(|e| ConfigError {
+            key: "database_url",
+            var: "TRACKER_DATABASE_URL",
+            message: format!("cannot connect to {shown}: {e}"),
+        })?;
+    db.migrate()
+        .await
+        .with_context(|| format!("applying migrations to {shown}"))?;
+    Ok(db)
+}
+
+/// The whole application: pages, server functions, static files and `/healthz`.
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let fallback_state = state.clone();
+    let health = Router::new()
+        .route("/healthz", get(healthz))
+        .with_state(state);
+    let site = Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
+        .with_state(options);
+    health
+        .merge(site)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let backend = state.db.backend().name();
+    match state.db.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": backend })),
+        ),
+        Err(e) => {
+            tracing::error!("health check failed: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": backend })),
+            )
+        }
+    }
+}
+
+/// Binds the configured address, naming the setting when it cannot.
+pub async fn bind(config: &Config) -> Result<tokio::net::TcpListener, ConfigError> {
+    tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| ConfigError {
+            key: "listen",
+            var: "TRACKER_LISTEN",
+            message: format!("cannot listen on {}: {e}", config.listen),
+        })
+}
+
+/// Serves until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

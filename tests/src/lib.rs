@@ -1,0 +1,236 @@
+//! Test harness: the real router in process, on a fresh database of either backend.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a test harness: a failed expectation is a failed test"
+)]
+//!
+//! Policy: every test gets its own database (a temporary SQLite file, or a new PostgreSQL
+//! database created on the server named by `TRACKER_TEST_POSTGRES_URL`). A backend that cannot
+//! be reached fails the test with a message saying how to start it; it is never skipped.
+
+use app::db::Db;
+use app::services::fixtures::{FixtureFiles, ReferenceData};
+use app::state::AppState;
+use axum::body::Body;
+use axum::Router;
+use http::{Request, StatusCode};
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+pub mod browser;
+
+/// The PostgreSQL server the tests create their databases on.
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The workspace root (where `target/site` and `node_modules` live).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// A running application on its own database.
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(
+        #[allow(dead_code, reason = "held so the directory lives as long as the app")]
+        tempfile::TempDir,
+    ),
+    Postgres {
+        admin_url: String,
+        database: String,
+    },
+}
+
+/// An HTTP response with its body read as text.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+fn postgres_url() -> String {
+    std::env::var("TRACKER_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+}
+
+/// Replaces the database name at the end of a PostgreSQL URL.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
+    match query {
+        Some(q) => format!("{prefix}/{database}?{q}"),
+        None => format!("{prefix}/{database}"),
+    }
+}
+
+/// Creates a fresh empty database of the backend and returns its URL and how to clean it up.
+async fn fresh_database(backend: Backend) -> (String, Cleanup) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("a temporary directory for the SQLite file");
+            let url = format!(
+                "sqlite:{}?mode=rwc",
+                dir.path().join("tracker.db").display()
+            );
+            (url, Cleanup::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let admin_url = postgres_url();
+            let mut admin = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is not reachable at {admin_url}: {e}. Start it with \
+                     `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` \
+                     or set TRACKER_TEST_POSTGRES_URL."
+                    )
+                });
+            let database = format!("tracker_test_{}", uuid::Uuid::new_v4().simple());
+            sqlx::raw_sql(&format!("CREATE DATABASE {database}"))
+                .execute(&mut admin)
+                .await
+                .expect("CREATE DATABASE for the test");
+            let _ = admin.close().await;
+            (
+                with_database(&admin_url, &database),
+                Cleanup::Postgres {
+                    admin_url,
+                    database,
+                },
+            )
+        }
+    }
+}
+
+impl TestApp {
+    /// A migrated database with the reference data seeded, behind the real router.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let app = TestApp::spawn_empty(backend).await;
+        ReferenceData::parse(&FixtureFiles::embedded())
+            .expect("the shipped fixtures parse")
+            .write(&app.db)
+            .await
+            .expect("seeding the reference data");
+        app
+    }
+
+    /// A migrated database with no data.
+    pub async fn spawn_empty(backend: Backend) -> TestApp {
+        let (url, cleanup) = fresh_database(backend).await;
+        let db = Db::connect(&url, 4)
+            .await
+            .expect("connecting to the test database");
+        db.migrate().await.expect("migrating the test database");
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("ict-savings-tracker")
+            .site_root(
+                workspace_root()
+                    .join("target/site")
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+            .site_pkg_dir("pkg")
+            .build();
+        let router = server::router(AppState { db: db.clone() }, options);
+        TestApp {
+            router,
+            db,
+            cleanup,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(
+            Request::get(path)
+                .body(Body::empty())
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 20 * 1024 * 1024)
+            .await
+            .expect("reading the body");
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Closes the pool and drops a PostgreSQL test database.
+    pub async fn teardown(self) {
+        self.db.close().await;
+        if let Cleanup::Postgres {
+            admin_url,
+            database,
+        } = self.cleanup
+        {
+            use sqlx::Connection;
+            if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await;
+            }
+        }
+    }
+}
+
+/// Runs each named `async fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::Backend::Postgres).await } )*
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn the_database_name_is_replaced_keeping_parameters() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+    }
+}

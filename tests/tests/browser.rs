@@ -1,0 +1,164 @@
+//! Browser journeys in headless Chromium against the real server binary.
+//! Every page visited is checked with axe-core (WCAG 2.2 A and AA); any violation fails.
+
+use fantoccini::{Client, Locator};
+use std::time::Duration;
+use tests::browser::{accessibility_violations, Browser, RunningServer};
+
+/// Waits until hydration has run: the app marks `<body data-hydrated>` from a browser-only effect.
+async fn wait_for_hydration(client: &Client) -> anyhow::Result<()> {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("body[data-hydrated='true']"))
+        .await?;
+    Ok(())
+}
+
+async fn assert_accessible(client: &Client, page: &str) -> anyhow::Result<()> {
+    let violations = accessibility_violations(client).await?;
+    anyhow::ensure!(
+        violations.is_empty(),
+        "{page} has accessibility violations:\n{}",
+        violations.join("\n")
+    );
+    Ok(())
+}
+
+async fn text_of(client: &Client, css: &str) -> anyhow::Result<String> {
+    Ok(client.find(Locator::Css(css)).await?.text().await?)
+}
+
+async fn organisations_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    client.goto(&format!("{base}/organisations")).await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/organisations").await?;
+    let before = text_of(client, "#organisation-count").await?;
+    anyhow::ensure!(before.starts_with("Showing"), "count shown: {before}");
+
+    // A marker on window survives only if the page is not reloaded.
+    client
+        .execute("window.__notReloaded = true;", vec![])
+        .await?;
+    client
+        .find(Locator::Css("#sector"))
+        .await?
+        .select_by_value("nhs")
+        .await?;
+    client
+        .find(Locator::Css("#apply-filter"))
+        .await?
+        .click()
+        .await?;
+
+    let start = std::time::Instant::now();
+    let after = loop {
+        let now = text_of(client, "#organisation-count").await?;
+        if now != before {
+            break now;
+        }
+        anyhow::ensure!(
+            start.elapsed() < Duration::from_secs(15),
+            "the list did not change: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let url = client.current_url().await?;
+    anyhow::ensure!(
+        url.query().unwrap_or_default().contains("sector=nhs"),
+        "URL keeps the filter: {url}"
+    );
+    let marker = client
+        .execute("return window.__notReloaded === true;", vec![])
+        .await?;
+    anyhow::ensure!(
+        marker == serde_json::json!(true),
+        "the filter reloaded the page"
+    );
+
+    let sectors = client
+        .execute(
+            "return Array.from(document.querySelectorAll('#organisation-table tbody tr')).map(r => r.dataset.sector);",
+            vec![],
+        )
+        .await?;
+    let sectors: Vec<String> = serde_json::from_value(sectors)?;
+    anyhow::ensure!(
+        !sectors.is_empty() && sectors.iter().all(|s| s == "nhs"),
+        "only NHS rows: {sectors:?}"
+    );
+    anyhow::ensure!(
+        after.contains(&format!("Showing {} of", sectors.len())),
+        "count matches rows: {after}"
+    );
+    assert_accessible(client, "/organisations?sector=nhs").await?;
+
+    // Follow a link to a body's page.
+    let link = "a[href='/organisations/nhs-grampian']";
+    client
+        .execute(&format!("document.querySelector(\"{link}\").scrollIntoView({{block: 'center', behavior: 'instant'}});"), vec![])
+        .await?;
+    client.find(Locator::Css(link)).await?.click().await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#organisation-facts"))
+        .await?;
+    let heading = text_of(client, "h1").await?;
+    anyhow::ensure!(heading == "NHS Grampian", "heading: {heading}");
+    assert_accessible(client, "/organisations/nhs-grampian").await?;
+    Ok(())
+}
+
+async fn every_page_is_accessible(client: &Client, base: &str) -> anyhow::Result<()> {
+    for path in [
+        "/",
+        "/dashboard",
+        "/organisations/police-scotland",
+        "/returns",
+        "/no-such-page",
+    ] {
+        client.goto(&format!("{base}{path}")).await?;
+        wait_for_hydration(client).await?;
+        assert_accessible(client, path).await?;
+    }
+    // The checker itself must be able to fail: an image without a text alternative is caught.
+    client
+        .execute("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/favicon.svg\">');", vec![])
+        .await?;
+    let violations = accessibility_violations(client).await?;
+    anyhow::ensure!(
+        violations.iter().any(|v| v.starts_with("image-alt")),
+        "axe-core did not report an image without alt text: {violations:?}"
+    );
+    Ok(())
+}
+
+/// Keeps what the browser showed when a journey failed, for the person reading the failure.
+async fn save_screenshot(client: &Client, name: &str) {
+    let dir = tests::workspace_root().join("target/e2e-screenshots");
+    if let (Ok(png), Ok(())) = (client.screenshot().await, std::fs::create_dir_all(&dir)) {
+        let path = dir.join(format!("{name}.png"));
+        if std::fs::write(&path, png).is_ok() {
+            eprintln!("screenshot of the failure: {}", path.display());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organisations_filter_works_after_hydration_and_pages_are_accessible() {
+    let server = RunningServer::start().expect("the tracker server starts");
+    let browser = Browser::start().await.expect("headless Chromium starts");
+    let journey = organisations_journey(&browser.client, &server.base_url).await;
+    if journey.is_err() {
+        save_screenshot(&browser.client, "organisations-journey").await;
+    }
+    let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
+    if pages.is_err() {
+        save_screenshot(&browser.client, "accessibility").await;
+    }
+    browser.close().await;
+    drop(server);
+    journey.expect("organisations journey");
+    pages.expect("accessibility of every page");
+}
