@@ -1,4 +1,9 @@
 //! Browser journeys in headless Chromium against the real server binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
 //! Every page visited is checked with axe-core (WCAG 2.2 A and AA); any violation fails.
 
 use fantoccini::{Client, Locator};

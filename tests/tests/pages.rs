@@ -1,4 +1,9 @@
 //! Pages and endpoints through the real router, on SQLite and on PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
 
 use http::StatusCode;
 use tests::{on_both_backends, Backend, TestApp};
