@@ -26,6 +26,8 @@ fi
 # The two variables are set on each command, not exported, so cargo-leptos and cargo share builds.
 OUT=ict-savings-tracker
 FLAGS="--cfg erase_components"
+RESULTS=$(mktemp)
+trap 'rm -f "$RESULTS"' EXIT
 
 say "formatting"
 cargo fmt --all -- --check
@@ -34,14 +36,16 @@ say "building the site and server (cargo leptos build)"
 cargo leptos build
 
 say "unit, property and integration tests (SQLite and PostgreSQL)"
-LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo test --no-fail-fast -p app -p server -p tests --features app/ssr
+LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo test --no-fail-fast -p app -p server -p tests --features app/ssr 2>&1 | tee -a "$RESULTS"
 
 say "browser tests (headless Chromium, axe-core)"
-LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo test -p tests --features e2e --test browser
+LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo test -p tests --features e2e --test browser 2>&1 | tee -a "$RESULTS"
 
 say "clippy: server build"
 LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo clippy -p app -p server -p tests --features app/ssr,tests/e2e --all-targets -- -D warnings
 say "clippy: wasm hydrate build"
 LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-say "all tests passed"
+say "all checks passed"
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$RESULTS"

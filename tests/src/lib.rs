@@ -185,20 +185,41 @@ impl TestApp {
         }
     }
 
-    /// Closes the pool and drops a PostgreSQL test database.
+    /// Closes the pool; the database itself is removed when the app is dropped.
     pub async fn teardown(self) {
         self.db.close().await;
-        if let Cleanup::Postgres {
+    }
+}
+
+impl Drop for TestApp {
+    /// Drops a PostgreSQL test database, even when the test panicked (this runs while
+    /// unwinding), on a thread of its own so that it can block on the async driver.
+    fn drop(&mut self) {
+        let Cleanup::Postgres {
             admin_url,
             database,
-        } = self.cleanup
-        {
+        } = &self.cleanup
+        else {
+            return;
+        };
+        let (admin_url, database) = (admin_url.clone(), database.clone());
+        let dropped = std::thread::spawn(move || {
             use sqlx::Connection;
-            if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
                     .execute(&mut admin)
-                    .await;
-            }
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("warning: could not drop the test database; remove it with DROP DATABASE");
         }
     }
 }

@@ -199,6 +199,22 @@ async fn healthz_reports_the_database(backend: Backend) {
     app.teardown().await;
 }
 
+async fn a_database_failure_is_a_500_page_with_only_a_reference(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.db.close().await;
+    let page = app.get("/organisations").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page
+        .body
+        .contains("Sorry, there is a problem with the service"));
+    assert!(page.body.contains("(reference "), "a reference to quote");
+    assert!(
+        !page.body.to_lowercase().contains("pool"),
+        "no internal detail leaks"
+    );
+    app.teardown().await;
+}
+
 async fn the_dashboard_shows_both_published_baselines_and_their_difference(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let page = app.get("/dashboard").await;
@@ -274,6 +290,7 @@ on_both_backends!(
     an_unknown_organisation_is_404,
     an_unknown_page_is_404_inside_the_shell,
     healthz_reports_the_database,
+    a_database_failure_is_a_500_page_with_only_a_reference,
     the_dashboard_shows_both_published_baselines_and_their_difference,
     server_functions_answer_json,
     seeding_twice_changes_nothing,

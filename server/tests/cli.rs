@@ -1,0 +1,205 @@
+//! The server binary's command line and its start-up failures, run as a person would run them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+
+use std::net::TcpListener;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn server() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    for var in [
+        "TRACKER_DATABASE_URL",
+        "TRACKER_LISTEN",
+        "TRACKER_DATA_DIR",
+        "TRACKER_CONFIG",
+        "TRACKER_LOG",
+    ] {
+        command.env_remove(var);
+    }
+    command.stdin(Stdio::null());
+    command
+}
+
+fn run(command: &mut Command) -> (Output, String, String) {
+    let output = command.output().expect("the server binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output, stdout, stderr)
+}
+
+/// A start-up failure is exactly one line on stderr, no panic, no backtrace, exit status 1.
+fn assert_one_line_error(output: &Output, stderr: &str, starts_with: &str) {
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit status; stderr: {stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+    assert!(
+        lines[0].starts_with(starts_with),
+        "{:?} should start with {starts_with:?}",
+        lines[0]
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let (output, stdout, _) = run(server().arg("--help"));
+    assert!(output.status.success());
+    for command in ["serve", "migrate", "seed"] {
+        assert!(stdout.contains(command), "{command} in --help");
+    }
+    let (output, stdout, _) = run(server().args(["seed", "--help"]));
+    assert!(output.status.success() && stdout.contains("--demo"));
+}
+
+#[test]
+fn migrate_and_seed_create_the_sqlite_database_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("new/data");
+    let (output, stdout, stderr) = run(server().arg("migrate").env("TRACKER_DATA_DIR", &data));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Migrations applied") && stdout.contains("SQLite"),
+        "{stdout}"
+    );
+    assert!(data.join("tracker.db").exists());
+
+    let (output, stdout, stderr) = run(server()
+        .args(["seed", "--demo"])
+        .env("TRACKER_DATA_DIR", &data));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("162 organisations"), "{stdout}");
+}
+
+#[test]
+fn a_malformed_database_url_is_one_clear_line() {
+    let (output, _, stderr) = run(server()
+        .arg("migrate")
+        .env("TRACKER_DATABASE_URL", "mysql://localhost/tracker"));
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: setting database_url (TRACKER_DATABASE_URL):",
+    );
+}
+
+#[test]
+fn an_unwritable_data_directory_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let (output, _, stderr) = run(server()
+        .arg("migrate")
+        .env("TRACKER_DATA_DIR", file.join("data")));
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: setting data_dir (TRACKER_DATA_DIR):",
+    );
+}
+
+#[test]
+fn a_port_in_use_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let (output, _, stderr) = run(server()
+        .arg("serve")
+        .env("TRACKER_DATA_DIR", dir.path())
+        .env("TRACKER_LISTEN", &address));
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: setting listen (TRACKER_LISTEN): cannot listen on",
+    );
+    assert!(stderr.contains(&address));
+}
+
+#[test]
+fn an_unreachable_database_is_one_clear_line() {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    let (output, _, stderr) = run(server().arg("migrate").env(
+        "TRACKER_DATABASE_URL",
+        "postgres://tracker:secret@127.0.0.1:1/tracker",
+    ));
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: setting database_url (TRACKER_DATABASE_URL): cannot connect",
+    );
+    assert!(
+        !stderr.contains("secret"),
+        "the password is not shown: {stderr}"
+    );
+}
+
+#[test]
+fn a_bad_config_file_names_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tracker.toml");
+    std::fs::write(&file, "listen = 3000\n").unwrap();
+    let (output, _, stderr) = run(server().arg("migrate").arg("--config").arg(&file));
+    assert_one_line_error(&output, &stderr, "error: setting config (TRACKER_CONFIG):");
+}
+
+#[test]
+fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = server()
+        .arg("serve")
+        .env("TRACKER_DATA_DIR", dir.path())
+        .env("TRACKER_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let healthy = loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            write!(
+                stream,
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut reply = String::new();
+            let _ = stream.read_to_string(&mut reply);
+            break reply;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(healthy.starts_with("HTTP/1.1 200"), "{healthy}");
+    assert!(healthy.contains(r#""database":"SQLite""#), "{healthy}");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "exit after SIGTERM: {:?}",
+        output.status
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("shutting down"));
+}
