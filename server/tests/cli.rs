@@ -160,7 +160,7 @@ fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = server()
+    let child = server()
         .arg("serve")
         .env("TRACKER_DATA_DIR", dir.path())
         .env("TRACKER_LISTEN", format!("127.0.0.1:{port}"))
