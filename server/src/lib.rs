@@ -16,7 +16,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use config::{Config, ConfigError};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::future::Future;
 
 /// The Leptos options for this server: the output name cargo-leptos built with, the site root
@@ -49,9 +49,26 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The application's page routes, as Leptos sees them.
+///
+/// Generating them sets a process-wide flag that suppresses resource loading, so a render
+/// running at the same moment can hang (leptos issue 4773). Generate them once, before serving;
+/// tests share one list for the whole process.
+pub fn page_routes() -> Vec<AxumRouteListing> {
+    generate_route_list(App)
+}
+
 /// The whole application: pages, server functions, static files and `/healthz`.
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    router_with_routes(state, options, page_routes())
+}
+
+/// `router` with page routes generated earlier (see `page_routes`).
+pub fn router_with_routes(
+    state: AppState,
+    options: LeptosOptions,
+    routes: Vec<AxumRouteListing>,
+) -> Router {
     let context_state = state.clone();
     let fallback_state = state.clone();
     let health = Router::new()

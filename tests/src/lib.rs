@@ -20,6 +20,11 @@ use tower::ServiceExt;
 
 pub mod browser;
 
+/// The page routes, generated once per test process: generating them while another test renders
+/// a page can hang that render (see `server::page_routes`).
+static PAGE_ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+    std::sync::LazyLock::new(server::page_routes);
+
 /// The PostgreSQL server the tests create their databases on.
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -149,7 +154,8 @@ impl TestApp {
             )
             .site_pkg_dir("pkg")
             .build();
-        let router = server::router(AppState { db: db.clone() }, options);
+        let router =
+            server::router_with_routes(AppState { db: db.clone() }, options, PAGE_ROUTES.clone());
         TestApp {
             router,
             db,
@@ -166,18 +172,25 @@ impl TestApp {
         .await
     }
 
+    /// Sends a request through the router; an answer that takes over 20 s fails the test.
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router answers");
+        let uri = request.uri().clone();
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{uri} sent no response head within 20 s"))
+        .expect("the router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 20 * 1024 * 1024)
-            .await
-            .expect("reading the body");
+        let bytes = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            axum::body::to_bytes(response.into_body(), 20 * 1024 * 1024),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("the body of {uri} did not finish within 20 s"))
+        .expect("reading the body");
         TestResponse {
             status,
             headers,
@@ -187,7 +200,9 @@ impl TestApp {
 
     /// Closes the pool; the database itself is removed when the app is dropped.
     pub async fn teardown(self) {
-        self.db.close().await;
+        tokio::time::timeout(std::time::Duration::from_secs(20), self.db.close())
+            .await
+            .expect("the pool closes within 20 s");
     }
 }
 

@@ -4,18 +4,6 @@ use crate::components::page_header::PageHeader;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Takes the first `AppError` out of an error boundary's errors; anything else is internal.
-pub fn first_app_error(errors: &leptos::error::Errors) -> AppError {
-    errors
-        .iter()
-        .next()
-        .map(|(_, e)| match e.downcast_ref::<AppError>() {
-            Some(app_error) => app_error.clone(),
-            None => AppError::Request(e.to_string()),
-        })
-        .unwrap_or_else(|| AppError::Request("unknown error".into()))
-}
-
 /// Sets the response status while rendering on the server; does nothing in the browser.
 fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
@@ -55,8 +43,15 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     }
 }
 
-/// Renders an error boundary's errors as the error page.
-pub fn error_fallback(errors: ArcRwSignal<leptos::error::Errors>) -> impl IntoView {
-    let error = first_app_error(&errors.read());
-    view! { <ErrorPage error /> }
+/// The view of a loaded result: `ok` for the data, the error page (with its status) otherwise.
+/// Used inside `<Suspense>` on async-rendered routes, so the error page's status reaches the
+/// response before its head is sent.
+pub fn view_or_error<T, V: IntoView + 'static>(
+    result: Result<T, AppError>,
+    ok: impl FnOnce(T) -> V,
+) -> AnyView {
+    match result {
+        Ok(value) => ok(value).into_any(),
+        Err(error) => view! { <ErrorPage error /> }.into_any(),
+    }
 }

@@ -2,7 +2,7 @@
 //! measured against: the McClelland review's 2008-09 figures, each with its source.
 
 use crate::api::reference::get_mcclelland_baseline;
-use crate::components::error_page::error_fallback;
+use crate::components::error_page::view_or_error;
 use crate::components::page_header::PageHeader;
 use crate::domain::Money;
 use crate::model::{BaselineFigure, BaselineSummary};
@@ -15,9 +15,7 @@ pub fn DashboardPage() -> impl IntoView {
         <PageHeader title="Dashboard" label="Programme board" />
         <div class="ds_layout__content">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move { baseline.await.map(|summary| view! { <BaselineTables summary /> }) })}
-                </ErrorBoundary>
+                    {move || Suspend::new(async move { view_or_error(baseline.await, |summary| view! { <BaselineTables summary /> }) })}
             </Suspense>
         </div>
     }

@@ -1,7 +1,7 @@
 //! One public body: its sector, type, dates and the mergers it took part in.
 
 use crate::api::organisations::get_organisation;
-use crate::components::error_page::error_fallback;
+use crate::components::error_page::view_or_error;
 use crate::components::page_header::PageHeader;
 use crate::model::{OrgLink, OrganisationDetail};
 use leptos::prelude::*;
@@ -16,11 +16,7 @@ pub fn OrganisationPage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            <ErrorBoundary fallback=error_fallback>
-                {move || Suspend::new(async move {
-                    detail.await.map(|detail| view! { <OrganisationDetailView detail /> })
-                })}
-            </ErrorBoundary>
+                {move || Suspend::new(async move { view_or_error(detail.await, |detail| view! { <OrganisationDetailView detail /> }) })}
         </Suspense>
     }
 }

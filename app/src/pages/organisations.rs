@@ -4,7 +4,7 @@
 //! after hydration the router submits it in place and only the results are fetched again.
 
 use crate::api::organisations::list_organisations;
-use crate::components::error_page::error_fallback;
+use crate::components::error_page::view_or_error;
 use crate::components::page_header::PageHeader;
 use crate::domain::Sector;
 use crate::model::{OrganisationList, OrganisationSummary};
@@ -26,11 +26,7 @@ pub fn OrganisationsPage() -> impl IntoView {
             <p>"The public bodies in the scope of the McClelland review, by sector. Bodies that have since merged are kept, so that history stays comparable."</p>
             <OrganisationFilter sector=Signal::derive(move || param("sector")) q=Signal::derive(move || param("q")) />
             <Suspense fallback=|| view! { <p>"Loading organisations…"</p> }>
-                <ErrorBoundary fallback=error_fallback>
-                    {move || Suspend::new(async move {
-                        organisations.await.map(|list| view! { <OrganisationTable list /> })
-                    })}
-                </ErrorBoundary>
+                    {move || Suspend::new(async move { view_or_error(organisations.await, |list| view! { <OrganisationTable list /> }) })}
             </Suspense>
         </div>
     }
