@@ -20,6 +20,9 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts (sign-in throttling); the text says when to try again.
+    #[error("{0}")]
+    Throttled(String),
     #[error("something went wrong on our side (reference {0})")]
     Internal(String),
     /// The request to the server failed in transit or could not be decoded.
@@ -35,6 +38,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Validation { .. } => 422,
             AppError::Conflict(_) => 409,
+            AppError::Throttled(_) => 429,
             AppError::Internal(_) => 500,
             AppError::Request(_) => 502,
         }
@@ -48,6 +52,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Validation { .. } => "validation",
             AppError::Conflict(_) => "conflict",
+            AppError::Throttled(_) => "throttled",
             AppError::Internal(_) => "internal",
             AppError::Request(_) => "request",
         }

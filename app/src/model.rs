@@ -89,3 +89,59 @@ impl BaselineSummary {
             .map(|f| f.amount)
     }
 }
+
+/// An organisation a user belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// The person behind the current request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: crate::domain::Role,
+    pub organisations: Vec<OrgRef>,
+}
+
+impl CurrentUser {
+    /// Whether this user may read the organisation's data (board and admin read all).
+    pub fn may_read_org(&self, org_code: &str) -> bool {
+        self.role.reads_all_organisations() || self.organisations.iter().any(|o| o.code == org_code)
+    }
+
+    /// Whether this user may change the organisation's data (officers of that body only).
+    pub fn may_write_org(&self, org_code: &str) -> bool {
+        self.role == crate::domain::Role::Officer
+            && self.organisations.iter().any(|o| o.code == org_code)
+    }
+}
+
+/// An account as the programme office sees it in the user list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: crate::domain::Role,
+    pub disabled: bool,
+    pub organisations: Vec<String>,
+}
+
+/// One audit log entry as listed for the programme office.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub id: i64,
+    /// UTC, "2026-11-27 09:15:02".
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub client_addr: String,
+}

@@ -11,6 +11,8 @@ pub const SERVICE_NAME: &str = "ICT Savings Tracker";
 
 /// The whole HTML document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -31,6 +33,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Sets this page's Content-Security-Policy, allowing the hydration loader by its nonce.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    let policy = crate::auth::content_security_policy(nonce.as_deref());
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The application: page chrome from the Scottish Government Design System around the routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -45,6 +60,19 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|title: String| format!("{title} - {SERVICE_NAME}") />
         <Router>
+            <Page />
+        </Router>
+    }
+}
+
+/// The page inside the router, with the sign-in state shared by the header and the login page.
+#[component]
+fn Page() -> impl IntoView {
+    provide_context(pages::login::AuthActions {
+        signed_in: RwSignal::new(0),
+        logout: ServerAction::new(),
+    });
+    view! {
             <div class="ds_page">
                 <div class="ds_page__top">
                     <SkipLinks />
@@ -59,11 +87,13 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
                                 <Route path=path!("/organisations") view=pages::organisations::OrganisationsPage ssr=SsrMode::Async />
                                 <Route path=path!("/organisations/:code") view=pages::organisation::OrganisationPage ssr=SsrMode::Async />
+                                <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                                 <Route path=path!("/returns") view=pages::pending::ReturnsPage />
                                 <Route path=path!("/data-centres") view=pages::pending::DataCentresPage />
                                 <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
                                 <Route path=path!("/import") view=pages::pending::ImportPage />
-                                <Route path=path!("/admin") view=pages::pending::AdminPage />
+                                <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
+                                <Route path=path!("/admin/audit") view=pages::admin::AuditPage ssr=SsrMode::Async />
                             </Routes>
                         </main>
                     </div>
@@ -72,6 +102,5 @@ pub fn App() -> impl IntoView {
                     <SiteFooter />
                 </div>
             </div>
-        </Router>
     }
 }

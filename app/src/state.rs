@@ -7,6 +7,8 @@ use crate::db::Db;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
+    /// Mark cookies `Secure`: the service's public address is https.
+    pub secure_cookies: bool,
 }
 
 impl AppState {

@@ -2,6 +2,8 @@
 
 use crate::config::Config;
 use anyhow::Context;
+use app::domain::Role;
+use app::services::auth;
 use app::services::fixtures::{FixtureFiles, ReferenceData};
 use app::state::AppState;
 use clap::{Parser, Subcommand};
@@ -28,9 +30,26 @@ pub enum Command {
     Migrate,
     /// Load the reference data from fixtures/ (sectors, bodies, mergers, baselines).
     Seed {
-        /// Also load demo data for trying the tracker out.
+        /// Also create one demo account per role (admin, board, officer) and print their
+        /// passwords once. Accounts that exist already are left as they are.
         #[arg(long)]
         demo: bool,
+    },
+    /// Create an account (the first admin of a fresh install, for instance). A password is
+    /// generated and printed once, unless TRACKER_NEW_PASSWORD gives one.
+    CreateUser {
+        /// The e-mail address the person signs in with.
+        #[arg(long)]
+        email: String,
+        /// admin (programme office), board (programme board) or officer (finance officer).
+        #[arg(long)]
+        role: String,
+        /// The person's name as shown in the tracker (default: the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+        /// An organisation code the officer belongs to; repeat for several.
+        #[arg(long = "org")]
+        orgs: Vec<String>,
     },
 }
 
@@ -48,6 +67,40 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo } => seed(config, demo).await,
+        Command::CreateUser {
+            email,
+            role,
+            name,
+            orgs,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e: app::domain::ParseError| anyhow::anyhow!("--role: {e}"))?;
+            let email: app::domain::Email = email
+                .parse()
+                .map_err(|e: app::domain::ParseError| anyhow::anyhow!("--email: {e}"))?;
+            let email = email.to_string();
+            let (password, generated) = match std::env::var("TRACKER_NEW_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (auth::generate_password(), true),
+            };
+            let db = crate::connect_and_migrate(&config).await?;
+            let new = auth::CreateUser {
+                display_name: name.unwrap_or_else(|| email.clone()),
+                email: email.clone(),
+                role,
+                organisations: orgs,
+                password: password.clone(),
+            };
+            let created = auth::create_user(&db, new, None, &cli_client()).await;
+            db.close().await;
+            created.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Created the {} account {email}.", role.code());
+            if generated {
+                println!("Password (shown once, store it safely): {password}");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -55,7 +108,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = crate::bind(&config).await?;
     let db = crate::connect_and_migrate(&config).await?;
     let options = crate::leptos_options(&config);
-    let router = crate::router(AppState { db: db.clone() }, options);
+    let router = crate::router(
+        AppState {
+            db: db.clone(),
+            secure_cookies: config.secure_cookies(),
+        },
+        options,
+    );
     tracing::info!(
         address = %config.listen,
         database = %config.database_url_for_display(),
@@ -78,8 +137,55 @@ async fn seed(config: Config, demo: bool) -> anyhow::Result<()> {
         counts.sectors, counts.organisations, counts.successions, counts.baseline_figures
     );
     if demo {
-        println!("Demo data: the reference data above is all there is to load until returns and accounts exist.");
+        seed_demo_accounts(&db).await?;
     }
     db.close().await;
+    Ok(())
+}
+
+fn cli_client() -> auth::Client {
+    auth::Client {
+        addr: "command line".to_owned(),
+    }
+}
+
+/// One demo account per role; the officer belongs to Fife Council.
+async fn seed_demo_accounts(db: &app::db::Db) -> anyhow::Result<()> {
+    let demo = [
+        ("admin@demo.invalid", "Demo Admin", Role::Admin, vec![]),
+        (
+            "board@demo.invalid",
+            "Demo Board Member",
+            Role::Board,
+            vec![],
+        ),
+        (
+            "officer@demo.invalid",
+            "Demo Finance Officer",
+            Role::Officer,
+            vec!["council-fife".to_owned()],
+        ),
+    ];
+    println!("Demo accounts (passwords are shown once and never stored in plain text):");
+    for (email, name, role, organisations) in demo {
+        let password = auth::generate_password();
+        let new = auth::CreateUser {
+            email: email.to_owned(),
+            display_name: name.to_owned(),
+            role,
+            organisations,
+            password: password.clone(),
+        };
+        match auth::create_user(db, new, None, &cli_client()).await {
+            Ok(_) => println!("  {:<8} {email}  password: {password}", role.code()),
+            Err(app::error::AppError::Conflict(_)) => {
+                println!(
+                    "  {:<8} {email}  exists already; password unchanged",
+                    role.code()
+                )
+            }
+            Err(e) => anyhow::bail!("creating {email}: {e}"),
+        }
+    }
     Ok(())
 }

@@ -19,6 +19,8 @@ pub struct Config {
     pub log_level: String,
     pub site_root: PathBuf,
     pub max_connections: u32,
+    /// The address people use to reach the service; `https://…` makes cookies `Secure`.
+    pub public_url: String,
 }
 
 /// A bad setting, named as the file key and the environment variable.
@@ -50,15 +52,17 @@ struct FileConfig {
     log_level: Option<String>,
     site_root: Option<String>,
     max_connections: Option<u32>,
+    public_url: Option<String>,
 }
 
-const KEYS: [(&str, &str); 6] = [
+const KEYS: [(&str, &str); 7] = [
     ("database_url", "TRACKER_DATABASE_URL"),
     ("listen", "TRACKER_LISTEN"),
     ("data_dir", "TRACKER_DATA_DIR"),
     ("log_level", "TRACKER_LOG"),
     ("site_root", "TRACKER_SITE_ROOT"),
     ("max_connections", "TRACKER_MAX_CONNECTIONS"),
+    ("public_url", "TRACKER_PUBLIC_URL"),
 ];
 
 fn env_var(key: &str) -> &'static str {
@@ -115,7 +119,16 @@ impl Config {
             Some(url) => check_database_url(url.trim())?,
             None => default_sqlite_url(&data_dir),
         };
+        let public_url = pick("public_url", file_config.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::new(
+                "public_url",
+                format!("{public_url:?} must start with http:// or https://"),
+            ));
+        }
         Ok(Config {
+            public_url,
             database_url,
             listen,
             data_dir,
@@ -136,6 +149,11 @@ impl Config {
 
     pub fn backend(&self) -> Backend {
         Backend::from_url(&self.database_url).unwrap_or(Backend::Sqlite)
+    }
+
+    /// Cookies are marked `Secure` when the public address is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// Creates the data directory if needed and proves it can be written to.

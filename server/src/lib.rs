@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod security;
 
 use anyhow::Context;
 use app::db::Db;
@@ -71,6 +72,7 @@ pub fn router_with_routes(
 ) -> Router {
     let context_state = state.clone();
     let fallback_state = state.clone();
+    let state_for_auth = state.clone();
     let health = Router::new()
         .route("/healthz", get(healthz))
         .with_state(state);
@@ -89,8 +91,15 @@ pub fn router_with_routes(
             shell,
         ))
         .with_state(options);
+    // Layers run outside-in: trace, headers, same-origin check, then authentication.
     health
         .merge(site)
+        .layer(axum::middleware::from_fn_with_state(
+            state_for_auth,
+            security::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(axum::middleware::from_fn(security::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

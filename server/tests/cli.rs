@@ -203,3 +203,188 @@ fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("shutting down"));
 }
+
+fn seeded_data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, _, stderr) = run(server().arg("seed").env("TRACKER_DATA_DIR", dir.path()));
+    assert!(output.status.success(), "{stderr}");
+    dir
+}
+
+#[test]
+fn create_user_prints_the_password_once_and_refuses_a_duplicate() {
+    let dir = seeded_data_dir();
+    let create = || {
+        let mut c = server();
+        c.args([
+            "create-user",
+            "--email",
+            "Jo@Fife.gov.uk",
+            "--role",
+            "officer",
+            "--org",
+            "council-fife",
+        ])
+        .env("TRACKER_DATA_DIR", dir.path());
+        c
+    };
+    let (output, stdout, stderr) = run(&mut create());
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Created the officer account jo@fife.gov.uk"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Password (shown once"), "{stdout}");
+    let (output, _, stderr) = run(&mut create());
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: An account for jo@fife.gov.uk already exists",
+    );
+}
+
+#[test]
+fn create_user_names_a_bad_role_or_organisation() {
+    let dir = seeded_data_dir();
+    let (output, _, stderr) = run(server()
+        .args(["create-user", "--email", "a@b.scot", "--role", "wizard"])
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: --role: role: \"wizard\" is not valid",
+    );
+    let (output, _, stderr) = run(server()
+        .args([
+            "create-user",
+            "--email",
+            "a@b.scot",
+            "--role",
+            "officer",
+            "--org",
+            "council-atlantis",
+        ])
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: organisations: No organisation has the code council-atlantis",
+    );
+}
+
+#[test]
+fn seed_demo_creates_one_account_per_role_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, stdout, stderr) = run(server()
+        .args(["seed", "--demo"])
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert!(output.status.success(), "{stderr}");
+    for email in [
+        "admin@demo.invalid",
+        "board@demo.invalid",
+        "officer@demo.invalid",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains(email) && l.contains("password: ")),
+            "{email}: {stdout}"
+        );
+    }
+    let (_, again, _) = run(server()
+        .args(["seed", "--demo"])
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert_eq!(
+        again.matches("exists already; password unchanged").count(),
+        3,
+        "{again}"
+    );
+}
+
+/// Sends one raw HTTP/1.1 request and returns the whole response.
+fn http(port: u16, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    reply
+}
+
+#[test]
+fn no_password_or_session_token_reaches_the_logs() {
+    let dir = seeded_data_dir();
+    let password = "a-password-that-must-not-be-logged";
+    let (output, _, stderr) = run(server()
+        .args([
+            "create-user",
+            "--email",
+            "board@gov.scot",
+            "--role",
+            "board",
+        ])
+        .env("TRACKER_NEW_PASSWORD", password)
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert!(output.status.success(), "{stderr}");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = server()
+        .arg("serve")
+        .env("TRACKER_DATA_DIR", dir.path())
+        .env("TRACKER_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TRACKER_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let body = format!("email=board%40gov.scot&password={password}");
+    let host = format!("127.0.0.1:{port}");
+    let reply = http(
+        port,
+        &format!(
+            "POST /api/auth/login HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nConnection: close\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    let token = reply
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: tracker_session="))
+        .and_then(|rest| rest.split(';').next())
+        .expect("signed in")
+        .to_owned();
+    let me = http(
+        port,
+        &format!("GET /api/auth/me HTTP/1.1\r\nHost: {host}\r\nCookie: tracker_session={token}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(me.contains("board@gov.scot"), "{me}");
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let logs = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        logs.len() > 1000,
+        "trace logging was on: {} bytes",
+        logs.len()
+    );
+    assert!(!logs.contains(password), "the password is in the logs");
+    assert!(!logs.contains(&token), "the session token is in the logs");
+}

@@ -91,6 +91,11 @@ fn server_binary() -> PathBuf {
     target.join("debug").join("server")
 }
 
+/// The officer account every browser test server has.
+pub const E2E_OFFICER_EMAIL: &str = "morag.officer@fife.gov.uk";
+/// Its password (a test fixture, in a throwaway database).
+pub const E2E_OFFICER_PASSWORD: &str = "browser-test-password-1";
+
 /// The tracker running from its binary on a fresh SQLite database with the reference data.
 pub struct RunningServer {
     pub base_url: String,
@@ -131,6 +136,28 @@ impl RunningServer {
             seeded.status.success(),
             "seed failed: {}",
             String::from_utf8_lossy(&seeded.stderr)
+        );
+
+        let mut create = Command::new(&binary);
+        create
+            .args([
+                "create-user",
+                "--email",
+                E2E_OFFICER_EMAIL,
+                "--name",
+                "Morag Officer",
+                "--role",
+                "officer",
+                "--org",
+                "council-fife",
+            ])
+            .env("TRACKER_NEW_PASSWORD", E2E_OFFICER_PASSWORD);
+        configure(&mut create);
+        let created = create.output()?;
+        anyhow::ensure!(
+            created.status.success(),
+            "create-user failed: {}",
+            String::from_utf8_lossy(&created.stderr)
         );
 
         let mut serve = Command::new(&binary);

@@ -42,10 +42,24 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".."))
 }
 
+fn test_options() -> leptos::prelude::LeptosOptions {
+    leptos::prelude::LeptosOptions::builder()
+        .output_name("ict-savings-tracker")
+        .site_root(
+            workspace_root()
+                .join("target/site")
+                .to_string_lossy()
+                .into_owned(),
+        )
+        .site_pkg_dir("pkg")
+        .build()
+}
+
 /// A running application on its own database.
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -58,6 +72,24 @@ enum Cleanup {
         admin_url: String,
         database: String,
     },
+}
+
+/// The host name test requests are addressed to.
+pub const TEST_HOST: &str = "tracker.test";
+
+/// The session token a response sets, if it sets one that is not a deletion.
+pub fn session_token(response: &TestResponse) -> Option<String> {
+    response
+        .headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| {
+            v.strip_prefix(&format!("{}=", app::auth::SESSION_COOKIE))
+                .map(str::to_owned)
+        })
+        .filter_map(|rest| rest.split(';').next().map(str::to_owned))
+        .find(|token| !token.is_empty())
 }
 
 /// An HTTP response with its body read as text.
@@ -144,23 +176,107 @@ impl TestApp {
             .await
             .expect("connecting to the test database");
         db.migrate().await.expect("migrating the test database");
-        let options = leptos::prelude::LeptosOptions::builder()
-            .output_name("ict-savings-tracker")
-            .site_root(
-                workspace_root()
-                    .join("target/site")
-                    .to_string_lossy()
-                    .into_owned(),
-            )
-            .site_pkg_dir("pkg")
-            .build();
-        let router =
-            server::router_with_routes(AppState { db: db.clone() }, options, PAGE_ROUTES.clone());
+        let router = server::router_with_routes(
+            AppState {
+                db: db.clone(),
+                secure_cookies: false,
+            },
+            test_options(),
+            PAGE_ROUTES.clone(),
+        );
         TestApp {
             router,
             db,
+            url,
             cleanup,
         }
+    }
+
+    /// A second server instance on the same database (its own pool), as behind a load balancer.
+    pub async fn second_instance(&self) -> (Router, Db) {
+        let db = Db::connect(&self.url, 4)
+            .await
+            .expect("connecting the second instance");
+        let router = server::router_with_routes(
+            AppState {
+                db: db.clone(),
+                secure_cookies: false,
+            },
+            test_options(),
+            PAGE_ROUTES.clone(),
+        );
+        (router, db)
+    }
+
+    /// Creates an account and returns its password.
+    pub async fn create_user(&self, email: &str, role: app::domain::Role, orgs: &[&str]) -> String {
+        let password = format!("pw-{}", uuid::Uuid::new_v4().simple());
+        let new = app::services::auth::CreateUser {
+            email: email.to_owned(),
+            display_name: format!("Test {}", role.code()),
+            role,
+            organisations: orgs.iter().map(|o| (*o).to_owned()).collect(),
+            password: password.clone(),
+        };
+        let client = app::services::auth::Client {
+            addr: "test".into(),
+        };
+        app::services::auth::create_user(&self.db, new, None, &client)
+            .await
+            .expect("creating a test account");
+        password
+    }
+
+    /// POSTs a form as the tracker's own pages do (same Host and Origin), with an optional session.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        token: Option<&str>,
+    ) -> TestResponse {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut request = Request::post(path)
+            .header(http::header::HOST, TEST_HOST)
+            .header(http::header::ORIGIN, format!("http://{TEST_HOST}"))
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            );
+        if let Some(token) = token {
+            request = request.header(
+                http::header::COOKIE,
+                format!("{}={token}", app::auth::SESSION_COOKIE),
+            );
+        }
+        self.request(request.body(Body::from(body)).expect("a valid request"))
+            .await
+    }
+
+    /// Signs in through the real endpoint; the session token on success.
+    pub async fn login(&self, email: &str, password: &str) -> Option<String> {
+        let response = self
+            .post_form(
+                "/api/auth/login",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        session_token(&response)
+    }
+
+    /// GET with an optional session cookie.
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> TestResponse {
+        let mut request = Request::get(path).header(http::header::HOST, TEST_HOST);
+        if let Some(token) = token {
+            request = request.header(
+                http::header::COOKIE,
+                format!("{}={token}", app::auth::SESSION_COOKIE),
+            );
+        }
+        self.request(request.body(Body::empty()).expect("a valid request"))
+            .await
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -172,12 +288,19 @@ impl TestApp {
         .await
     }
 
-    /// Sends a request through the router; an answer that takes over 20 s fails the test.
+    /// Sends a request through this app's router.
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        send(&self.router, request).await
+    }
+}
+
+/// Sends a request through a router; an answer that takes over 20 s fails the test.
+pub async fn send(router: &Router, request: Request<Body>) -> TestResponse {
+    {
         let uri = request.uri().clone();
         let response = tokio::time::timeout(
             std::time::Duration::from_secs(20),
-            self.router.clone().oneshot(request),
+            router.clone().oneshot(request),
         )
         .await
         .unwrap_or_else(|_| panic!("{uri} sent no response head within 20 s"))
@@ -197,7 +320,9 @@ impl TestApp {
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
+}
 
+impl TestApp {
     /// Closes the pool; the database itself is removed when the app is dropped.
     pub async fn teardown(self) {
         tokio::time::timeout(std::time::Duration::from_secs(20), self.db.close())

@@ -8,7 +8,9 @@
 
 use fantoccini::{Client, Locator};
 use std::time::Duration;
-use tests::browser::{accessibility_violations, Browser, RunningServer};
+use tests::browser::{
+    accessibility_violations, Browser, RunningServer, E2E_OFFICER_EMAIL, E2E_OFFICER_PASSWORD,
+};
 
 /// Waits until hydration has run: the app marks `<body data-hydrated>` from a browser-only effect.
 async fn wait_for_hydration(client: &Client) -> anyhow::Result<()> {
@@ -115,6 +117,76 @@ async fn organisations_journey(client: &Client, base: &str) -> anyhow::Result<()
     Ok(())
 }
 
+async fn fill(client: &Client, css: &str, text: &str) -> anyhow::Result<()> {
+    let field = client.find(Locator::Css(css)).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    client.goto(&format!("{base}/login")).await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/login").await?;
+
+    // A wrong password: the design system's error summary, linking to the field.
+    fill(client, "#email", E2E_OFFICER_EMAIL).await?;
+    fill(client, "#password", "not the password").await?;
+    client.find(Locator::Css("#sign-in")).await?.click().await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#error-summary"))
+        .await?;
+    let summary = text_of(client, "#error-summary").await?;
+    anyhow::ensure!(
+        summary.contains("There is a problem")
+            && summary.contains("correct email address and password"),
+        "{summary}"
+    );
+    assert_accessible(client, "/login with an error").await?;
+
+    // The right password: signed in, name and role in the header.
+    fill(client, "#email", E2E_OFFICER_EMAIL).await?;
+    fill(client, "#password", E2E_OFFICER_PASSWORD).await?;
+    client.find(Locator::Css("#sign-in")).await?.click().await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#signed-in-as"))
+        .await?;
+    let who = text_of(client, "#signed-in-as").await?;
+    anyhow::ensure!(
+        who.contains("Morag Officer") && who.contains("Finance officer"),
+        "{who}"
+    );
+    assert_accessible(client, "/ signed in").await?;
+
+    // Sign out: the header offers sign-in again, and the session is gone.
+    client
+        .find(Locator::Css("#sign-out"))
+        .await?
+        .click()
+        .await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#sign-in-link"))
+        .await?;
+    let me = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/auth/me').then(r => r.text()).then(done).catch(e => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    anyhow::ensure!(
+        me == serde_json::json!("null"),
+        "signed out, but the server says: {me}"
+    );
+    Ok(())
+}
+
 async fn every_page_is_accessible(client: &Client, base: &str) -> anyhow::Result<()> {
     for path in [
         "/",
@@ -151,12 +223,16 @@ async fn save_screenshot(client: &Client, name: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_organisations_filter_works_after_hydration_and_pages_are_accessible() {
+async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are_accessible() {
     let server = RunningServer::start().expect("the tracker server starts");
     let browser = Browser::start().await.expect("headless Chromium starts");
     let journey = organisations_journey(&browser.client, &server.base_url).await;
     if journey.is_err() {
         save_screenshot(&browser.client, "organisations-journey").await;
+    }
+    let sign_in = sign_in_journey(&browser.client, &server.base_url).await;
+    if sign_in.is_err() {
+        save_screenshot(&browser.client, "sign-in-journey").await;
     }
     let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
     if pages.is_err() {
@@ -165,5 +241,6 @@ async fn the_organisations_filter_works_after_hydration_and_pages_are_accessible
     browser.close().await;
     drop(server);
     journey.expect("organisations journey");
+    sign_in.expect("sign-in journey");
     pages.expect("accessibility of every page");
 }

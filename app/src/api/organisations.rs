@@ -17,6 +17,11 @@ pub async fn list_organisations(
 /// One body by its code.
 #[server(prefix = "/api", endpoint = "organisations/get", input = server_fn::codec::GetUrl)]
 pub async fn get_organisation(code: String) -> Result<OrganisationDetail, AppError> {
-    let state = crate::state::AppState::current()?;
-    crate::services::organisations::get(&state.db, &code).await
+    super::finish(
+        async move {
+            let state = crate::state::AppState::current()?;
+            crate::services::organisations::get(&state.db, &code).await
+        }
+        .await,
+    )
 }

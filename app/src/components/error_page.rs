@@ -16,9 +16,41 @@ fn set_status(status: u16) {
     let _ = status;
 }
 
+/// A page that needs a signed-in user sends an anonymous visitor to sign in, and back after.
+fn send_to_sign_in() {
+    #[cfg(feature = "ssr")]
+    {
+        let here = use_context::<http::request::Parts>()
+            .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
+            .unwrap_or_else(|| "/".into());
+        let next: String = url_escape(&here);
+        leptos_axum::redirect(&format!("/login?next={next}"));
+        // A page request is a navigation: always a real redirect, whatever it accepts.
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::FOUND);
+        }
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+#[cfg(feature = "ssr")]
+fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_status(error.status());
+    if error == AppError::Unauthorized {
+        send_to_sign_in();
+    }
     let (title, advice) = match &error {
         AppError::NotFound(_) => (
             "Page not found",
@@ -28,6 +60,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::Forbidden => ("You cannot see this page", "Your account does not give access to it. Ask the programme office if you need it."),
         AppError::Validation { .. } => ("There is a problem", "Check what you entered and try again."),
         AppError::Conflict(_) => ("Someone else changed this", "Reload the page to see the latest version."),
+        AppError::Throttled(_) => ("Too many attempts", "Wait a few minutes, then try again."),
         AppError::Internal(_) | AppError::Request(_) => (
             "Sorry, there is a problem with the service",
             "Try again later. If it keeps happening, tell the programme office and quote the reference below.",

@@ -1,5 +1,7 @@
 //! Page chrome: skip links, site header with navigation, phase banner and footer.
 
+use crate::api::auth::get_current_user;
+use crate::pages::login::AuthActions;
 use crate::shell::SERVICE_NAME;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -68,6 +70,35 @@ fn NavigationList(mobile: bool) -> impl IntoView {
     }
 }
 
+/// "Signed in as …" with a sign-out button, or a sign-in link. The sign-out button is a form,
+/// so it works without JavaScript.
+#[component]
+fn AccountBar() -> impl IntoView {
+    let actions = use_context::<AuthActions>();
+    let versions = move || actions.map(|a| (a.signed_in.get(), a.logout.version().get()));
+    let user = Resource::new(versions, |_| get_current_user());
+    let logout = actions.map_or_else(ServerAction::new, |a| a.logout);
+    view! {
+        <div class="tracker-account" id="account-bar">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) => view! {
+                            <span id="signed-in-as">
+                                "Signed in as " <strong>{user.display_name}</strong> " (" {user.role.name()} ")"
+                            </span>
+                            <ActionForm action=logout attr:class="tracker-inline-form">
+                                <button type="submit" class="ds_link tracker-link-button" id="sign-out">"Sign out"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => view! { <a href="/login" id="sign-in-link">"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     view! {
@@ -79,6 +110,7 @@ pub fn SiteHeader() -> impl IntoView {
                             <span class="ds_site-branding__title">{SERVICE_NAME}</span>
                         </a>
                     </div>
+                    <AccountBar />
                     <div class="ds_site-header__controls">
                         <label
                             aria-controls="mobile-navigation"

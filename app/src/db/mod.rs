@@ -6,8 +6,11 @@
 //! money are cast back to BIGINT (PostgreSQL widens them to NUMERIC). Queries live in this
 //! module only, name their columns, and multi-row writes run in one transaction.
 
+pub mod audit;
 pub mod organisations;
 pub mod reference;
+pub mod sessions;
+pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -67,6 +70,13 @@ impl From<crate::domain::ParseError> for DbError {
 impl From<DbError> for crate::error::AppError {
     fn from(value: DbError) -> Self {
         crate::error::AppError::internal(value)
+    }
+}
+
+impl DbError {
+    /// Whether the error is a unique-constraint violation (a duplicate key).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, DbError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
 }
 

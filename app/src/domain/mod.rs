@@ -5,12 +5,14 @@
 //! (`shared/DOMAIN.md` gathers the sources).
 #![deny(clippy::float_arithmetic)]
 
+pub mod account;
 pub mod category;
 pub mod financial_year;
 pub mod money;
 pub mod org;
 pub mod sector;
 
+pub use account::{Email, Role};
 pub use category::{CostGroup, SpendCategory};
 pub use financial_year::FinancialYear;
 pub use money::{Money, MoneyError};

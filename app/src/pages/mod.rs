@@ -1,8 +1,10 @@
 //! One page component per file. Pages fetch through `api/` and lay out components; they hold
 //! no business rules.
 
+pub mod admin;
 pub mod dashboard;
 pub mod home;
+pub mod login;
 pub mod not_found;
 pub mod organisation;
 pub mod organisations;

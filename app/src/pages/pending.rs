@@ -37,8 +37,3 @@ pub fn SharedServicesPage() -> impl IntoView {
 pub fn ImportPage() -> impl IntoView {
     view! { <SectionNotYetAvailable title="Import a spreadsheet return" purpose="Finance officers upload their spreadsheet return here." /> }
 }
-
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    view! { <SectionNotYetAvailable title="Admin" purpose="The programme office manages users, deadlines and reference data here." /> }
-}

@@ -1,6 +1,8 @@
 //! Use cases: what server functions, REST handlers and the CLI call. Each one takes the
 //! database and typed input, applies the domain rules and returns read models or `AppError`.
 
+pub mod admin;
+pub mod auth;
 pub mod fixtures;
 pub mod organisations;
 pub mod reference;

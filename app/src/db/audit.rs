@@ -1,0 +1,74 @@
+//! The audit log: who did what, when, to which entity, with the values before and after.
+
+use super::DbError;
+use sqlx::{AnyConnection, AnyPool};
+
+/// One thing that happened, to be recorded.
+#[derive(Clone, Debug, Default)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub client_addr: Option<String>,
+}
+
+pub async fn record(conn: &mut AnyConnection, e: &AuditEntry) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_user_id, actor_email, action, entity_type, entity_id,
+                                before_json, after_json, client_addr)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(e.at)
+    .bind(e.actor_user_id)
+    .bind(e.actor_email.as_deref())
+    .bind(&e.action)
+    .bind(&e.entity_type)
+    .bind(e.entity_id.as_deref())
+    .bind(e.before.as_ref().map(serde_json::Value::to_string))
+    .bind(e.after.as_ref().map(serde_json::Value::to_string))
+    .bind(e.client_addr.as_deref())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records an entry on its own connection from the pool.
+pub async fn record_now(pool: &AnyPool, e: &AuditEntry) -> Result<(), DbError> {
+    let mut conn = pool.acquire().await?;
+    record(&mut conn, e).await
+}
+
+/// A recorded entry, as listed.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+/// The newest entries first, optionally only one action.
+pub async fn list(
+    pool: &AnyPool,
+    action: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, actor_email, action, entity_type, entity_id, before_json, after_json, client_addr
+           FROM audit_log WHERE ($1 IS NULL OR action = $1) ORDER BY id DESC LIMIT $2",
+    )
+    .bind(action)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
