@@ -1,0 +1,203 @@
+//! The authorisation matrix: every page route and every server function, enumerated from the
+//! application itself, requested as each kind of user, against the policy written here.
+//!
+//! A new route or server function without a line in `policy` fails this test, so none can be
+//! forgotten. Runs on SQLite and on PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+
+use app::domain::Role;
+use axum::body::Body;
+use http::{header, Method, Request, StatusCode};
+use tests::{on_both_backends, session_token, Backend, TestApp, TEST_HOST};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// The programme office only.
+    Admin,
+}
+
+/// The policy for each route, with a request that exercises it (query string or form body).
+fn policy(path: &str) -> Option<(Access, &'static str)> {
+    Some(match path {
+        // Pages open to everyone: public reference information and sections not built yet.
+        "/" | "/login" | "/organisations" | "/dashboard" | "/returns" | "/data-centres"
+        | "/shared-services" | "/import" => (Access::Public, ""),
+        "/organisations/{code}" => (Access::Public, ""),
+        "/healthz" => (Access::Public, ""),
+        "/admin" | "/admin/audit" => (Access::Admin, ""),
+        // Server functions.
+        "/api/organisations/list" => (Access::Public, "sector=nhs"),
+        "/api/organisations/get" => (Access::Public, "code=nhs-fife"),
+        "/api/reference/mcclelland-baseline" => (Access::Public, ""),
+        "/api/auth/me" => (Access::Public, ""),
+        "/api/auth/login" => (
+            Access::Public,
+            "email=nobody%40gov.scot&password=wrong+password",
+        ),
+        "/api/auth/logout" => (Access::Public, ""),
+        "/api/admin/users" => (Access::Admin, ""),
+        "/api/admin/audit" => (Access::Admin, "action=login"),
+        _ => return None,
+    })
+}
+
+/// Every route the application serves: its pages, its server functions and `/healthz`.
+fn all_routes() -> Vec<(String, Method)> {
+    let mut routes: Vec<(String, Method)> = server::page_routes()
+        .iter()
+        .map(|r| (r.path().to_owned(), Method::GET))
+        .collect();
+    routes
+        .extend(server_fn::axum::server_fn_paths().map(|(path, method)| (path.to_owned(), method)));
+    routes.push(("/healthz".to_owned(), Method::GET));
+    routes.sort_by(|a, b| a.0.cmp(&b.0));
+    routes.dedup_by(|a, b| a.0 == b.0);
+    routes
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Actor {
+    Anonymous,
+    OfficerA,
+    OfficerB,
+    Board,
+    Admin,
+}
+
+const ACTORS: [Actor; 5] = [
+    Actor::Anonymous,
+    Actor::OfficerA,
+    Actor::OfficerB,
+    Actor::Board,
+    Actor::Admin,
+];
+
+fn expected(access: Access, actor: Actor, is_page: bool) -> &'static [StatusCode] {
+    match (access, actor) {
+        (Access::Public, _) => &[StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+        (Access::Admin, Actor::Admin) => &[StatusCode::OK],
+        (Access::Admin, Actor::Anonymous) if is_page => &[StatusCode::FOUND],
+        (Access::Admin, Actor::Anonymous) => &[StatusCode::UNAUTHORIZED],
+        (Access::Admin, _) => &[StatusCode::FORBIDDEN],
+    }
+}
+
+async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut passwords = Vec::new();
+    for (email, role, orgs) in [
+        ("officer.a@fife.gov.uk", Role::Officer, vec!["council-fife"]),
+        (
+            "officer.b@angus.gov.uk",
+            Role::Officer,
+            vec!["council-angus"],
+        ),
+        ("board@gov.scot", Role::Board, vec![]),
+        ("admin@gov.scot", Role::Admin, vec![]),
+    ] {
+        passwords.push((email, app.create_user(email, role, &orgs).await));
+    }
+
+    let routes = all_routes();
+    let unlisted: Vec<&String> = routes
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| policy(p).is_none())
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "routes with no line in the authorisation policy: {unlisted:?}"
+    );
+    assert!(
+        routes.len() >= 15,
+        "the enumeration found the routes: {routes:?}"
+    );
+
+    let mut checked = 0;
+    for (path, method) in &routes {
+        let (access, sample) = policy(path).unwrap();
+        let is_page = !path.starts_with("/api/") && path != "/healthz";
+        let concrete = path.replace("{code}", "council-fife");
+        for actor in ACTORS {
+            // A fresh session for every request, so that signing out cannot affect the next.
+            let token = match actor {
+                Actor::Anonymous => None,
+                Actor::OfficerA => app.login(passwords[0].0, &passwords[0].1).await,
+                Actor::OfficerB => app.login(passwords[1].0, &passwords[1].1).await,
+                Actor::Board => app.login(passwords[2].0, &passwords[2].1).await,
+                Actor::Admin => app.login(passwords[3].0, &passwords[3].1).await,
+            };
+            let mut request = if *method == Method::GET {
+                let uri = if sample.is_empty() {
+                    concrete.clone()
+                } else {
+                    format!("{concrete}?{sample}")
+                };
+                Request::get(uri)
+            } else {
+                Request::post(concrete.clone())
+                    .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            }
+            .header(header::HOST, TEST_HOST);
+            if let Some(token) = &token {
+                request = request.header(header::COOKIE, format!("tracker_session={token}"));
+            }
+            let body = if *method == Method::GET {
+                Body::empty()
+            } else {
+                Body::from(sample)
+            };
+            let response = app.request(request.body(body).unwrap()).await;
+            let allowed = expected(access, actor, is_page);
+            assert!(
+                allowed.contains(&response.status),
+                "{method} {concrete} as {actor:?}: {} (expected one of {allowed:?})",
+                response.status
+            );
+            if response.status == StatusCode::FOUND {
+                let location = response
+                    .headers
+                    .get(header::LOCATION)
+                    .unwrap()
+                    .to_str()
+                    .unwrap();
+                assert!(
+                    location.starts_with("/login?next="),
+                    "{concrete}: redirected to {location}"
+                );
+            }
+            if access == Access::Admin && !matches!(actor, Actor::Admin) {
+                // A refused page may show the visitor's own account, never anyone else's.
+                let own = match actor {
+                    Actor::OfficerA => Some(passwords[0].0),
+                    Actor::OfficerB => Some(passwords[1].0),
+                    Actor::Board => Some(passwords[2].0),
+                    Actor::Anonymous | Actor::Admin => None,
+                };
+                for (email, _) in &passwords {
+                    assert!(
+                        Some(*email) == own || !response.body.contains(email),
+                        "{concrete} as {actor:?} leaked the account {email}"
+                    );
+                }
+            }
+            assert!(
+                session_token(&response).is_none() || path == "/api/auth/login",
+                "{concrete} set a session"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, routes.len() * ACTORS.len());
+    app.teardown().await;
+}
+
+on_both_backends!(every_route_answers_each_kind_of_user_as_the_policy_says);
