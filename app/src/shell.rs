@@ -93,6 +93,8 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
                                 <Route path=path!("/import") view=pages::pending::ImportPage />
                                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
+                                <Route path=path!("/admin/users/new") view=pages::admin_user::NewUserPage ssr=SsrMode::Async />
+                                <Route path=path!("/admin/users/:id") view=pages::admin_user::UserPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin/audit") view=pages::admin::AuditPage ssr=SsrMode::Async />
                             </Routes>
                         </main>

@@ -31,7 +31,7 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         | "/shared-services" | "/import" => (Access::Public, ""),
         "/organisations/{code}" => (Access::Public, ""),
         "/healthz" => (Access::Public, ""),
-        "/admin" | "/admin/audit" => (Access::Admin, ""),
+        "/admin" | "/admin/audit" | "/admin/users/new" | "/admin/users/{id}" => (Access::Admin, ""),
         // Server functions.
         "/api/organisations/list" => (Access::Public, "sector=nhs"),
         "/api/organisations/get" => (Access::Public, "code=nhs-fife"),
@@ -43,6 +43,16 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         ),
         "/api/auth/logout" => (Access::Public, ""),
         "/api/admin/users" => (Access::Admin, ""),
+        "/api/admin/user" => (Access::Admin, "id=1"),
+        "/api/admin/check" => (Access::Admin, ""),
+        // Requests an admin may make but that change nothing (bad input, no such account).
+        "/api/admin/create-user" => (
+            Access::Admin,
+            "email=bad&name=X&role=officer&organisations=&password=short",
+        ),
+        "/api/admin/update-access" => (Access::Admin, "id=999999&role=board&organisations="),
+        "/api/admin/set-disabled" => (Access::Admin, "id=999999&disabled=true"),
+        "/api/admin/reset-password" => (Access::Admin, "id=999999&password=a+long+enough+password"),
         "/api/admin/audit" => (Access::Admin, "action=login"),
         _ => return None,
     })
@@ -82,7 +92,11 @@ const ACTORS: [Actor; 5] = [
 fn expected(access: Access, actor: Actor, is_page: bool) -> &'static [StatusCode] {
     match (access, actor) {
         (Access::Public, _) => &[StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
-        (Access::Admin, Actor::Admin) => &[StatusCode::OK],
+        (Access::Admin, Actor::Admin) => &[
+            StatusCode::OK,
+            StatusCode::NOT_FOUND,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ],
         (Access::Admin, Actor::Anonymous) if is_page => &[StatusCode::FOUND],
         (Access::Admin, Actor::Anonymous) => &[StatusCode::UNAUTHORIZED],
         (Access::Admin, _) => &[StatusCode::FORBIDDEN],
@@ -124,7 +138,7 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
     for (path, method) in &routes {
         let (access, sample) = policy(path).unwrap();
         let is_page = !path.starts_with("/api/") && path != "/healthz";
-        let concrete = path.replace("{code}", "council-fife");
+        let concrete = path.replace("{code}", "council-fife").replace("{id}", "1");
         for actor in ACTORS {
             // A fresh session for every request, so that signing out cannot affect the next.
             let token = match actor {

@@ -4,13 +4,111 @@ use crate::error::AppError;
 use crate::model::{AuditView, UserSummary};
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+fn admin() -> Result<
+    (
+        crate::model::CurrentUser,
+        crate::state::AppState,
+        crate::services::auth::Client,
+    ),
+    AppError,
+> {
+    let user = crate::auth::require_role(&[crate::domain::Role::Admin])?;
+    let state = crate::state::AppState::current()?;
+    let client = crate::services::auth::Client {
+        addr: crate::auth::request_auth().client_addr,
+    };
+    Ok((user, state, client))
+}
+
+/// Succeeds for an admin: lets a page with no data of its own (a blank form) refuse others.
+#[server(prefix = "/api", endpoint = "admin/check", input = server_fn::codec::GetUrl)]
+pub async fn check_admin() -> Result<(), AppError> {
+    super::finish(admin().map(|_| ()))
+}
+
 #[server(prefix = "/api", endpoint = "admin/users", input = server_fn::codec::GetUrl)]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     super::finish(
         async move {
-            crate::auth::require_role(&[crate::domain::Role::Admin])?;
-            let state = crate::state::AppState::current()?;
+            let (_, state, _) = admin()?;
             crate::services::admin::list_users(&state.db).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/user", input = server_fn::codec::GetUrl)]
+pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
+    super::finish(
+        async move {
+            let (_, state, _) = admin()?;
+            crate::services::admin::get_user(&state.db, id).await
+        }
+        .await,
+    )
+}
+
+/// Creates an account with the initial password the admin chose (to be passed on in person).
+#[server(prefix = "/api", endpoint = "admin/create-user")]
+pub async fn create_account(
+    email: String,
+    name: String,
+    role: String,
+    organisations: String,
+    password: String,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (actor, state, client) = admin()?;
+            let role: crate::domain::Role = role.parse()?;
+            let orgs = crate::services::admin::parse_org_codes(&organisations)?;
+            let new = crate::services::auth::CreateUser {
+                email,
+                display_name: name,
+                role,
+                organisations: orgs.iter().map(|o| o.as_str().to_owned()).collect(),
+                password,
+            };
+            let id =
+                crate::services::auth::create_user(&state.db, new, Some(&actor), &client).await?;
+            leptos_axum::redirect(&format!("/admin/users/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/update-access")]
+pub async fn update_access(id: i64, role: String, organisations: String) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (actor, state, client) = admin()?;
+            let role: crate::domain::Role = role.parse()?;
+            let orgs = crate::services::admin::parse_org_codes(&organisations)?;
+            crate::services::admin::update_access(&state.db, &actor, &client, id, role, &orgs).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/set-disabled")]
+pub async fn set_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (actor, state, client) = admin()?;
+            crate::services::admin::set_disabled(&state.db, &actor, &client, id, disabled).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/reset-password")]
+pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (actor, state, client) = admin()?;
+            crate::services::admin::reset_password(&state.db, &actor, &client, id, password).await
         }
         .await,
     )
@@ -20,8 +118,7 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
 pub async fn list_audit(action: Option<String>) -> Result<Vec<AuditView>, AppError> {
     super::finish(
         async move {
-            crate::auth::require_role(&[crate::domain::Role::Admin])?;
-            let state = crate::state::AppState::current()?;
+            let (_, state, _) = admin()?;
             crate::services::admin::audit_log(&state.db, action.as_deref()).await
         }
         .await,

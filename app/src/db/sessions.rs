@@ -94,3 +94,12 @@ pub async fn clear_throttle(pool: &AnyPool, key: &str) -> Result<(), DbError> {
         .await?;
     Ok(())
 }
+
+/// Ends every session of a user (after disabling the account or resetting its password).
+pub async fn delete_for_user(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<u64, DbError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -171,3 +171,62 @@ pub async fn list_all(pool: &AnyPool) -> Result<Vec<crate::model::UserSummary>, 
     }
     Ok(users)
 }
+
+/// One account as listed, or `None`.
+pub async fn find_summary(
+    pool: &AnyPool,
+    id: i64,
+) -> Result<Option<crate::model::UserSummary>, DbError> {
+    Ok(list_all(pool).await?.into_iter().find(|u| u.id == id))
+}
+
+pub async fn set_role(conn: &mut AnyConnection, id: i64, role: Role) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+        .bind(id)
+        .bind(role.code())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Replaces the account's memberships with `orgs` (each must exist).
+pub async fn replace_memberships(
+    conn: &mut AnyConnection,
+    id: i64,
+    orgs: &[OrgCode],
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM user_organisations WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for org in orgs {
+        add_membership(&mut *conn, id, org).await?;
+    }
+    Ok(())
+}
+
+pub async fn set_disabled_at(
+    conn: &mut AnyConnection,
+    id: i64,
+    disabled_at: Option<i64>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(disabled_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash(
+    conn: &mut AnyConnection,
+    id: i64,
+    hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -26,7 +26,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
             let status = if u.disabled { "Disabled" } else { "Active" };
             view! {
                 <tr>
-                    <td>{u.display_name}</td>
+                    <td><a href=format!("/admin/users/{}", u.id)>{u.display_name}</a></td>
                     <td>{u.email}</td>
                     <td>{u.role.name()}</td>
                     <td>{u.organisations.join(", ")}</td>
@@ -40,7 +40,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
         <div class="ds_layout__content">
             <p><a href="/admin/audit">"View the audit log"</a></p>
             <h2>"Accounts"</h2>
-            <p>"Create accounts with " <code>"server create-user"</code> "."</p>
+            <p><a class="ds_button" href="/admin/users/new" id="new-account">"Create an account"</a></p>
             <table class="ds_table" id="user-table">
                 <thead>
                     <tr>

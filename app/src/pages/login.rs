@@ -1,8 +1,8 @@
 //! Sign in. One form, one generic message for any failure, the design system's error summary.
 
 use crate::api::auth::Login;
+use crate::components::forms::ErrorSummary;
 use crate::components::page_header::PageHeader;
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -33,7 +33,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <PageHeader title="Sign in" />
         <div class="ds_layout__content">
-            {move || error().map(|error| view! { <SignInError error /> })}
+            {move || error().map(|error| view! { <ErrorSummary error default_field="email" /> })}
             <ActionForm action=login attr:id="login-form" attr:novalidate="novalidate">
                 <input type="hidden" name="next" prop:value=next />
                 <div class="ds_question" class:ds_question--error=move || error().is_some()>
@@ -59,19 +59,6 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="ds_button" id="sign-in">"Sign in"</button>
             </ActionForm>
             <p>"If you do not have an account, ask the programme office."</p>
-        </div>
-    }
-}
-
-/// The design system's error summary, linking to the field in error.
-#[component]
-fn SignInError(error: AppError) -> impl IntoView {
-    view! {
-        <div class="ds_error-summary" aria-labelledby="error-summary-title" role="alert" id="error-summary">
-            <h2 class="ds_error-summary__title" id="error-summary-title">"There is a problem"</h2>
-            <ul class="ds_error-summary__list">
-                <li><a href="#email">{error.to_string()}</a></li>
-            </ul>
         </div>
     }
 }

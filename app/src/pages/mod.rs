@@ -2,6 +2,7 @@
 //! no business rules.
 
 pub mod admin;
+pub mod admin_user;
 pub mod dashboard;
 pub mod home;
 pub mod login;

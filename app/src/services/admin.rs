@@ -1,11 +1,160 @@
-//! The programme office's views of accounts and the audit log.
+//! The programme office's work on accounts, and its view of the audit log.
+//!
+//! Policy: every change to an account runs in one transaction with its audit row (before and
+//! after, never a password); disabling an account or resetting its password ends its sessions;
+//! an admin cannot disable their own account (the service must keep one way in).
 
-use crate::db::{audit, users, Db};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{sessions, users, Db, DbError};
+use crate::domain::account::check_new_password;
+use crate::domain::{OrgCode, Role};
 use crate::error::AppError;
-use crate::model::{AuditView, UserSummary};
+use crate::model::{AuditView, CurrentUser, UserSummary};
+use crate::services::auth::{self, Client};
 
 pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
     Ok(users::list_all(db.pool()).await?)
+}
+
+pub async fn get_user(db: &Db, id: i64) -> Result<UserSummary, AppError> {
+    users::find_summary(db.pool(), id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The account".into()))
+}
+
+/// Organisation codes as typed: separated by commas, spaces or new lines.
+pub fn parse_org_codes(text: &str) -> Result<Vec<OrgCode>, AppError> {
+    let mut codes = Vec::new();
+    for part in text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+    {
+        let code: OrgCode = part.parse().map_err(|_| {
+            AppError::validation(
+                "organisations",
+                format!("{part:?} is not an organisation code"),
+            )
+        })?;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
+}
+
+fn account_entry(actor: &CurrentUser, client: &Client, action: &str, id: i64) -> AuditEntry {
+    AuditEntry {
+        at: auth::now(),
+        actor_user_id: Some(actor.id),
+        actor_email: Some(actor.email.clone()),
+        action: action.to_owned(),
+        entity_type: "user".to_owned(),
+        entity_id: Some(id.to_string()),
+        client_addr: Some(client.addr.clone()),
+        ..AuditEntry::default()
+    }
+}
+
+fn access_json(u: &UserSummary) -> serde_json::Value {
+    serde_json::json!({ "role": u.role.code(), "organisations": u.organisations, "disabled": u.disabled })
+}
+
+fn org_error(e: DbError) -> AppError {
+    match e {
+        DbError::Corrupt(message) => AppError::validation(
+            "organisations",
+            message.replace("no organisation", "No organisation"),
+        ),
+        other => other.into(),
+    }
+}
+
+/// Changes an account's role and organisations; an officer needs at least one organisation.
+pub async fn update_access(
+    db: &Db,
+    actor: &CurrentUser,
+    client: &Client,
+    id: i64,
+    role: Role,
+    orgs: &[OrgCode],
+) -> Result<(), AppError> {
+    if role == Role::Officer && orgs.is_empty() {
+        return Err(AppError::validation(
+            "organisations",
+            "An officer must belong to at least one organisation",
+        ));
+    }
+    let before = get_user(db, id).await?;
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    users::set_role(&mut tx, id, role).await?;
+    users::replace_memberships(&mut tx, id, orgs)
+        .await
+        .map_err(org_error)?;
+    let mut entry = account_entry(actor, client, "user_access_changed", id);
+    entry.before = Some(access_json(&before));
+    let after = UserSummary {
+        role,
+        organisations: orgs.iter().map(|o| o.as_str().to_owned()).collect(),
+        ..before
+    };
+    entry.after = Some(access_json(&after));
+    audit::record(&mut tx, &entry).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Disables (ending its sessions) or re-enables an account.
+pub async fn set_disabled(
+    db: &Db,
+    actor: &CurrentUser,
+    client: &Client,
+    id: i64,
+    disabled: bool,
+) -> Result<(), AppError> {
+    if disabled && id == actor.id {
+        return Err(AppError::validation(
+            "disabled",
+            "You cannot disable your own account",
+        ));
+    }
+    let before = get_user(db, id).await?;
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    users::set_disabled_at(&mut tx, id, disabled.then(auth::now)).await?;
+    if disabled {
+        sessions::delete_for_user(&mut tx, id).await?;
+    }
+    let action = if disabled {
+        "user_disabled"
+    } else {
+        "user_enabled"
+    };
+    let mut entry = account_entry(actor, client, action, id);
+    entry.before = Some(access_json(&before));
+    entry.after = Some(access_json(&UserSummary { disabled, ..before }));
+    audit::record(&mut tx, &entry).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Sets a new password chosen by the admin and ends the account's sessions.
+pub async fn reset_password(
+    db: &Db,
+    actor: &CurrentUser,
+    client: &Client,
+    id: i64,
+    password: String,
+) -> Result<(), AppError> {
+    check_new_password(&password)?;
+    get_user(db, id).await?;
+    let hash = auth::hash_password(password).await?;
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    users::set_password_hash(&mut tx, id, &hash).await?;
+    let ended = sessions::delete_for_user(&mut tx, id).await?;
+    let mut entry = account_entry(actor, client, "password_reset", id);
+    entry.after = Some(serde_json::json!({ "sessions_ended": ended }));
+    audit::record(&mut tx, &entry).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
 }
 
 /// The newest audit entries, optionally only one action (`login`, `login_failed`, …).
@@ -38,4 +187,23 @@ pub async fn audit_log(db: &Db, action: Option<&str>) -> Result<Vec<AuditView>, 
             client_addr: r.client_addr.unwrap_or_default(),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_org_codes;
+
+    #[test]
+    fn organisation_codes_are_split_and_deduplicated() {
+        let codes = parse_org_codes("council-fife, nhs-fife\ncouncil-fife").unwrap();
+        assert_eq!(
+            codes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            vec!["council-fife", "nhs-fife"]
+        );
+        assert!(parse_org_codes("").unwrap().is_empty());
+        assert!(
+            parse_org_codes("NHS/Fife").is_err(),
+            "a slash is in no code"
+        );
+    }
 }
