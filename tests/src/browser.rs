@@ -96,6 +96,11 @@ pub const E2E_OFFICER_EMAIL: &str = "morag.officer@fife.gov.uk";
 /// Its password (a test fixture, in a throwaway database).
 pub const E2E_OFFICER_PASSWORD: &str = "browser-test-password-1";
 
+/// The admin account every browser test server has.
+pub const E2E_ADMIN_EMAIL: &str = "alasdair.admin@gov.scot";
+/// Its password (a test fixture, in a throwaway database).
+pub const E2E_ADMIN_PASSWORD: &str = "browser-admin-password-1";
+
 /// The tracker running from its binary on a fresh SQLite database with the reference data.
 pub struct RunningServer {
     pub base_url: String,
@@ -154,6 +159,26 @@ impl RunningServer {
             .env("TRACKER_NEW_PASSWORD", E2E_OFFICER_PASSWORD);
         configure(&mut create);
         let created = create.output()?;
+        anyhow::ensure!(
+            created.status.success(),
+            "create-user failed: {}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+
+        let mut admin = Command::new(&binary);
+        admin
+            .args([
+                "create-user",
+                "--email",
+                E2E_ADMIN_EMAIL,
+                "--name",
+                "Alasdair Admin",
+                "--role",
+                "admin",
+            ])
+            .env("TRACKER_NEW_PASSWORD", E2E_ADMIN_PASSWORD);
+        configure(&mut admin);
+        let created = admin.output()?;
         anyhow::ensure!(
             created.status.success(),
             "create-user failed: {}",

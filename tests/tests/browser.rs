@@ -9,7 +9,8 @@
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tests::browser::{
-    accessibility_violations, Browser, RunningServer, E2E_OFFICER_EMAIL, E2E_OFFICER_PASSWORD,
+    accessibility_violations, Browser, RunningServer, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD,
+    E2E_OFFICER_EMAIL, E2E_OFFICER_PASSWORD,
 };
 
 /// Waits until hydration has run: the app marks `<body data-hydrated>` from a browser-only effect.
@@ -52,11 +53,7 @@ async fn organisations_journey(client: &Client, base: &str) -> anyhow::Result<()
         .await?
         .select_by_value("nhs")
         .await?;
-    client
-        .find(Locator::Css("#apply-filter"))
-        .await?
-        .click()
-        .await?;
+    click(client, "#apply-filter").await?;
 
     let start = std::time::Instant::now();
     let after = loop {
@@ -101,11 +98,7 @@ async fn organisations_journey(client: &Client, base: &str) -> anyhow::Result<()
     assert_accessible(client, "/organisations?sector=nhs").await?;
 
     // Follow a link to a body's page.
-    let link = "a[href='/organisations/nhs-grampian']";
-    client
-        .execute(&format!("document.querySelector(\"{link}\").scrollIntoView({{block: 'center', behavior: 'instant'}});"), vec![])
-        .await?;
-    client.find(Locator::Css(link)).await?.click().await?;
+    click(client, "a[href='/organisations/nhs-grampian']").await?;
     client
         .wait()
         .at_most(Duration::from_secs(15))
@@ -114,6 +107,20 @@ async fn organisations_journey(client: &Client, base: &str) -> anyhow::Result<()
     let heading = text_of(client, "h1").await?;
     anyhow::ensure!(heading == "NHS Grampian", "heading: {heading}");
     assert_accessible(client, "/organisations/nhs-grampian").await?;
+    Ok(())
+}
+
+/// Scrolls the element to the middle of the window at once (the design system scrolls smoothly,
+/// which would move it under the pointer), then clicks it as a person would.
+async fn click(client: &Client, css: &str) -> anyhow::Result<()> {
+    let element = client.find(Locator::Css(css)).await?;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
+    element.click().await?;
     Ok(())
 }
 
@@ -132,7 +139,7 @@ async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     // A wrong password: the design system's error summary, linking to the field.
     fill(client, "#email", E2E_OFFICER_EMAIL).await?;
     fill(client, "#password", "not the password").await?;
-    client.find(Locator::Css("#sign-in")).await?.click().await?;
+    click(client, "#sign-in").await?;
     client
         .wait()
         .at_most(Duration::from_secs(15))
@@ -149,7 +156,7 @@ async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     // The right password: signed in, name and role in the header.
     fill(client, "#email", E2E_OFFICER_EMAIL).await?;
     fill(client, "#password", E2E_OFFICER_PASSWORD).await?;
-    client.find(Locator::Css("#sign-in")).await?.click().await?;
+    click(client, "#sign-in").await?;
     client
         .wait()
         .at_most(Duration::from_secs(15))
@@ -163,11 +170,7 @@ async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     assert_accessible(client, "/ signed in").await?;
 
     // Sign out: the header offers sign-in again, and the session is gone.
-    client
-        .find(Locator::Css("#sign-out"))
-        .await?
-        .click()
-        .await?;
+    click(client, "#sign-out").await?;
     client
         .wait()
         .at_most(Duration::from_secs(15))
@@ -184,6 +187,69 @@ async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
         me == serde_json::json!("null"),
         "signed out, but the server says: {me}"
     );
+    Ok(())
+}
+
+/// The programme office's pages, signed in as an admin: each accessible, and creating an account
+/// works in the browser.
+async fn admin_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    client.goto(&format!("{base}/login?next=/admin")).await?;
+    wait_for_hydration(client).await?;
+    fill(client, "#email", E2E_ADMIN_EMAIL).await?;
+    fill(client, "#password", E2E_ADMIN_PASSWORD).await?;
+    click(client, "#sign-in").await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#user-table"))
+        .await?;
+    assert_accessible(client, "/admin").await?;
+
+    client.goto(&format!("{base}/admin/users/new")).await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/admin/users/new").await?;
+    fill(client, "#email", "new.officer@angus.gov.uk").await?;
+    fill(client, "#name", "New Officer").await?;
+    fill(client, "#organisations", "council-angus").await?;
+    fill(client, "#password", "short").await?;
+    click(client, "#create-user").await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#error-summary"))
+        .await?;
+    let summary = text_of(client, "#error-summary").await?;
+    anyhow::ensure!(summary.contains("12 to 128 characters"), "{summary}");
+    assert_accessible(client, "/admin/users/new with an error").await?;
+    fill(client, "#password", "a long enough password").await?;
+    click(client, "#create-user").await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#account-facts"))
+        .await?;
+    let facts = text_of(client, "#account-facts").await?;
+    anyhow::ensure!(
+        facts.contains("new.officer@angus.gov.uk") && facts.contains("council-angus"),
+        "{facts}"
+    );
+    assert_accessible(client, "/admin/users/:id").await?;
+
+    client.goto(&format!("{base}/admin/audit")).await?;
+    wait_for_hydration(client).await?;
+    anyhow::ensure!(
+        text_of(client, "#audit-table")
+            .await?
+            .contains("user_created"),
+        "the audit log shows the new account"
+    );
+    assert_accessible(client, "/admin/audit").await?;
+    click(client, "#sign-out").await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#sign-in-link"))
+        .await?;
     Ok(())
 }
 
@@ -234,6 +300,10 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     if sign_in.is_err() {
         save_screenshot(&browser.client, "sign-in-journey").await;
     }
+    let admin = admin_journey(&browser.client, &server.base_url).await;
+    if admin.is_err() {
+        save_screenshot(&browser.client, "admin-journey").await;
+    }
     let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
     if pages.is_err() {
         save_screenshot(&browser.client, "accessibility").await;
@@ -242,5 +312,6 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     drop(server);
     journey.expect("organisations journey");
     sign_in.expect("sign-in journey");
+    admin.expect("admin journey");
     pages.expect("accessibility of every page");
 }
