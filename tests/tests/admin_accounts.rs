@@ -316,7 +316,51 @@ async fn resetting_a_password_signs_the_person_out_everywhere(backend: Backend) 
     app.teardown().await;
 }
 
+async fn the_audit_log_filters_by_action_actor_and_entity(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = signed_in_admin(&app).await;
+    let password = app.create_user("board@gov.scot", Role::Board, &[]).await;
+    app.login("board@gov.scot", &password).await.unwrap();
+    app.login("board@gov.scot", "wrong password here").await;
+    let entries = |query: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let r = app
+                .get_as(&format!("/api/admin/audit?{query}"), Some(&admin))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.body);
+            serde_json::from_str::<Vec<serde_json::Value>>(&r.body).unwrap()
+        }
+    };
+    let board = entries("actor=BOARD%40gov").await;
+    assert_eq!(
+        board.len(),
+        2,
+        "one sign-in and one failed sign-in: {board:?}"
+    );
+    assert!(board.iter().all(|e| e["actor"] == "board@gov.scot"));
+    let failed = entries("action=login_failed").await;
+    assert_eq!(failed.len(), 1);
+    let users = entries("entity=user").await;
+    assert!(
+        !users.is_empty()
+            && users
+                .iter()
+                .all(|e| e["entity"].as_str().unwrap().starts_with("user "))
+    );
+    let both = entries("action=login&actor=admin").await;
+    assert_eq!(both.len(), 1, "filters combine: {both:?}");
+    let bad = app
+        .get_as("/api/admin/audit?action=DROP%20TABLE", Some(&admin))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("\"field\":\"action\""), "{}", bad.body);
+    app.teardown().await;
+}
+
 on_both_backends!(
+    the_audit_log_filters_by_action_actor_and_entity,
     an_admin_creates_an_account_that_can_sign_in,
     bad_account_details_name_the_field_and_save_nothing,
     changing_role_and_organisations_is_audited_before_and_after,

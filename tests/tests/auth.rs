@@ -288,6 +288,44 @@ async fn repeated_failures_lock_the_account_with_back_off(backend: Backend) {
     app.teardown().await;
 }
 
+async fn repeated_failures_from_one_address_lock_that_address(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let password = app.create_user("board@gov.scot", Role::Board, &[]).await;
+    // Five different accounts guessed from one address (in-process requests share one address).
+    for n in 0..5 {
+        let email = format!("guess{n}@gov.scot");
+        let r = app
+            .post_form(
+                "/api/auth/login",
+                &[("email", &email), ("password", "guess guess guess")],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let locked = app
+        .post_form(
+            "/api/auth/login",
+            &[("email", "board@gov.scot"), ("password", &password)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is locked for every account"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT failures FROM login_throttle WHERE throttle_key LIKE 'addr:%'"
+        )
+        .await,
+        5
+    );
+    app.teardown().await;
+}
+
 async fn cross_site_state_changes_are_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let password = app.create_user("admin@gov.scot", Role::Admin, &[]).await;
@@ -470,6 +508,7 @@ on_both_backends!(
     signing_in_again_rotates_the_session_id,
     sessions_expire_when_idle_and_after_a_working_day,
     repeated_failures_lock_the_account_with_back_off,
+    repeated_failures_from_one_address_lock_that_address,
     cross_site_state_changes_are_refused,
     every_response_carries_the_security_headers,
     secrets_are_never_stored_in_plain_text,

@@ -140,13 +140,26 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
         let is_page = !path.starts_with("/api/") && path != "/healthz";
         let concrete = path.replace("{code}", "council-fife").replace("{id}", "1");
         for actor in ACTORS {
-            // A fresh session for every request, so that signing out cannot affect the next.
-            let token = match actor {
+            // A fresh session for every request, so that signing out cannot affect the next; the
+            // sample sign-in failures must not lock the accounts out either.
+            sqlx::query("DELETE FROM login_throttle")
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+            let account = match actor {
                 Actor::Anonymous => None,
-                Actor::OfficerA => app.login(passwords[0].0, &passwords[0].1).await,
-                Actor::OfficerB => app.login(passwords[1].0, &passwords[1].1).await,
-                Actor::Board => app.login(passwords[2].0, &passwords[2].1).await,
-                Actor::Admin => app.login(passwords[3].0, &passwords[3].1).await,
+                Actor::OfficerA => Some(&passwords[0]),
+                Actor::OfficerB => Some(&passwords[1]),
+                Actor::Board => Some(&passwords[2]),
+                Actor::Admin => Some(&passwords[3]),
+            };
+            let token = match account {
+                Some((email, password)) => Some(
+                    app.login(email, password)
+                        .await
+                        .expect("the actor signs in"),
+                ),
+                None => None,
             };
             let mut request = if *method == Method::GET {
                 let uri = if sample.is_empty() {

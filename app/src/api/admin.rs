@@ -115,11 +115,21 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/audit", input = server_fn::codec::GetUrl)]
-pub async fn list_audit(action: Option<String>) -> Result<Vec<AuditView>, AppError> {
+pub async fn list_audit(
+    action: Option<String>,
+    actor: Option<String>,
+    entity: Option<String>,
+) -> Result<Vec<AuditView>, AppError> {
     super::finish(
         async move {
             let (_, state, _) = admin()?;
-            crate::services::admin::audit_log(&state.db, action.as_deref()).await
+            crate::services::admin::audit_log(
+                &state.db,
+                action.as_deref(),
+                actor.as_deref(),
+                entity.as_deref(),
+            )
+            .await
         }
         .await,
     )

@@ -57,17 +57,32 @@ pub struct AuditRow {
     pub client_addr: Option<String>,
 }
 
-/// The newest entries first, optionally only one action.
+/// What the audit log page filters on; `None` means any.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    /// A lower-case LIKE pattern (escaped) matched against the actor's e-mail.
+    pub actor_pattern: Option<String>,
+    pub entity_type: Option<String>,
+}
+
+/// The newest entries first, filtered.
 pub async fn list(
     pool: &AnyPool,
-    action: Option<&str>,
+    filter: &AuditFilter,
     limit: i64,
 ) -> Result<Vec<AuditRow>, DbError> {
     Ok(sqlx::query_as(
         "SELECT id, at, actor_email, action, entity_type, entity_id, before_json, after_json, client_addr
-           FROM audit_log WHERE ($1 IS NULL OR action = $1) ORDER BY id DESC LIMIT $2",
+           FROM audit_log
+          WHERE ($1 IS NULL OR action = $1)
+            AND ($2 IS NULL OR LOWER(actor_email) LIKE $2 ESCAPE '\\')
+            AND ($3 IS NULL OR entity_type = $3)
+          ORDER BY id DESC LIMIT $4",
     )
-    .bind(action)
+    .bind(filter.action.as_deref())
+    .bind(filter.actor_pattern.as_deref())
+    .bind(filter.entity_type.as_deref())
     .bind(limit)
     .fetch_all(pool)
     .await?)

@@ -37,7 +37,7 @@ impl TryFrom<OrgRow> for OrganisationSummary {
 }
 
 /// Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern.
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut pattern = String::from("%");
     for ch in text.trim().to_lowercase().chars() {
         if matches!(ch, '%' | '_' | '\\') {

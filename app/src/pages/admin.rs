@@ -60,15 +60,26 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
-    let action = move || query.read().get("action").filter(|a| !a.is_empty());
-    let entries = Resource::new(action, list_audit);
+    let param = move |name: &str| query.read().get(name).filter(|a| !a.is_empty());
+    let entries = Resource::new(
+        move || (param("action"), param("actor"), param("entity")),
+        |(action, actor, entity)| list_audit(action, actor, entity),
+    );
     view! {
         <PageHeader title="Audit log" label="Programme office" />
         <div class="ds_layout__content">
             <Form method="GET" action="" attr:class="tracker-filter">
                 <div class="ds_question">
                     <label class="ds_label" for="action">"Action"</label>
-                    <input class="ds_input ds_input--fixed-20" type="text" id="action" name="action" prop:value=move || action().unwrap_or_default() />
+                    <input class="ds_input ds_input--fixed-20" type="text" id="action" name="action" prop:value=move || param("action").unwrap_or_default() />
+                </div>
+                <div class="ds_question">
+                    <label class="ds_label" for="actor">"Who (part of the email)"</label>
+                    <input class="ds_input ds_input--fixed-20" type="text" id="actor" name="actor" prop:value=move || param("actor").unwrap_or_default() />
+                </div>
+                <div class="ds_question">
+                    <label class="ds_label" for="entity">"Entity type"</label>
+                    <input class="ds_input ds_input--fixed-20" type="text" id="entity" name="entity" prop:value=move || param("entity").unwrap_or_default() />
                 </div>
                 <button type="submit" class="ds_button ds_button--small">"Filter"</button>
             </Form>

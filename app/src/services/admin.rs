@@ -157,18 +157,40 @@ pub async fn reset_password(
     Ok(())
 }
 
-/// The newest audit entries, optionally only one action (`login`, `login_failed`, …).
-pub async fn audit_log(db: &Db, action: Option<&str>) -> Result<Vec<AuditView>, AppError> {
-    let action = action.map(str::trim).filter(|a| !a.is_empty());
-    if action
-        .is_some_and(|a| a.len() > 64 || !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+/// A filter word: lower-case letters and underscores (an action or an entity type).
+fn filter_word(field: &str, text: Option<&str>) -> Result<Option<String>, AppError> {
+    let word = text.map(str::trim).filter(|a| !a.is_empty());
+    if word.is_some_and(|a| a.len() > 64 || !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
     {
         return Err(AppError::validation(
-            "action",
-            "an action is lower-case letters and underscores, like login_failed",
+            field,
+            "use lower-case letters and underscores, like login_failed",
         ));
     }
-    let rows = audit::list(db.pool(), action, 500).await?;
+    Ok(word.map(str::to_owned))
+}
+
+/// The newest 500 audit entries matching the filters: an action (`login`, `user_created`…),
+/// part of the actor's e-mail, an entity type (`user`, `session`…).
+pub async fn audit_log(
+    db: &Db,
+    action: Option<&str>,
+    actor: Option<&str>,
+    entity_type: Option<&str>,
+) -> Result<Vec<AuditView>, AppError> {
+    let actor = actor.map(str::trim).filter(|a| !a.is_empty());
+    if actor.is_some_and(|a| a.chars().count() > 254) {
+        return Err(AppError::validation(
+            "actor",
+            "enter at most 254 characters",
+        ));
+    }
+    let filter = audit::AuditFilter {
+        action: filter_word("action", action)?,
+        actor_pattern: actor.map(crate::db::organisations::like_pattern),
+        entity_type: filter_word("entity", entity_type)?,
+    };
+    let rows = audit::list(db.pool(), &filter, 500).await?;
     Ok(rows
         .into_iter()
         .map(|r| AuditView {
