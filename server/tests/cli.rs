@@ -155,38 +155,11 @@ fn a_bad_config_file_names_itself() {
 #[test]
 fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = server()
-        .arg("serve")
-        .env("TRACKER_DATA_DIR", dir.path())
-        .env("TRACKER_LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let healthy = loop {
-        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::{Read, Write};
-            write!(
-                stream,
-                "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut reply = String::new();
-            let _ = stream.read_to_string(&mut reply);
-            break reply;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let (child, port) = spawn_serve(dir.path(), "info");
+    let healthy = http(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     assert!(healthy.starts_with("HTTP/1.1 200"), "{healthy}");
     assert!(healthy.contains(r#""database":"SQLite""#), "{healthy}");
 
@@ -202,6 +175,43 @@ fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
         output.status
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("shutting down"));
+}
+
+/// Starts `serve` on a free port over the data directory; returns once it accepts connections.
+fn spawn_serve(data_dir: &std::path::Path, log_level: &str) -> (std::process::Child, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = server()
+        .arg("serve")
+        .env("TRACKER_DATA_DIR", data_dir)
+        .env("TRACKER_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TRACKER_LOG", log_level)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, port)
+}
+
+/// Sends one raw HTTP/1.1 request and returns the whole response.
+fn http(port: u16, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    reply
 }
 
 fn seeded_data_dir() -> tempfile::TempDir {
@@ -301,16 +311,6 @@ fn seed_demo_creates_one_account_per_role_once() {
     );
 }
 
-/// Sends one raw HTTP/1.1 request and returns the whole response.
-fn http(port: u16, request: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut reply = String::new();
-    let _ = stream.read_to_string(&mut reply);
-    reply
-}
-
 #[test]
 fn no_password_or_session_token_reaches_the_logs() {
     let dir = seeded_data_dir();
@@ -326,28 +326,7 @@ fn no_password_or_session_token_reaches_the_logs() {
         .env("TRACKER_NEW_PASSWORD", password)
         .env("TRACKER_DATA_DIR", dir.path()));
     assert!(output.status.success(), "{stderr}");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = server()
-        .arg("serve")
-        .env("TRACKER_DATA_DIR", dir.path())
-        .env("TRACKER_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TRACKER_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (child, port) = spawn_serve(dir.path(), "trace");
     let body = format!("email=board%40gov.scot&password={password}");
     let host = format!("127.0.0.1:{port}");
     let reply = http(

@@ -133,19 +133,26 @@ impl RunningServer {
                 .env_remove("TRACKER_DATABASE_URL")
                 .env_remove("TRACKER_CONFIG");
         };
-        let mut seed = Command::new(&binary);
-        seed.arg("seed");
-        configure(&mut seed);
-        let seeded = seed.output()?;
-        anyhow::ensure!(
-            seeded.status.success(),
-            "seed failed: {}",
-            String::from_utf8_lossy(&seeded.stderr)
-        );
-
-        let mut create = Command::new(&binary);
-        create
-            .args([
+        // Runs one CLI command to completion; its stderr is the error if it fails.
+        let run = |args: &[&str], password: Option<&str>| -> anyhow::Result<()> {
+            let mut command = Command::new(&binary);
+            command.args(args);
+            if let Some(password) = password {
+                command.env("TRACKER_NEW_PASSWORD", password);
+            }
+            configure(&mut command);
+            let output = command.output()?;
+            anyhow::ensure!(
+                output.status.success(),
+                "{} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            Ok(())
+        };
+        run(&["seed"], None)?;
+        run(
+            &[
                 "create-user",
                 "--email",
                 E2E_OFFICER_EMAIL,
@@ -155,19 +162,11 @@ impl RunningServer {
                 "officer",
                 "--org",
                 "council-fife",
-            ])
-            .env("TRACKER_NEW_PASSWORD", E2E_OFFICER_PASSWORD);
-        configure(&mut create);
-        let created = create.output()?;
-        anyhow::ensure!(
-            created.status.success(),
-            "create-user failed: {}",
-            String::from_utf8_lossy(&created.stderr)
-        );
-
-        let mut admin = Command::new(&binary);
-        admin
-            .args([
+            ],
+            Some(E2E_OFFICER_PASSWORD),
+        )?;
+        run(
+            &[
                 "create-user",
                 "--email",
                 E2E_ADMIN_EMAIL,
@@ -175,15 +174,9 @@ impl RunningServer {
                 "Alasdair Admin",
                 "--role",
                 "admin",
-            ])
-            .env("TRACKER_NEW_PASSWORD", E2E_ADMIN_PASSWORD);
-        configure(&mut admin);
-        let created = admin.output()?;
-        anyhow::ensure!(
-            created.status.success(),
-            "create-user failed: {}",
-            String::from_utf8_lossy(&created.stderr)
-        );
+            ],
+            Some(E2E_ADMIN_PASSWORD),
+        )?;
 
         let mut serve = Command::new(&binary);
         serve.arg("serve");

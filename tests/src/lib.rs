@@ -42,6 +42,18 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".."))
 }
 
+/// The application's router on `db`, as the server builds it.
+fn test_router(db: &Db) -> Router {
+    server::router_with_routes(
+        AppState {
+            db: db.clone(),
+            secure_cookies: false,
+        },
+        test_options(),
+        PAGE_ROUTES.clone(),
+    )
+}
+
 fn test_options() -> leptos::prelude::LeptosOptions {
     leptos::prelude::LeptosOptions::builder()
         .output_name("ict-savings-tracker")
@@ -176,14 +188,7 @@ impl TestApp {
             .await
             .expect("connecting to the test database");
         db.migrate().await.expect("migrating the test database");
-        let router = server::router_with_routes(
-            AppState {
-                db: db.clone(),
-                secure_cookies: false,
-            },
-            test_options(),
-            PAGE_ROUTES.clone(),
-        );
+        let router = test_router(&db);
         TestApp {
             router,
             db,
@@ -197,14 +202,7 @@ impl TestApp {
         let db = Db::connect(&self.url, 4)
             .await
             .expect("connecting the second instance");
-        let router = server::router_with_routes(
-            AppState {
-                db: db.clone(),
-                secure_cookies: false,
-            },
-            test_options(),
-            PAGE_ROUTES.clone(),
-        );
+        let router = test_router(&db);
         (router, db)
     }
 

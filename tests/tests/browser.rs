@@ -23,6 +23,16 @@ async fn wait_for_hydration(client: &Client) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Waits (up to 15 s) until an element matching `css` is on the page.
+async fn wait_for(client: &Client, css: &str) -> anyhow::Result<()> {
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await?;
+    Ok(())
+}
+
 async fn assert_accessible(client: &Client, page: &str) -> anyhow::Result<()> {
     let violations = accessibility_violations(client).await?;
     anyhow::ensure!(
@@ -99,11 +109,7 @@ async fn organisations_journey(client: &Client, base: &str) -> anyhow::Result<()
 
     // Follow a link to a body's page.
     click(client, "a[href='/organisations/nhs-grampian']").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#organisation-facts"))
-        .await?;
+    wait_for(client, "#organisation-facts").await?;
     let heading = text_of(client, "h1").await?;
     anyhow::ensure!(heading == "NHS Grampian", "heading: {heading}");
     assert_accessible(client, "/organisations/nhs-grampian").await?;
@@ -140,11 +146,7 @@ async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     fill(client, "#email", E2E_OFFICER_EMAIL).await?;
     fill(client, "#password", "not the password").await?;
     click(client, "#sign-in").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#error-summary"))
-        .await?;
+    wait_for(client, "#error-summary").await?;
     let summary = text_of(client, "#error-summary").await?;
     anyhow::ensure!(
         summary.contains("There is a problem")
@@ -157,11 +159,7 @@ async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     fill(client, "#email", E2E_OFFICER_EMAIL).await?;
     fill(client, "#password", E2E_OFFICER_PASSWORD).await?;
     click(client, "#sign-in").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#signed-in-as"))
-        .await?;
+    wait_for(client, "#signed-in-as").await?;
     let who = text_of(client, "#signed-in-as").await?;
     anyhow::ensure!(
         who.contains("Morag Officer") && who.contains("Finance officer"),
@@ -171,11 +169,7 @@ async fn sign_in_journey(client: &Client, base: &str) -> anyhow::Result<()> {
 
     // Sign out: the header offers sign-in again, and the session is gone.
     click(client, "#sign-out").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#sign-in-link"))
-        .await?;
+    wait_for(client, "#sign-in-link").await?;
     let me = client
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -198,11 +192,7 @@ async fn admin_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     fill(client, "#email", E2E_ADMIN_EMAIL).await?;
     fill(client, "#password", E2E_ADMIN_PASSWORD).await?;
     click(client, "#sign-in").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#user-table"))
-        .await?;
+    wait_for(client, "#user-table").await?;
     assert_accessible(client, "/admin").await?;
 
     client.goto(&format!("{base}/admin/users/new")).await?;
@@ -213,21 +203,13 @@ async fn admin_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     fill(client, "#organisations", "council-angus").await?;
     fill(client, "#password", "short").await?;
     click(client, "#create-user").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#error-summary"))
-        .await?;
+    wait_for(client, "#error-summary").await?;
     let summary = text_of(client, "#error-summary").await?;
     anyhow::ensure!(summary.contains("12 to 128 characters"), "{summary}");
     assert_accessible(client, "/admin/users/new with an error").await?;
     fill(client, "#password", "a long enough password").await?;
     click(client, "#create-user").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#account-facts"))
-        .await?;
+    wait_for(client, "#account-facts").await?;
     let facts = text_of(client, "#account-facts").await?;
     anyhow::ensure!(
         facts.contains("new.officer@angus.gov.uk") && facts.contains("council-angus"),
@@ -245,11 +227,7 @@ async fn admin_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     );
     assert_accessible(client, "/admin/audit").await?;
     click(client, "#sign-out").await?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#sign-in-link"))
-        .await?;
+    wait_for(client, "#sign-in-link").await?;
     Ok(())
 }
 
