@@ -145,3 +145,45 @@ pub struct AuditView {
     pub after: Option<String>,
     pub client_addr: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    fn user(role: Role, orgs: &[&str]) -> CurrentUser {
+        CurrentUser {
+            id: 1,
+            email: "x@gov.scot".into(),
+            display_name: "X".into(),
+            role,
+            organisations: orgs
+                .iter()
+                .map(|c| OrgRef {
+                    id: 1,
+                    code: (*c).into(),
+                    name: (*c).into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_officer_reads_and_writes_only_their_own_organisations() {
+        let officer = user(Role::Officer, &["council-fife"]);
+        assert!(officer.may_read_org("council-fife") && officer.may_write_org("council-fife"));
+        assert!(!officer.may_read_org("council-angus") && !officer.may_write_org("council-angus"));
+    }
+
+    #[test]
+    fn board_and_admin_read_everything_and_write_nothing() {
+        for role in [Role::Board, Role::Admin] {
+            let reader = user(role, &[]);
+            assert!(reader.may_read_org("council-angus"));
+            assert!(
+                !reader.may_write_org("council-angus"),
+                "{role:?} does not edit a body's returns"
+            );
+        }
+    }
+}

@@ -333,6 +333,24 @@ mod tests {
     }
 
     #[test]
+    fn an_https_public_url_makes_cookies_secure() {
+        assert!(
+            !load(&[]).unwrap().secure_cookies(),
+            "plain http by default"
+        );
+        let config =
+            load(&[("TRACKER_PUBLIC_URL", "https://ict-savings.example.gov.scot")]).unwrap();
+        assert!(config.secure_cookies());
+        let err = load(&[("TRACKER_PUBLIC_URL", "ict-savings.example")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("setting public_url (TRACKER_PUBLIC_URL):"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn passwords_are_redacted() {
         assert_eq!(
             redact_password("postgres://me:pw@h/db"),
