@@ -10,6 +10,7 @@ pub mod category;
 pub mod financial_year;
 pub mod money;
 pub mod org;
+pub mod return_status;
 pub mod sector;
 
 pub use account::{Email, Role};
@@ -17,6 +18,7 @@ pub use category::{CostGroup, SpendCategory};
 pub use financial_year::FinancialYear;
 pub use money::{Money, MoneyError};
 pub use org::{OrgCode, OrgId};
+pub use return_status::{ReturnAction, ReturnStatus, TransitionError};
 pub use sector::Sector;
 
 /// An error raised when text from outside (a form, a URL, a file, a database row) does not
