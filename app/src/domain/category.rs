@@ -151,6 +151,12 @@ impl SpendCategory {
         }
     }
 
+    /// Whether the line may be negative (refunds, credit notes). A tracker decision: only the
+    /// catch-all `Other` category; every named cost is £0 or more.
+    pub fn allows_credits(self) -> bool {
+        self == SpendCategory::Other
+    }
+
     /// Whether the line also records a headcount in full-time equivalents.
     pub fn records_fte(self) -> bool {
         self == SpendCategory::StaffCost

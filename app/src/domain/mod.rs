@@ -12,6 +12,7 @@ pub mod money;
 pub mod org;
 pub mod return_status;
 pub mod sector;
+pub mod spend_line;
 
 pub use account::{Email, Role};
 pub use category::{CostGroup, SpendCategory};
