@@ -18,6 +18,9 @@ pub enum AppError {
     Forbidden,
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
+    /// Several fields in error at once (a form), each named.
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<crate::domain::spend_line::FieldError>),
     #[error("{0}")]
     Conflict(String),
     /// Too many attempts (sign-in throttling); the text says when to try again.
@@ -36,7 +39,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::Fields(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Throttled(_) => 429,
             AppError::Internal(_) => 500,
@@ -50,7 +53,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
-            AppError::Validation { .. } => "validation",
+            AppError::Validation { .. } | AppError::Fields(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::Throttled(_) => "throttled",
             AppError::Internal(_) => "internal",

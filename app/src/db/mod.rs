@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod organisations;
 pub mod reference;
+pub mod returns;
 pub mod sessions;
 pub mod users;
 

@@ -6,3 +6,4 @@ pub mod auth;
 pub mod fixtures;
 pub mod organisations;
 pub mod reference;
+pub mod returns;
