@@ -64,6 +64,36 @@ async fn view(
     })
 }
 
+/// The newest version, refused as a conflict if anyone changed it since `row_version`.
+async fn current_at(
+    conn: &mut AnyConnection,
+    key: &ReturnRef<'_>,
+    row_version: i64,
+) -> Result<(i64, ReturnRecord), AppError> {
+    let org = org_id(conn, key.org_code).await?;
+    let current = returns::latest(conn, org, i64::from(key.fy.start_year()))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("A {} return for {}", key.fy, key.org_code)))?;
+    if current.row_version != row_version {
+        return Err(conflict());
+    }
+    Ok((org, current))
+}
+
+/// Reads the newest version back inside the transaction, then commits.
+async fn read_back_and_commit(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    org: i64,
+    key: &ReturnRef<'_>,
+) -> Result<ReturnView, AppError> {
+    let record = returns::latest(&mut tx, org, i64::from(key.fy.start_year()))
+        .await?
+        .ok_or_else(|| AppError::internal("a return vanished"))?;
+    let view = view(&mut tx, key, record).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(view)
+}
+
 /// The newest version of the body's return for the year, or `NotFound`.
 pub async fn get(db: &Db, user: &CurrentUser, key: &ReturnRef<'_>) -> Result<ReturnView, AppError> {
     let (org_code, fy) = (key.org_code, key.fy);
@@ -149,19 +179,11 @@ pub async fn save_lines(
     row_version: i64,
     lines: &[SpendLine],
 ) -> Result<ReturnView, AppError> {
-    let (org_code, fy) = (key.org_code, key.fy);
-    if !user.may_write_org(org_code) {
+    if !user.may_write_org(key.org_code) {
         return Err(AppError::Forbidden);
     }
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-    let org = org_id(&mut tx, org_code).await?;
-    let year = i64::from(fy.start_year());
-    let current = returns::latest(&mut tx, org, year)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("A {fy} return for {org_code}")))?;
-    if current.row_version != row_version {
-        return Err(conflict());
-    }
+    let (org, current) = current_at(&mut tx, key, row_version).await?;
     let next = current
         .status
         .apply(ReturnAction::Edit, user.role, None)
@@ -176,12 +198,7 @@ pub async fn save_lines(
     e.before = Some(serde_json::to_value(&before).map_err(AppError::internal)?);
     e.after = Some(serde_json::to_value(lines).map_err(AppError::internal)?);
     audit::record(&mut tx, &e).await?;
-    let record = returns::latest(&mut tx, org, year)
-        .await?
-        .ok_or_else(|| AppError::internal("a return vanished"))?;
-    let view = view(&mut tx, key, record).await?;
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(view)
+    read_back_and_commit(tx, org, key).await
 }
 
 /// Submits, approves, sends back (with a reason) or restates the newest version.
@@ -203,14 +220,8 @@ pub async fn act(
         return Err(AppError::Forbidden);
     }
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-    let org = org_id(&mut tx, org_code).await?;
+    let (org, current) = current_at(&mut tx, key, row_version).await?;
     let year = i64::from(fy.start_year());
-    let current = returns::latest(&mut tx, org, year)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("A {fy} return for {org_code}")))?;
-    if current.row_version != row_version {
-        return Err(conflict());
-    }
     let next = current
         .status
         .apply(action, user.role, reason)
@@ -255,10 +266,5 @@ pub async fn act(
         Some(serde_json::json!({ "status": current.status.code(), "version": current.version }));
     e.after = Some(serde_json::json!({ "status": next.code(), "reason": reason }));
     audit::record(&mut tx, &e).await?;
-    let record = returns::latest(&mut tx, org, year)
-        .await?
-        .ok_or_else(|| AppError::internal("a return vanished"))?;
-    let view = view(&mut tx, key, record).await?;
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(view)
+    read_back_and_commit(tx, org, key).await
 }
