@@ -150,6 +150,19 @@ impl Db {
     }
 }
 
+/// Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern.
+pub fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for ch in text.trim().to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// Parses an optional ISO date column.
 fn parse_date(column: &str, value: Option<String>) -> Result<Option<chrono::NaiveDate>, DbError> {
     value
@@ -159,4 +172,15 @@ fn parse_date(column: &str, value: Option<String>) -> Result<Option<chrono::Naiv
             })
         })
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_patterns_match_user_text_literally() {
+        assert_eq!(like_pattern(" Fife "), "%fife%");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
 }

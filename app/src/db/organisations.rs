@@ -1,6 +1,6 @@
 //! Queries on public bodies and the mergers between them.
 
-use super::{parse_date, DbError};
+use super::{like_pattern, parse_date, DbError};
 use crate::domain::{OrgCode, Sector};
 use crate::model::{OrgLink, OrganisationDetail, OrganisationSummary};
 use sqlx::{AnyConnection, AnyPool};
@@ -34,19 +34,6 @@ impl TryFrom<OrgRow> for OrganisationSummary {
             kind: row.kind,
         })
     }
-}
-
-/// Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern.
-pub(crate) fn like_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for ch in text.trim().to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(ch);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// Bodies matching the filter, by name.
@@ -219,15 +206,4 @@ pub async fn upsert_succession(
         )));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_patterns_match_user_text_literally() {
-        assert_eq!(like_pattern(" Fife "), "%fife%");
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-    }
 }

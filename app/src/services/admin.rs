@@ -187,7 +187,7 @@ pub async fn audit_log(
     }
     let filter = audit::AuditFilter {
         action: filter_word("action", action)?,
-        actor_pattern: actor.map(crate::db::organisations::like_pattern),
+        actor_pattern: actor.map(crate::db::like_pattern),
         entity_type: filter_word("entity", entity_type)?,
     };
     let rows = audit::list(db.pool(), &filter, 500).await?;
