@@ -25,6 +25,13 @@ pub mod browser;
 static PAGE_ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
     std::sync::LazyLock::new(server::page_routes);
 
+/// The page routes the test routers serve. Tests that enumerate routes must use this, never
+/// `server::page_routes()`: generating the list again while another test renders a page can hang
+/// that render forever (leptos#4773, a process-wide flag that suppresses resource loads).
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    PAGE_ROUTES.clone()
+}
+
 /// The PostgreSQL server the tests create their databases on.
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 

@@ -60,7 +60,7 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
 
 /// Every route the application serves: its pages, its server functions and `/healthz`.
 fn all_routes() -> Vec<(String, Method)> {
-    let mut routes: Vec<(String, Method)> = server::page_routes()
+    let mut routes: Vec<(String, Method)> = tests::page_routes()
         .iter()
         .map(|r| (r.path().to_owned(), Method::GET))
         .collect();
