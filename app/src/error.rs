@@ -21,6 +21,13 @@ pub enum AppError {
     /// Several fields in error at once (a form), each named.
     #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
     Fields(Vec<crate::domain::spend_line::FieldError>),
+    /// A form refused with its fields in error and everything that was typed (field id, text),
+    /// so that the form can be shown again as it was, even after a plain HTML post.
+    #[error("{}", .errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Form {
+        errors: Vec<crate::domain::spend_line::FieldError>,
+        values: Vec<(String, String)>,
+    },
     #[error("{0}")]
     Conflict(String),
     /// Too many attempts (sign-in throttling); the text says when to try again.
@@ -39,7 +46,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
-            AppError::Validation { .. } | AppError::Fields(_) => 422,
+            AppError::Validation { .. } | AppError::Fields(_) | AppError::Form { .. } => 422,
             AppError::Conflict(_) => 409,
             AppError::Throttled(_) => 429,
             AppError::Internal(_) => 500,
@@ -53,7 +60,9 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
-            AppError::Validation { .. } | AppError::Fields(_) => "validation",
+            AppError::Validation { .. } | AppError::Fields(_) | AppError::Form { .. } => {
+                "validation"
+            }
             AppError::Conflict(_) => "conflict",
             AppError::Throttled(_) => "throttled",
             AppError::Internal(_) => "internal",
@@ -65,6 +74,29 @@ impl AppError {
         AppError::Validation {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// Each field in error with its message (one for a single-field error, none for others).
+    pub fn field_errors(&self) -> Vec<crate::domain::spend_line::FieldError> {
+        match self {
+            AppError::Validation { field, message } => vec![crate::domain::spend_line::FieldError {
+                field: field.replace(' ', "-"),
+                message: message.clone(),
+            }],
+            AppError::Fields(errors) | AppError::Form { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What was typed into a field of a refused form, if the error carries it.
+    pub fn typed_value(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Form { values, .. } => values
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, v)| v.clone()),
+            _ => None,
         }
     }
 

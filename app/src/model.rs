@@ -6,6 +6,8 @@ use crate::domain::{Money, Sector};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod returns;
+
 /// One public body as listed on the Organisations page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationSummary {

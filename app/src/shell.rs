@@ -88,7 +88,10 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/organisations") view=pages::organisations::OrganisationsPage ssr=SsrMode::Async />
                                 <Route path=path!("/organisations/:code") view=pages::organisation::OrganisationPage ssr=SsrMode::Async />
                                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
-                                <Route path=path!("/returns") view=pages::pending::ReturnsPage />
+                                <Route path=path!("/returns") view=pages::returns::MyReturnsPage ssr=SsrMode::Async />
+                                <Route path=path!("/returns/status") view=pages::returns::StatusBoardPage ssr=SsrMode::Async />
+                                <Route path=path!("/returns/deadlines") view=pages::returns::DeadlinesPage ssr=SsrMode::Async />
+                                <Route path=path!("/returns/:org/:fy") view=pages::returns::ReturnEntryPage ssr=SsrMode::Async />
                                 <Route path=path!("/data-centres") view=pages::pending::DataCentresPage />
                                 <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
                                 <Route path=path!("/import") view=pages::pending::ImportPage />

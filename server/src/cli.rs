@@ -51,6 +51,15 @@ pub enum Command {
         #[arg(long = "org")]
         orgs: Vec<String>,
     },
+    /// Write a consistent copy of the SQLite database to a new file, safely while the server
+    /// is running, and check the copy. (PostgreSQL: use pg_dump; see the README.)
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Check a SQLite database's integrity (after a restore, for instance) and count its rows.
+    Check,
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -67,6 +76,24 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo } => seed(config, demo).await,
+        Command::Backup { to } => {
+            let db = crate::connect_and_migrate(&config).await?;
+            let report = db.backup_to(&to).await;
+            db.close().await;
+            let report = report.map_err(|e| anyhow::anyhow!("backup: {e}"))?;
+            println!("Backed up {} to {}.", config.database_url_for_display(), to.display());
+            print_report(&report);
+            Ok(())
+        }
+        Command::Check => {
+            let db = crate::connect_and_migrate(&config).await?;
+            let report = db.check().await;
+            db.close().await;
+            let report = report.map_err(|e| anyhow::anyhow!("check: {e}"))?;
+            println!("{} is consistent.", config.database_url_for_display());
+            print_report(&report);
+            Ok(())
+        }
         Command::CreateUser {
             email,
             role,
@@ -102,6 +129,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn print_report(r: &app::db::BackupReport) {
+    println!(
+        "It holds {} organisations, {} accounts, {} returns ({} lines) and {} audit entries.",
+        r.organisations, r.users, r.returns, r.return_lines, r.audit_entries
+    );
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

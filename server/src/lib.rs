@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod rest;
 pub mod security;
 
 use anyhow::Context;
@@ -73,6 +74,7 @@ pub fn router_with_routes(
     let context_state = state.clone();
     let fallback_state = state.clone();
     let state_for_auth = state.clone();
+    let rest = rest::routes(state.clone());
     let health = Router::new()
         .route("/healthz", get(healthz))
         .with_state(state);
@@ -93,6 +95,7 @@ pub fn router_with_routes(
         .with_state(options);
     // Layers run outside-in: trace, headers, same-origin check, then authentication.
     health
+        .merge(rest)
         .merge(site)
         .layer(axum::middleware::from_fn_with_state(
             state_for_auth,

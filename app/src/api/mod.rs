@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod organisations;
 pub mod reference;
+pub mod returns;
 
 /// Gives a failed server-function call its error's HTTP status (401, 403, 422…) instead of the
 /// generic 500. A plain HTML form post is left alone: it is answered with a redirect back to the

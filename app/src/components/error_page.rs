@@ -58,7 +58,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         ),
         AppError::Unauthorized => ("Sign in to continue", "You need to sign in to see this page."),
         AppError::Forbidden => ("You cannot see this page", "Your account does not give access to it. Ask the programme office if you need it."),
-        AppError::Validation { .. } | AppError::Fields(_) => ("There is a problem", "Check what you entered and try again."),
+        AppError::Validation { .. } | AppError::Fields(_) | AppError::Form { .. } => ("There is a problem", "Check what you entered and try again."),
         AppError::Conflict(_) => ("Someone else changed this", "Reload the page to see the latest version."),
         AppError::Throttled(_) => ("Too many attempts", "Wait a few minutes, then try again."),
         AppError::Internal(_) | AppError::Request(_) => (

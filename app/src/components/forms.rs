@@ -11,20 +11,43 @@ pub fn error_field(error: &AppError) -> Option<String> {
     }
 }
 
-/// The design system's error summary; it links to the field in error when there is one.
+/// The design system's error summary: one link per field in error (to the field), or the
+/// error's message linked to `default_field`.
 #[component]
 pub fn ErrorSummary(error: AppError, #[prop(into)] default_field: String) -> impl IntoView {
-    let field = error_field(&error).unwrap_or(default_field);
-    let message = match &error {
-        AppError::Validation { message, .. } => message.clone(),
-        other => other.to_string(),
-    };
+    let mut items: Vec<(String, String)> = error
+        .field_errors()
+        .into_iter()
+        .map(|e| (e.field, e.message))
+        .collect();
+    if items.is_empty() {
+        items.push((default_field, capitalise(&error.to_string())));
+    }
+    let items = items
+        .into_iter()
+        .map(|(field, message)| view! { <li><a href=format!("#{field}")>{message}</a></li> })
+        .collect_view();
     view! {
-        <div class="ds_error-summary" aria-labelledby="error-summary-title" role="alert" id="error-summary">
+        <div class="ds_error-summary" aria-labelledby="error-summary-title" role="alert" id="error-summary" tabindex="-1">
             <h2 class="ds_error-summary__title" id="error-summary-title">"There is a problem"</h2>
-            <ul class="ds_error-summary__list">
-                <li><a href=format!("#{field}")>{message}</a></li>
-            </ul>
+            <ul class="ds_error-summary__list">{items}</ul>
         </div>
     }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The message for one field, if that field is in error (for the field's inline error).
+pub fn message_for(error: Option<&AppError>, field: &str) -> Option<String> {
+    error?
+        .field_errors()
+        .into_iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message)
 }

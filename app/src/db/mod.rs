@@ -60,6 +60,9 @@ pub enum DbError {
     Corrupt(String),
     #[error("the database URL must start with sqlite: or postgres://")]
     UnsupportedUrl,
+    /// Something this database cannot do, said in words for the person who asked.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl From<crate::domain::ParseError> for DbError {
@@ -145,9 +148,84 @@ impl Db {
         }
     }
 
+    /// Writes a consistent copy of a SQLite database to `target` while others keep writing
+    /// (`VACUUM INTO` reads one snapshot), then checks the copy's integrity. The target must not
+    /// exist. PostgreSQL is backed up with `pg_dump` instead.
+    pub async fn backup_to(&self, target: &std::path::Path) -> Result<BackupReport, DbError> {
+        if self.backend != Backend::Sqlite {
+            return Err(DbError::Unsupported(
+                "backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README)"
+                    .into(),
+            ));
+        }
+        if target.exists() {
+            return Err(DbError::Unsupported(format!(
+                "{} exists already: choose a new file so that no backup is overwritten",
+                target.display()
+            )));
+        }
+        let path = target
+            .to_str()
+            .ok_or_else(|| DbError::Unsupported("the backup path is not valid UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        let copy = Db::connect(&format!("sqlite://{path}"), 1).await?;
+        let report = copy.check().await;
+        copy.close().await;
+        report
+    }
+
+    /// Checks a SQLite database's integrity and foreign keys, and counts what it holds.
+    pub async fn check(&self) -> Result<BackupReport, DbError> {
+        if self.backend == Backend::Sqlite {
+            let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(&self.pool)
+                .await?;
+            if integrity != "ok" {
+                return Err(DbError::Corrupt(format!("integrity check: {integrity}")));
+            }
+            let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&self.pool)
+                .await?;
+            if let Some((table,)) = broken.first() {
+                return Err(DbError::Corrupt(format!(
+                    "{} rows break a foreign key (first in {table})",
+                    broken.len()
+                )));
+            }
+        }
+        let count = |table: &'static str| {
+            let pool = self.pool.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))
+                    .fetch_one(&pool)
+                    .await
+            }
+        };
+        Ok(BackupReport {
+            organisations: count("organisations").await?,
+            users: count("users").await?,
+            returns: count("spend_returns").await?,
+            return_lines: count("spend_return_lines").await?,
+            audit_entries: count("audit_log").await?,
+        })
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// What a checked database holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BackupReport {
+    pub organisations: i64,
+    pub users: i64,
+    pub returns: i64,
+    pub return_lines: i64,
+    pub audit_entries: i64,
 }
 
 /// Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern.

@@ -176,3 +176,167 @@ pub async fn replace_lines(
     }
     Ok(())
 }
+
+/// The explanations given for a version's warnings, by category.
+pub async fn explanations(
+    conn: &mut AnyConnection,
+    return_id: i64,
+) -> Result<Vec<(SpendCategory, String)>, DbError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT category, explanation FROM return_explanations WHERE return_id = $1",
+    )
+    .bind(return_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(c, e)| Ok((c.parse::<SpendCategory>()?, e)))
+        .collect()
+}
+
+/// Replaces the explanations of a version.
+pub async fn replace_explanations(
+    conn: &mut AnyConnection,
+    return_id: i64,
+    explanations: &[(SpendCategory, String)],
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM return_explanations WHERE return_id = $1")
+        .bind(return_id)
+        .execute(&mut *conn)
+        .await?;
+    for (category, text) in explanations {
+        sqlx::query(
+            "INSERT INTO return_explanations (return_id, category, explanation) VALUES ($1, $2, $3)",
+        )
+        .bind(return_id)
+        .bind(category.code())
+        .bind(text.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every version of the body's return for the year, oldest first: (id, version, status).
+pub async fn versions(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    fy_start: i64,
+) -> Result<Vec<(i64, i64, ReturnStatus)>, DbError> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, version, status FROM spend_returns WHERE org_id = $1 AND fy_start = $2 ORDER BY version",
+    )
+    .bind(org_id)
+    .bind(fy_start)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, v, s)| Ok((id, v, s.parse()?)))
+        .collect()
+}
+
+/// The audit rows of every version of the body's return for the year, newest first.
+pub async fn history(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    fy_start: i64,
+) -> Result<Vec<super::audit::AuditRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.at, a.actor_email, a.action, a.entity_type, a.entity_id, a.before_json, a.after_json, a.client_addr
+           FROM audit_log a JOIN spend_returns r ON a.entity_id = CAST(r.id AS TEXT)
+          WHERE a.entity_type = 'return' AND r.org_id = $1 AND r.fy_start = $2
+          ORDER BY a.id DESC",
+    )
+    .bind(org_id)
+    .bind(fy_start)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The deadline of a financial year (`YYYY-MM-DD`), if one is set.
+pub async fn deadline(conn: &mut AnyConnection, fy_start: i64) -> Result<Option<String>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT due_date FROM return_deadlines WHERE fy_start = $1")
+            .bind(fy_start)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Every deadline set, by year: (fy_start, due date).
+pub async fn deadlines(conn: &mut AnyConnection) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(
+        sqlx::query_as("SELECT fy_start, due_date FROM return_deadlines ORDER BY fy_start DESC")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Sets (or moves) a year's deadline; the previous date, if any.
+pub async fn set_deadline(
+    conn: &mut AnyConnection,
+    fy_start: i64,
+    due_date: &str,
+    user_id: i64,
+    now: i64,
+) -> Result<Option<String>, DbError> {
+    let before = deadline(&mut *conn, fy_start).await?;
+    sqlx::query(
+        "INSERT INTO return_deadlines (fy_start, due_date, set_by, set_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (fy_start) DO UPDATE SET due_date = excluded.due_date, set_by = excluded.set_by, set_at = excluded.set_at",
+    )
+    .bind(fy_start)
+    .bind(due_date)
+    .bind(user_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(before)
+}
+
+/// The newest version of a return, listed with its body.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LatestRow {
+    pub id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub sector_code: String,
+    pub fy_start: i64,
+    pub version: i64,
+    pub status: String,
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+}
+
+/// The newest version of every return, optionally for one year and one body, by body then year.
+pub async fn latest_returns(
+    conn: &mut AnyConnection,
+    fy_start: Option<i64>,
+    org_code: Option<&str>,
+) -> Result<Vec<LatestRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, o.code AS org_code, o.name AS org_name, o.sector_code, r.fy_start, r.version,
+                r.status, r.updated_at, u.email AS updated_by
+           FROM spend_returns r
+           JOIN organisations o ON o.id = r.org_id
+           LEFT JOIN users u ON u.id = r.updated_by
+          WHERE r.version = (SELECT MAX(r2.version) FROM spend_returns r2
+                              WHERE r2.org_id = r.org_id AND r2.fy_start = r.fy_start)
+            AND ($1 IS NULL OR r.fy_start = $1)
+            AND ($2 IS NULL OR o.code = $2)
+          ORDER BY o.name, r.fy_start",
+    )
+    .bind(fy_start)
+    .bind(org_code)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The e-mail of whoever last changed a return.
+pub async fn last_editor(conn: &mut AnyConnection, return_id: i64) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.email FROM spend_returns r JOIN users u ON u.id = r.updated_by WHERE r.id = $1",
+    )
+    .bind(return_id)
+    .fetch_optional(conn)
+    .await?)
+}

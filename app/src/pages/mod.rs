@@ -10,3 +10,4 @@ pub mod not_found;
 pub mod organisation;
 pub mod organisations;
 pub mod pending;
+pub mod returns;

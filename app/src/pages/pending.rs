@@ -19,11 +19,6 @@ fn SectionNotYetAvailable(title: &'static str, purpose: &'static str) -> impl In
 }
 
 #[component]
-pub fn ReturnsPage() -> impl IntoView {
-    view! { <SectionNotYetAvailable title="Returns" purpose="Finance officers enter their body's ICT spend for a financial year here, by category." /> }
-}
-
-#[component]
 pub fn DataCentresPage() -> impl IntoView {
     view! { <SectionNotYetAvailable title="Data centres" purpose="Bodies record their data centres and server rooms here, and their consolidation." /> }
 }

@@ -6,29 +6,24 @@
 //! and after) in the same transaction. A restatement copies the approved lines into a new draft
 //! version; the approved version is never changed.
 
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::{self, AuditEntry, AuditRow};
 use crate::db::returns::{self, ReturnRecord};
 use crate::db::{Db, DbError};
-use crate::domain::spend_line::{parse_line, LineInput, SpendLine};
-use crate::domain::{FinancialYear, ReturnAction, ReturnStatus, SpendCategory};
+use crate::domain::spend_line::{
+    change_warning, parse_line, FieldError, LineInput, LineWarning, SpendLine,
+};
+use crate::domain::{FinancialYear, Money, ReturnAction, ReturnStatus, SpendCategory};
 use crate::error::AppError;
+use crate::model::returns::{
+    DeadlineView, HistoryEntry, ReturnExport, ReturnListRow, ReturnPage, ReturnPermissions,
+    StatusBoard, StatusCounts, WarningExplanation, WarningView,
+};
 use crate::model::CurrentUser;
+use chrono::NaiveDate;
 use crate::services::auth::{now, Client};
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-/// A return as its pages show it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReturnView {
-    pub id: i64,
-    pub org_code: String,
-    pub financial_year: FinancialYear,
-    pub version: i64,
-    pub status: ReturnStatus,
-    pub row_version: i64,
-    pub returned_reason: Option<String>,
-    pub lines: Vec<SpendLine>,
-}
+pub use crate::model::returns::ReturnView;
 
 /// Which return: a body and a financial year (the newest version is meant).
 #[derive(Clone, Copy, Debug)]
@@ -170,7 +165,8 @@ pub fn parse_lines(inputs: &[(SpendCategory, LineInput<'_>)]) -> Result<Vec<Spen
     }
 }
 
-/// Saves the lines of an editable return that nobody changed since `row_version`.
+/// Saves the lines of an editable return that nobody changed since `row_version`, with the
+/// officer's explanations of its warnings (explanations for lines that no longer warn are dropped).
 pub async fn save_lines(
     db: &Db,
     user: &CurrentUser,
@@ -178,12 +174,20 @@ pub async fn save_lines(
     key: &ReturnRef<'_>,
     row_version: i64,
     lines: &[SpendLine],
+    explanations: &[(SpendCategory, String)],
 ) -> Result<ReturnView, AppError> {
     if !user.may_write_org(key.org_code) {
         return Err(AppError::Forbidden);
     }
+    check_explanations(explanations)?;
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-    let (org, current) = current_at(&mut tx, key, row_version).await?;
+    let org = org_id(&mut tx, key.org_code).await?;
+    let current = returns::latest(&mut tx, org, i64::from(key.fy.start_year()))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("A {} return for {}", key.fy, key.org_code)))?;
+    if current.row_version != row_version {
+        return Err(stale_save(&mut tx, &current, lines).await?);
+    }
     let next = current
         .status
         .apply(ReturnAction::Edit, user.role, None)
@@ -194,11 +198,174 @@ pub async fn save_lines(
         return Err(conflict());
     }
     returns::replace_lines(&mut tx, current.id, lines).await?;
-    let mut e = entry(user, client, "return_lines_saved", current.id);
-    e.before = Some(serde_json::to_value(&before).map_err(AppError::internal)?);
-    e.after = Some(serde_json::to_value(lines).map_err(AppError::internal)?);
-    audit::record(&mut tx, &e).await?;
+    if before.as_slice() != lines {
+        let mut e = entry(user, client, "return_lines_saved", current.id);
+        e.before = Some(serde_json::to_value(&before).map_err(AppError::internal)?);
+        e.after = Some(serde_json::to_value(lines).map_err(AppError::internal)?);
+        audit::record(&mut tx, &e).await?;
+    }
+    let warned: Vec<SpendCategory> = warnings_for(&mut tx, org, key.fy, lines)
+        .await?
+        .into_iter()
+        .map(|w| w.category)
+        .collect();
+    let kept: Vec<(SpendCategory, String)> = explanations
+        .iter()
+        .filter(|(c, text)| warned.contains(c) && !text.trim().is_empty())
+        .map(|(c, text)| (*c, text.trim().to_owned()))
+        .collect();
+    let old = returns::explanations(&mut tx, current.id).await?;
+    if old != kept {
+        returns::replace_explanations(&mut tx, current.id, &kept).await?;
+        let mut e = entry(user, client, "return_explanations_saved", current.id);
+        e.before = Some(explanations_json(&old));
+        e.after = Some(explanations_json(&kept));
+        audit::record(&mut tx, &e).await?;
+    }
     read_back_and_commit(tx, org, key).await
+}
+
+fn explanations_json(list: &[(SpendCategory, String)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        list.iter()
+            .map(|(c, t)| (c.code().to_owned(), serde_json::Value::String(t.clone())))
+            .collect(),
+    )
+}
+
+/// The longest explanation accepted for a warning.
+pub const MAX_EXPLANATION_CHARS: usize = 2000;
+
+fn check_explanations(explanations: &[(SpendCategory, String)]) -> Result<(), AppError> {
+    let problems: Vec<FieldError> = explanations
+        .iter()
+        .filter(|(_, text)| text.trim().chars().count() > MAX_EXPLANATION_CHARS)
+        .map(|(c, _)| FieldError {
+            field: format!("{}-explanation", c.code()),
+            message: format!(
+                "The explanation for {} must be at most {MAX_EXPLANATION_CHARS} characters",
+                c.name()
+            ),
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Fields(problems))
+    }
+}
+
+/// The conflict a stale save gets: who changed the return, and how its figures now differ from
+/// what this person entered (so nothing they typed is lost).
+async fn stale_save(
+    conn: &mut AnyConnection,
+    current: &ReturnRecord,
+    mine: &[SpendLine],
+) -> Result<AppError, AppError> {
+    let theirs = returns::lines(&mut *conn, current.id).await?;
+    let who = returns::last_editor(&mut *conn, current.id)
+        .await?
+        .unwrap_or_else(|| "someone".to_owned());
+    let differences = line_changes(mine, &theirs, ("you entered", "now"));
+    let mut message = format!(
+        "{who} changed this return after you opened it, so your changes were not saved. The form now shows the return as it is."
+    );
+    if differences.is_empty() {
+        message.push_str(" Its figures are the same as the ones you entered.");
+    } else {
+        message.push_str(" What differs from what you entered: ");
+        message.push_str(&differences.join("; "));
+        message.push('.');
+    }
+    Ok(AppError::Conflict(message))
+}
+
+/// The differences between two sets of lines, one phrase per changed field. `labels` name the
+/// two sides when both values are shown ("before", "after").
+pub fn line_changes(
+    before: &[SpendLine],
+    after: &[SpendLine],
+    labels: (&str, &str),
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for category in SpendCategory::ALL {
+        let b = before.iter().find(|l| l.category == category);
+        let a = after.iter().find(|l| l.category == category);
+        if b.is_none() && a.is_none() {
+            continue;
+        }
+        let money = |l: Option<&SpendLine>, f: fn(&SpendLine) -> Money| l.map_or(Money::ZERO, f);
+        let mut field = |part: &str, old: String, new: String| {
+            if old != new {
+                let side = |value: &str, label: &str| {
+                    if label.is_empty() {
+                        value.to_owned()
+                    } else {
+                        format!("{value} ({label})")
+                    }
+                };
+                out.push(format!(
+                    "{} {part}: {} → {}",
+                    category.name(),
+                    side(&old, labels.0),
+                    side(&new, labels.1)
+                ));
+            }
+        };
+        field(
+            "capital",
+            money(b, |l| l.capital).to_string(),
+            money(a, |l| l.capital).to_string(),
+        );
+        field(
+            "revenue",
+            money(b, |l| l.revenue).to_string(),
+            money(a, |l| l.revenue).to_string(),
+        );
+        let fte = |l: Option<&SpendLine>| {
+            l.and_then(|l| l.fte)
+                .map_or_else(|| "none".to_owned(), |f| format!("{} FTE", f.normalize()))
+        };
+        field("staff", fte(b), fte(a));
+        let note = |l: Option<&SpendLine>| {
+            l.and_then(|l| l.note.clone())
+                .map_or_else(|| "no note".to_owned(), |n| format!("\"{n}\""))
+        };
+        field("note", note(b), note(a));
+    }
+    out
+}
+
+/// Last year's lines: the newest version of the body's return for the year before.
+async fn last_year_lines(
+    conn: &mut AnyConnection,
+    org: i64,
+    fy: FinancialYear,
+) -> Result<Vec<SpendLine>, AppError> {
+    let Some(previous) = fy.previous() else {
+        return Ok(Vec::new());
+    };
+    match returns::latest(&mut *conn, org, i64::from(previous.start_year())).await? {
+        Some(record) => Ok(returns::lines(conn, record.id).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The warnings the lines raise against last year's.
+async fn warnings_for(
+    conn: &mut AnyConnection,
+    org: i64,
+    fy: FinancialYear,
+    lines: &[SpendLine],
+) -> Result<Vec<LineWarning>, AppError> {
+    let last = last_year_lines(conn, org, fy).await?;
+    let label = fy.previous().map(|p| p.to_string()).unwrap_or_default();
+    Ok(lines
+        .iter()
+        .filter_map(|l| {
+            change_warning(l, last.iter().find(|x| x.category == l.category), &label)
+        })
+        .collect())
 }
 
 /// Submits, approves, sends back (with a reason) or restates the newest version.
@@ -232,10 +399,28 @@ pub async fn act(
             crate::domain::TransitionError::NotYourRole { .. } => AppError::Forbidden,
             other => AppError::Conflict(other.to_string()),
         })?;
+    if action == ReturnAction::Submit {
+        let lines = returns::lines(&mut tx, current.id).await?;
+        let explained = returns::explanations(&mut tx, current.id).await?;
+        let missing: Vec<FieldError> = warnings_for(&mut tx, org, fy, &lines)
+            .await?
+            .into_iter()
+            .filter(|w| !explained.iter().any(|(c, _)| *c == w.category))
+            .map(|w| FieldError {
+                field: format!("{}-explanation", w.category.code()),
+                message: format!("{} Save an explanation before you submit.", w.message),
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(AppError::Fields(missing));
+        }
+    }
     let (target, label) = if action == ReturnAction::Restate {
         let lines = returns::lines(&mut tx, current.id).await?;
         let id = returns::insert(&mut tx, org, year, current.version + 1, now(), user.id).await?;
         returns::replace_lines(&mut tx, id, &lines).await?;
+        let explained = returns::explanations(&mut tx, current.id).await?;
+        returns::replace_explanations(&mut tx, id, &explained).await?;
         (id, "return_restated")
     } else {
         let reason = (action == ReturnAction::SendBack)
@@ -267,4 +452,487 @@ pub async fn act(
     e.after = Some(serde_json::json!({ "status": next.code(), "reason": reason }));
     audit::record(&mut tx, &e).await?;
     read_back_and_commit(tx, org, key).await
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn timestamp(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn due_date(text: Option<String>) -> Result<Option<NaiveDate>, AppError> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map_err(|_| AppError::internal(format!("a stored deadline {t:?} is not a date")))
+    })
+    .transpose()
+}
+
+fn is_overdue(deadline: Option<NaiveDate>, status: Option<ReturnStatus>) -> bool {
+    deadline.is_some_and(|d| d < today())
+        && !matches!(
+            status,
+            Some(ReturnStatus::Submitted | ReturnStatus::Approved)
+        )
+}
+
+fn history_entry(row: AuditRow) -> HistoryEntry {
+    let parse_lines = |json: &Option<String>| -> Vec<SpendLine> {
+        json.as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default()
+    };
+    let after: serde_json::Value = row
+        .after_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    let (action, details) = match row.action.as_str() {
+        "return_created" => ("Started".to_owned(), Vec::new()),
+        "return_lines_saved" => (
+            "Figures saved".to_owned(),
+            line_changes(
+                &parse_lines(&row.before_json),
+                &parse_lines(&row.after_json),
+                ("", ""),
+            ),
+        ),
+        "return_explanations_saved" => (
+            "Explanations saved".to_owned(),
+            after
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .map(|(code, text)| {
+                            let name = code
+                                .parse::<SpendCategory>()
+                                .map_or(code.as_str(), |c| c.name());
+                            format!("{name}: {}", text.as_str().unwrap_or_default())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        "return_submitted" => ("Submitted".to_owned(), Vec::new()),
+        "return_approved" => ("Approved".to_owned(), Vec::new()),
+        "return_sent_back" => (
+            "Sent back".to_owned(),
+            after["reason"]
+                .as_str()
+                .map(|r| vec![format!("Reason: {r}")])
+                .unwrap_or_default(),
+        ),
+        "return_restated" => ("Restatement started (a new version)".to_owned(), Vec::new()),
+        other => (other.to_owned(), Vec::new()),
+    };
+    HistoryEntry {
+        at: timestamp(row.at),
+        actor: row.actor_email.unwrap_or_else(|| "-".into()),
+        action,
+        details,
+    }
+}
+
+/// Everything the return page shows: the newest version, last year's lines, the warnings with
+/// their explanations, the revision history and what this person may do.
+pub async fn page(db: &Db, user: &CurrentUser, key: &ReturnRef<'_>) -> Result<ReturnPage, AppError> {
+    let (org_code, fy) = (key.org_code, key.fy);
+    if !user.may_read_org(org_code) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let org = org_id(&mut conn, org_code).await?;
+    let org_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(org)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(DbError::from)?;
+    let year = i64::from(fy.start_year());
+    let current = match returns::latest(&mut conn, org, year).await? {
+        Some(record) => Some(view(&mut conn, key, record).await?),
+        None => None,
+    };
+    let last_year = last_year_lines(&mut conn, org, fy).await?;
+    let warnings = match &current {
+        Some(current) => {
+            let explained = returns::explanations(&mut conn, current.id).await?;
+            warnings_for(&mut conn, org, fy, &current.lines)
+                .await?
+                .into_iter()
+                .map(|w| WarningView {
+                    explanation: explained
+                        .iter()
+                        .find(|(c, _)| *c == w.category)
+                        .map(|(_, e)| e.clone()),
+                    category: w.category,
+                    message: w.message,
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let deadline = due_date(returns::deadline(&mut conn, year).await?)?;
+    let status = current.as_ref().map(|c| c.status);
+    let writer = user.may_write_org(org_code);
+    let reviewer = user.role.reads_all_organisations();
+    let may = ReturnPermissions {
+        start: writer && current.is_none(),
+        edit: writer && status.is_some_and(ReturnStatus::is_editable),
+        submit: writer && status.is_some_and(ReturnStatus::is_editable),
+        review: reviewer && status == Some(ReturnStatus::Submitted),
+        restate: writer && status == Some(ReturnStatus::Approved),
+    };
+    Ok(ReturnPage {
+        org_code: org_code.to_owned(),
+        org_name,
+        financial_year: fy,
+        deadline,
+        overdue: is_overdue(deadline, status),
+        versions: returns::versions(&mut conn, org, year)
+            .await?
+            .into_iter()
+            .map(|(_, v, s)| (v, s))
+            .collect(),
+        history: returns::history(&mut conn, org, year)
+            .await?
+            .into_iter()
+            .map(history_entry)
+            .collect(),
+        current,
+        last_year,
+        warnings,
+        may,
+    })
+}
+
+/// The deadlines set, newest year first.
+pub async fn deadlines(db: &Db) -> Result<Vec<DeadlineView>, AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    returns::deadlines(&mut conn)
+        .await?
+        .into_iter()
+        .map(|(year, due)| {
+            Ok(DeadlineView {
+                financial_year: year_of(year)?,
+                due: due_date(Some(due))?.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn year_of(start: i64) -> Result<FinancialYear, AppError> {
+    i32::try_from(start)
+        .ok()
+        .and_then(|y| FinancialYear::starting(y).ok())
+        .ok_or_else(|| AppError::internal(format!("a stored financial year {start} is out of range")))
+}
+
+/// Parses a deadline as typed (`YYYY-MM-DD`), naming the field if it is not a real date.
+pub fn parse_due_date(text: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::validation("due", "Enter the deadline as a date like 2014-06-30")
+    })
+}
+
+/// Sets a year's deadline (programme office only).
+pub async fn set_deadline(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    fy: FinancialYear,
+    due: NaiveDate,
+) -> Result<(), AppError> {
+    if user.role != crate::domain::Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    if due < fy.first_day() {
+        return Err(AppError::validation(
+            "due",
+            format!("The deadline for {fy} must be on or after {}", fy.first_day()),
+        ));
+    }
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let due_text = due.format("%Y-%m-%d").to_string();
+    let before =
+        returns::set_deadline(&mut tx, i64::from(fy.start_year()), &due_text, user.id, now())
+            .await?;
+    let mut e = entry(user, client, "deadline_set", 0);
+    e.entity_type = "deadline".to_owned();
+    e.entity_id = Some(fy.to_string());
+    e.before = before.map(serde_json::Value::String);
+    e.after = Some(serde_json::Value::String(due_text));
+    audit::record(&mut tx, &e).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+fn list_row(
+    r: &returns::LatestRow,
+    deadline: Option<NaiveDate>,
+) -> Result<ReturnListRow, AppError> {
+    let status: ReturnStatus = r.status.parse()?;
+    Ok(ReturnListRow {
+        org_code: r.org_code.clone(),
+        org_name: r.org_name.clone(),
+        sector: r.sector_code.clone(),
+        financial_year: year_of(r.fy_start)?,
+        status: Some(status),
+        version: Some(r.version),
+        deadline,
+        overdue: is_overdue(deadline, Some(status)),
+        last_change: Some(timestamp(r.updated_at)),
+        last_change_by: r.updated_by.clone(),
+    })
+}
+
+fn not_started(
+    org_code: &str,
+    org_name: &str,
+    sector: &str,
+    fy: FinancialYear,
+    deadline: Option<NaiveDate>,
+) -> ReturnListRow {
+    ReturnListRow {
+        org_code: org_code.to_owned(),
+        org_name: org_name.to_owned(),
+        sector: sector.to_owned(),
+        financial_year: fy,
+        status: None,
+        version: None,
+        deadline,
+        overdue: is_overdue(deadline, None),
+        last_change: None,
+        last_change_by: None,
+    }
+}
+
+async fn deadline_map(
+    conn: &mut AnyConnection,
+) -> Result<std::collections::BTreeMap<i64, NaiveDate>, AppError> {
+    returns::deadlines(conn)
+        .await?
+        .into_iter()
+        .map(|(y, d)| Ok((y, due_date(Some(d))?.unwrap_or_default())))
+        .collect()
+}
+
+fn current_year() -> FinancialYear {
+    FinancialYear::containing(today()).unwrap_or_else(|_| FinancialYear::mcclelland_baseline())
+}
+
+/// An officer's returns: each of their bodies for every year with a deadline or a return, and
+/// the current year, newest year first. Board and admin have none of their own.
+pub async fn my_returns(db: &Db, user: &CurrentUser) -> Result<Vec<ReturnListRow>, AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let deadlines = deadline_map(&mut conn).await?;
+    let mut rows = Vec::new();
+    for org in &user.organisations {
+        let existing = returns::latest_returns(&mut conn, None, Some(&org.code)).await?;
+        let sector: Option<String> =
+            sqlx::query_scalar("SELECT sector_code FROM organisations WHERE id = $1")
+                .bind(org.id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(DbError::from)?;
+        let sector = sector.unwrap_or_default();
+        let mut years: Vec<i64> = deadlines.keys().copied().collect();
+        years.extend(existing.iter().map(|r| r.fy_start));
+        years.push(i64::from(current_year().start_year()));
+        years.sort_unstable();
+        years.dedup();
+        for year in years.into_iter().rev() {
+            let deadline = deadlines.get(&year).copied();
+            rows.push(match existing.iter().find(|r| r.fy_start == year) {
+                Some(r) => list_row(r, deadline)?,
+                None => not_started(&org.code, &org.name, &sector, year_of(year)?, deadline),
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.financial_year
+            .cmp(&a.financial_year)
+            .then_with(|| a.org_name.cmp(&b.org_name))
+    });
+    Ok(rows)
+}
+
+/// The submission status board (board and programme office): every body that existed in the
+/// year, optionally of one sector, with its return's status and last change, and the counts.
+pub async fn status_board(
+    db: &Db,
+    user: &CurrentUser,
+    fy: Option<FinancialYear>,
+    sector: Option<crate::domain::Sector>,
+) -> Result<StatusBoard, AppError> {
+    if !user.role.reads_all_organisations() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let deadlines = deadline_map(&mut conn).await?;
+    let mut years: Vec<FinancialYear> = deadlines
+        .keys()
+        .map(|y| year_of(*y))
+        .collect::<Result<_, _>>()?;
+    let with_returns: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT fy_start FROM spend_returns")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(DbError::from)?;
+    for y in with_returns {
+        years.push(year_of(y)?);
+    }
+    years.push(current_year());
+    years.sort_unstable();
+    years.dedup();
+    years.reverse();
+    let fy = fy.unwrap_or_else(|| {
+        deadlines
+            .keys()
+            .next_back()
+            .and_then(|y| year_of(*y).ok())
+            .unwrap_or_else(current_year)
+    });
+    if !years.contains(&fy) {
+        years.push(fy);
+        years.sort_unstable();
+        years.reverse();
+    }
+    let deadline = deadlines.get(&i64::from(fy.start_year())).copied();
+    let existing = returns::latest_returns(&mut conn, Some(i64::from(fy.start_year())), None).await?;
+    drop(conn);
+    let bodies = crate::db::organisations::list(
+        db.pool(),
+        &crate::db::organisations::OrgFilter {
+            sector,
+            name_contains: None,
+        },
+    )
+    .await?;
+    let mut rows = Vec::new();
+    for body in bodies {
+        let existed = body.start_date.is_none_or(|s| s <= fy.last_day())
+            && body.end_date.is_none_or(|e| e >= fy.first_day());
+        let found = existing.iter().find(|r| r.org_code == body.code);
+        if !existed && found.is_none() {
+            continue;
+        }
+        rows.push(match found {
+            Some(r) => list_row(r, deadline)?,
+            None => not_started(&body.code, &body.name, body.sector.code(), fy, deadline),
+        });
+    }
+    let counts = StatusCounts {
+        bodies: rows.len(),
+        not_submitted: rows.iter().filter(|r| r.not_submitted()).count(),
+        overdue: rows.iter().filter(|r| r.overdue).count(),
+        submitted: rows
+            .iter()
+            .filter(|r| r.status == Some(ReturnStatus::Submitted))
+            .count(),
+        approved: rows
+            .iter()
+            .filter(|r| r.status == Some(ReturnStatus::Approved))
+            .count(),
+    };
+    Ok(StatusBoard {
+        financial_year: fy,
+        years,
+        sector: sector.map(|s| s.code().to_owned()),
+        deadline,
+        rows,
+        counts,
+    })
+}
+
+/// The newest version of each return the user may read, optionally for one year and one body.
+pub async fn export(
+    db: &Db,
+    user: &CurrentUser,
+    fy: Option<FinancialYear>,
+    org_code: Option<&str>,
+) -> Result<Vec<ReturnExport>, AppError> {
+    if let Some(code) = org_code {
+        if !user.may_read_org(code) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    if let Some(code) = org_code {
+        org_id(&mut conn, code).await?;
+    }
+    let rows = returns::latest_returns(
+        &mut conn,
+        fy.map(|f| i64::from(f.start_year())),
+        org_code,
+    )
+    .await?;
+    let mut out = Vec::new();
+    for r in rows.into_iter().filter(|r| user.may_read_org(&r.org_code)) {
+        out.push(ReturnExport {
+            lines: returns::lines(&mut conn, r.id).await?,
+            explanations: returns::explanations(&mut conn, r.id)
+                .await?
+                .into_iter()
+                .map(|(category, explanation)| WarningExplanation {
+                    category,
+                    explanation,
+                })
+                .collect(),
+            financial_year: year_of(r.fy_start)?,
+            status: r.status.parse()?,
+            updated_at: chrono::DateTime::from_timestamp(r.updated_at, 0)
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
+            org_code: r.org_code,
+            org_name: r.org_name,
+            version: r.version,
+        });
+    }
+    Ok(out)
+}
+
+/// The export as CSV: one row per line, with a header naming each column (amounts in pounds).
+pub fn export_csv(returns: &[ReturnExport]) -> String {
+    let mut out = String::from(
+        "org_code,org_name,financial_year,version,status,updated_at,category,capital_gbp,revenue_gbp,fte,note\r\n",
+    );
+    for r in returns {
+        for l in &r.lines {
+            let cells = [
+                r.org_code.clone(),
+                r.org_name.clone(),
+                r.financial_year.to_string(),
+                r.version.to_string(),
+                r.status.code().to_owned(),
+                r.updated_at.clone(),
+                l.category.code().to_owned(),
+                l.capital.as_decimal().to_string(),
+                l.revenue.as_decimal().to_string(),
+                l.fte.map(|f| f.normalize().to_string()).unwrap_or_default(),
+                l.note.clone().unwrap_or_default(),
+            ];
+            let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&row.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+/// Quotes a CSV cell when needed, and defuses text a spreadsheet would run as a formula.
+fn csv_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '@', '\t', '\r']) || (text.starts_with('-') && text.parse::<rust_decimal::Decimal>().is_err()) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
 }

@@ -1,0 +1,287 @@
+//! Server functions for spend returns. Each authorises through the returns service, which checks
+//! the organisation scope on every read and write.
+
+use crate::error::AppError;
+use crate::model::returns::{DeadlineView, ReturnListRow, ReturnPage, StatusBoard};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+fn context() -> Result<
+    (
+        crate::model::CurrentUser,
+        crate::state::AppState,
+        crate::services::auth::Client,
+    ),
+    AppError,
+> {
+    let user = crate::auth::require_user()?;
+    let state = crate::state::AppState::current()?;
+    let client = crate::services::auth::Client {
+        addr: crate::auth::request_auth().client_addr,
+    };
+    Ok((user, state, client))
+}
+
+#[cfg(feature = "ssr")]
+fn year(text: &str) -> Result<crate::domain::FinancialYear, AppError> {
+    text.trim().parse().map_err(|_| {
+        AppError::validation(
+            "fy",
+            format!("{text:?} is not a financial year: write it like 2013-14"),
+        )
+    })
+}
+
+/// The path of a return's page.
+pub fn return_path(org_code: &str, fy: &str) -> String {
+    format!("/returns/{org_code}/{fy}")
+}
+
+#[server(prefix = "/api", endpoint = "returns/page", input = server_fn::codec::GetUrl)]
+pub async fn get_return_page(org: String, fy: String) -> Result<ReturnPage, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            let key = crate::services::returns::ReturnRef {
+                org_code: &org,
+                fy: year(&fy)?,
+            };
+            crate::services::returns::page(&state.db, &user, &key).await
+        }
+        .await,
+    )
+}
+
+/// Starts the body's return for the year (an empty draft, version 1).
+#[server(prefix = "/api", endpoint = "returns/start")]
+pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let fy = year(&fy)?;
+            let key = crate::services::returns::ReturnRef {
+                org_code: &org,
+                fy,
+            };
+            crate::services::returns::open(&state.db, &user, &client, &key).await?;
+            leptos_axum::redirect(&return_path(&org, &fy.to_string()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Saves the figures of a draft. The form's fields: `org`, `fy`, `row_version`, and for each
+/// category `CODE-capital`, `CODE-revenue`, `CODE-note`, `CODE-explanation` (and `staff-fte`).
+#[server(prefix = "/api", endpoint = "returns/save")]
+pub async fn save_return(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+            let org = field("org").to_owned();
+            let fy = year(field("fy"))?;
+            let row_version: i64 = field("row_version").trim().parse().map_err(|_| {
+                AppError::validation("row_version", "The form is incomplete: reload the return and try again")
+            })?;
+            let key = crate::services::returns::ReturnRef {
+                org_code: &org,
+                fy,
+            };
+            if !user.may_write_org(&org) {
+                return Err(AppError::Forbidden);
+            }
+            let codes: Vec<String> = crate::domain::SpendCategory::ALL
+                .iter()
+                .map(|c| c.code().to_owned())
+                .collect();
+            let unknown: Vec<&String> = form
+                .keys()
+                .filter(|k| {
+                    !["org", "fy", "row_version"].contains(&k.as_str())
+                        && !codes.iter().any(|c| {
+                            k.strip_prefix(c.as_str()).is_some_and(|rest| {
+                                ["-capital", "-revenue", "-fte", "-note", "-explanation"]
+                                    .contains(&rest)
+                            })
+                        })
+                })
+                .collect();
+            if let Some(name) = unknown.first() {
+                return Err(AppError::validation(
+                    name.as_str(),
+                    format!("{name:?} is not a field of a spend return (unknown category or field)"),
+                ));
+            }
+            let inputs: Vec<(crate::domain::SpendCategory, crate::domain::spend_line::LineInput<'_>)> =
+                crate::domain::SpendCategory::ALL
+                    .iter()
+                    .map(|c| {
+                        let code = c.code();
+                        (
+                            *c,
+                            crate::domain::spend_line::LineInput {
+                                capital: form.get(&format!("{code}-capital")).map(String::as_str).unwrap_or_default(),
+                                revenue: form.get(&format!("{code}-revenue")).map(String::as_str).unwrap_or_default(),
+                                fte: form.get(&format!("{code}-fte")).map(String::as_str).unwrap_or_default(),
+                                note: form.get(&format!("{code}-note")).map(String::as_str).unwrap_or_default(),
+                            },
+                        )
+                    })
+                    .collect();
+            let explanations: Vec<(crate::domain::SpendCategory, String)> =
+                crate::domain::SpendCategory::ALL
+                    .iter()
+                    .filter_map(|c| {
+                        form.get(&format!("{}-explanation", c.code()))
+                            .map(|t| (*c, t.clone()))
+                    })
+                    .collect();
+            let result = match crate::services::returns::parse_lines(&inputs) {
+                Ok(lines) => {
+                    crate::services::returns::save_lines(
+                        &state.db, &user, &client, &key, row_version, &lines, &explanations,
+                    )
+                    .await
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(_) => Ok(()),
+                Err(AppError::Fields(errors)) => {
+                    let mut values: Vec<(String, String)> = form
+                        .iter()
+                        .filter(|(k, _)| !["org", "fy", "row_version"].contains(&k.as_str()))
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
+                    values.sort();
+                    Err(AppError::Form { errors, values })
+                }
+                Err(other) => Err(other),
+            }
+        }
+        .await,
+    )
+}
+
+/// Submits, approves, sends back (with a reason) or restates a return: `action` is `submit`,
+/// `approve`, `send-back` or `restate`.
+#[server(prefix = "/api", endpoint = "returns/act")]
+pub async fn return_action(
+    org: String,
+    fy: String,
+    row_version: String,
+    action: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            use crate::domain::ReturnAction;
+            let (user, state, client) = context()?;
+            let fy = year(&fy)?;
+            let row_version: i64 = row_version.trim().parse().map_err(|_| {
+                AppError::validation("row_version", "The form is incomplete: reload the return and try again")
+            })?;
+            let action = match action.as_str() {
+                "submit" => ReturnAction::Submit,
+                "approve" => ReturnAction::Approve,
+                "send-back" => ReturnAction::SendBack,
+                "restate" => ReturnAction::Restate,
+                other => {
+                    return Err(AppError::validation(
+                        "action",
+                        format!("{other:?} is not something that can be done to a return"),
+                    ))
+                }
+            };
+            let key = crate::services::returns::ReturnRef {
+                org_code: &org,
+                fy,
+            };
+            let reason = reason.trim();
+            crate::services::returns::act(
+                &state.db,
+                &user,
+                &client,
+                &key,
+                row_version,
+                action,
+                (!reason.is_empty()).then_some(reason),
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The signed-in officer's returns (none for board and admin).
+#[server(prefix = "/api", endpoint = "returns/mine", input = server_fn::codec::GetUrl)]
+pub async fn my_returns() -> Result<Vec<ReturnListRow>, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::returns::my_returns(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// The submission status board (board and programme office).
+#[server(prefix = "/api", endpoint = "returns/status", input = server_fn::codec::GetUrl)]
+pub async fn get_status_board(
+    fy: Option<String>,
+    sector: Option<String>,
+) -> Result<StatusBoard, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            let fy = fy
+                .as_deref()
+                .filter(|f| !f.trim().is_empty())
+                .map(year)
+                .transpose()?;
+            let sector = sector
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<crate::domain::Sector>()
+                        .map_err(|_| AppError::validation("sector", format!("{s:?} is not a sector")))
+                })
+                .transpose()?;
+            crate::services::returns::status_board(&state.db, &user, fy, sector).await
+        }
+        .await,
+    )
+}
+
+/// The deadlines set for each financial year (anyone signed in).
+#[server(prefix = "/api", endpoint = "returns/deadlines", input = server_fn::codec::GetUrl)]
+pub async fn list_deadlines() -> Result<Vec<DeadlineView>, AppError> {
+    super::finish(
+        async move {
+            let (_, state, _) = context()?;
+            crate::services::returns::deadlines(&state.db).await
+        }
+        .await,
+    )
+}
+
+/// Sets a financial year's deadline (programme office only).
+#[server(prefix = "/api", endpoint = "returns/set-deadline")]
+pub async fn set_deadline(fy: String, due: String) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let user = crate::auth::require_role(&[crate::domain::Role::Admin])?;
+            let (_, state, client) = context()?;
+            let fy = year(&fy)?;
+            let due = crate::services::returns::parse_due_date(&due)?;
+            crate::services::returns::set_deadline(&state.db, &user, &client, fy, due).await
+        }
+        .await,
+    )
+}

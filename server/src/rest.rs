@@ -1,0 +1,92 @@
+//! The REST API (`/api/v1/...`): plain axum handlers for scripts and other systems.
+//!
+//! Policy: each handler takes the `RequestAuth` the authentication layer put on the request and
+//! goes through the same services, with the same organisation scope, as the pages. Errors are
+//! JSON `{"error": code, "message": text}` with their HTTP status.
+
+use app::auth::RequestAuth;
+use app::domain::FinancialYear;
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+
+/// The REST routes.
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/returns", get(returns))
+        .with_state(state)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReturnsQuery {
+    pub fy: Option<String>,
+    pub org: Option<String>,
+    /// `json` (the default) or `csv`; an `Accept: text/csv` header also asks for CSV.
+    pub format: Option<String>,
+}
+
+/// `GET /api/v1/returns?fy=2013-14&org=council-fife[&format=csv]`: the newest version of each
+/// return the caller may read, with its lines.
+async fn returns(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    headers: HeaderMap,
+    query: Result<Query<ReturnsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    match returns_inner(&state, &auth, &headers, query).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn returns_inner(
+    state: &AppState,
+    auth: &RequestAuth,
+    headers: &HeaderMap,
+    query: Result<Query<ReturnsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+    let Query(query) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+    let fy = query
+        .fy
+        .as_deref()
+        .filter(|f| !f.trim().is_empty())
+        .map(|f| {
+            f.trim().parse::<FinancialYear>().map_err(|_| {
+                AppError::validation("fy", format!("{f:?} is not a financial year: write it like 2013-14"))
+            })
+        })
+        .transpose()?;
+    let org = query.org.as_deref().filter(|o| !o.trim().is_empty());
+    let wants_csv = match query.format.as_deref() {
+        Some("csv") => true,
+        Some("json") | None | Some("") => headers
+            .get(header::ACCEPT)
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("text/csv")),
+        Some(other) => {
+            return Err(AppError::validation(
+                "format",
+                format!("{other:?} is not a format: use json or csv"),
+            ))
+        }
+    };
+    let list = app::services::returns::export(&state.db, &user, fy, org).await?;
+    if wants_csv {
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"returns.csv\""),
+            ],
+            app::services::returns::export_csv(&list),
+        )
+            .into_response())
+    } else {
+        Ok(Json(serde_json::json!({ "returns": list })).into_response())
+    }
+}
