@@ -80,10 +80,12 @@ impl AppError {
     /// Each field in error with its message (one for a single-field error, none for others).
     pub fn field_errors(&self) -> Vec<crate::domain::spend_line::FieldError> {
         match self {
-            AppError::Validation { field, message } => vec![crate::domain::spend_line::FieldError {
-                field: field.replace(' ', "-"),
-                message: message.clone(),
-            }],
+            AppError::Validation { field, message } => {
+                vec![crate::domain::spend_line::FieldError {
+                    field: field.replace(' ', "-"),
+                    message: message.clone(),
+                }]
+            }
             AppError::Fields(errors) | AppError::Form { errors, .. } => errors.clone(),
             _ => Vec::new(),
         }

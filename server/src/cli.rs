@@ -81,7 +81,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let report = db.backup_to(&to).await;
             db.close().await;
             let report = report.map_err(|e| anyhow::anyhow!("backup: {e}"))?;
-            println!("Backed up {} to {}.", config.database_url_for_display(), to.display());
+            println!(
+                "Backed up {} to {}.",
+                config.database_url_for_display(),
+                to.display()
+            );
             print_report(&report);
             Ok(())
         }

@@ -58,7 +58,10 @@ async fn returns_inner(
         .filter(|f| !f.trim().is_empty())
         .map(|f| {
             f.trim().parse::<FinancialYear>().map_err(|_| {
-                AppError::validation("fy", format!("{f:?} is not a financial year: write it like 2013-14"))
+                AppError::validation(
+                    "fy",
+                    format!("{f:?} is not a financial year: write it like 2013-14"),
+                )
             })
         })
         .transpose()?;
@@ -81,7 +84,10 @@ async fn returns_inner(
         Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"returns.csv\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"returns.csv\"",
+                ),
             ],
             app::services::returns::export_csv(&list),
         )

@@ -367,3 +367,39 @@ fn no_password_or_session_token_reaches_the_logs() {
     assert!(!logs.contains(password), "the password is in the logs");
     assert!(!logs.contains(&token), "the session token is in the logs");
 }
+
+#[test]
+fn backup_writes_a_checked_copy_that_restores() {
+    let dir = seeded_data_dir();
+    let copy = dir.path().join("backup-2026-11-27.db");
+    let (output, stdout, stderr) = run(server()
+        .args(["backup", "--to"])
+        .arg(&copy)
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Backed up") && stdout.contains("organisations"),
+        "{stdout}"
+    );
+    assert!(copy.exists());
+
+    // Restoring is pointing the tracker at the copy (or copying it over the original).
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&copy, restored.path().join("tracker.db")).unwrap();
+    let (output, stdout, stderr) = run(server()
+        .arg("check")
+        .env("TRACKER_DATA_DIR", restored.path()));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("is consistent") && stdout.contains("162 organisations"),
+        "{stdout}"
+    );
+
+    // A backup never overwrites a file.
+    let (output, _, stderr) = run(server()
+        .args(["backup", "--to"])
+        .arg(&copy)
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("exists already"), "{stderr}");
+}

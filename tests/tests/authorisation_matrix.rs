@@ -21,14 +21,25 @@ enum Access {
     Public,
     /// The programme office only.
     Admin,
+    /// Anyone signed in.
+    SignedIn,
+    /// The programme board and office (they read every body's data).
+    Reviewer,
+    /// Reads of council-fife's data: its officer (A), the board and the office; not officer B.
+    OrgRead,
+    /// Changes to council-fife's data: its officer (A) only.
+    OrgWrite,
 }
 
 /// The policy for each route, with a request that exercises it (query string or form body).
 fn policy(path: &str) -> Option<(Access, &'static str)> {
     Some(match path {
         // Pages open to everyone: public reference information and sections not built yet.
-        "/" | "/login" | "/organisations" | "/dashboard" | "/returns" | "/data-centres"
-        | "/shared-services" | "/import" => (Access::Public, ""),
+        "/" | "/login" | "/organisations" | "/dashboard" | "/data-centres" | "/shared-services"
+        | "/import" => (Access::Public, ""),
+        "/returns" | "/returns/deadlines" => (Access::SignedIn, ""),
+        "/returns/status" => (Access::Reviewer, ""),
+        "/returns/{org}/{fy}" => (Access::OrgRead, ""),
         "/organisations/{code}" => (Access::Public, ""),
         "/healthz" => (Access::Public, ""),
         "/admin" | "/admin/audit" | "/admin/users/new" | "/admin/users/{id}" => (Access::Admin, ""),
@@ -54,6 +65,22 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         "/api/admin/set-disabled" => (Access::Admin, "id=999999&disabled=true"),
         "/api/admin/reset-password" => (Access::Admin, "id=999999&password=a+long+enough+password"),
         "/api/admin/audit" => (Access::Admin, "action=login"),
+        "/api/returns/page" => (Access::OrgRead, "org=council-fife&fy=2013-14"),
+        "/api/returns/mine" | "/api/returns/deadlines" => (Access::SignedIn, ""),
+        "/api/returns/status" => (Access::Reviewer, "fy=2013-14"),
+        "/api/returns/set-deadline" => (Access::Admin, "fy=2013-14&due=not-a-date"),
+        // Changes by council-fife's officer; the samples name a version that does not exist.
+        "/api/returns/start" => (Access::OrgWrite, "org=council-fife&fy=2013-14"),
+        "/api/returns/save" => (
+            Access::OrgWrite,
+            "org=council-fife&fy=2013-14&row_version=999&hardware-capital=1",
+        ),
+        "/api/returns/act" => (
+            Access::OrgWrite,
+            "org=council-fife&fy=2013-14&row_version=999&action=submit",
+        ),
+        // The REST API.
+        "/api/v1/returns" => (Access::OrgRead, "org=council-fife&fy=2013-14"),
         _ => return None,
     })
 }
@@ -67,6 +94,7 @@ fn all_routes() -> Vec<(String, Method)> {
     routes
         .extend(server_fn::axum::server_fn_paths().map(|(path, method)| (path.to_owned(), method)));
     routes.push(("/healthz".to_owned(), Method::GET));
+    routes.push(("/api/v1/returns".to_owned(), Method::GET));
     routes.sort_by(|a, b| a.0.cmp(&b.0));
     routes.dedup_by(|a, b| a.0 == b.0);
     routes
@@ -97,9 +125,26 @@ fn expected(access: Access, actor: Actor, is_page: bool) -> &'static [StatusCode
             StatusCode::NOT_FOUND,
             StatusCode::UNPROCESSABLE_ENTITY,
         ],
-        (Access::Admin, Actor::Anonymous) if is_page => &[StatusCode::FOUND],
-        (Access::Admin, Actor::Anonymous) => &[StatusCode::UNAUTHORIZED],
+        (_, Actor::Anonymous) if is_page => &[StatusCode::FOUND],
+        (_, Actor::Anonymous) => &[StatusCode::UNAUTHORIZED],
         (Access::Admin, _) => &[StatusCode::FORBIDDEN],
+        (Access::SignedIn, _) | (Access::Reviewer, Actor::Board | Actor::Admin) => {
+            &[StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY]
+        }
+        (Access::Reviewer, _) => &[StatusCode::FORBIDDEN],
+        (Access::OrgRead, Actor::OfficerA | Actor::Board | Actor::Admin) => &[
+            StatusCode::OK,
+            StatusCode::NOT_FOUND,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ],
+        (Access::OrgWrite, Actor::OfficerA) => &[
+            StatusCode::OK,
+            StatusCode::FOUND,
+            StatusCode::NOT_FOUND,
+            StatusCode::CONFLICT,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ],
+        (Access::OrgRead | Access::OrgWrite, _) => &[StatusCode::FORBIDDEN],
     }
 }
 
@@ -138,7 +183,11 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
     for (path, method) in &routes {
         let (access, sample) = policy(path).unwrap();
         let is_page = !path.starts_with("/api/") && path != "/healthz";
-        let concrete = path.replace("{code}", "council-fife").replace("{id}", "1");
+        let concrete = path
+            .replace("{code}", "council-fife")
+            .replace("{id}", "1")
+            .replace("{org}", "council-fife")
+            .replace("{fy}", "2013-14");
         for actor in ACTORS {
             // A fresh session for every request, so that signing out cannot affect the next; the
             // sample sign-in failures must not lock the accounts out either.
@@ -189,7 +238,7 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
                 "{method} {concrete} as {actor:?}: {} (expected one of {allowed:?})",
                 response.status
             );
-            if response.status == StatusCode::FOUND {
+            if response.status == StatusCode::FOUND && matches!(actor, Actor::Anonymous) {
                 let location = response
                     .headers
                     .get(header::LOCATION)

@@ -99,6 +99,7 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
         &key("council-fife"),
         draft.row_version,
         &lines("5000", "20000.50"),
+        &[],
     )
     .await
     .unwrap();
@@ -158,6 +159,7 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
         &key("council-fife"),
         back.row_version,
         &lines("5000", "10000"),
+        &[],
     )
     .await
     .unwrap();
@@ -193,6 +195,7 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
         &key("council-fife"),
         approved.row_version,
         &lines("1", "1"),
+        &[],
     )
     .await;
     assert!(
@@ -261,6 +264,7 @@ async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
         &key("council-fife"),
         opened.row_version,
         &lines("111", "222"),
+        &[],
     )
     .await
     .unwrap();
@@ -271,6 +275,7 @@ async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
         &key("council-fife"),
         also_opened.row_version,
         &lines("999", "999"),
+        &[],
     )
     .await;
     assert!(
@@ -358,6 +363,7 @@ async fn bad_lines_name_their_fields_and_only_members_may_write(backend: Backend
         &key("council-fife"),
         opened.row_version,
         &lines("1", "1"),
+        &[],
     )
     .await;
     assert!(matches!(other, Err(AppError::Forbidden)));

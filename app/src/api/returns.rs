@@ -60,10 +60,7 @@ pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
         async move {
             let (user, state, client) = context()?;
             let fy = year(&fy)?;
-            let key = crate::services::returns::ReturnRef {
-                org_code: &org,
-                fy,
-            };
+            let key = crate::services::returns::ReturnRef { org_code: &org, fy };
             crate::services::returns::open(&state.db, &user, &client, &key).await?;
             leptos_axum::redirect(&return_path(&org, &fy.to_string()));
             Ok(())
@@ -75,9 +72,7 @@ pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
 /// Saves the figures of a draft. The form's fields: `org`, `fy`, `row_version`, and for each
 /// category `CODE-capital`, `CODE-revenue`, `CODE-note`, `CODE-explanation` (and `staff-fte`).
 #[server(prefix = "/api", endpoint = "returns/save")]
-pub async fn save_return(
-    #[server(flatten)] form: HashMap<String, String>,
-) -> Result<(), AppError> {
+pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
         async move {
             let (user, state, client) = context()?;
@@ -85,12 +80,12 @@ pub async fn save_return(
             let org = field("org").to_owned();
             let fy = year(field("fy"))?;
             let row_version: i64 = field("row_version").trim().parse().map_err(|_| {
-                AppError::validation("row_version", "The form is incomplete: reload the return and try again")
+                AppError::validation(
+                    "row_version",
+                    "The form is incomplete: reload the return and try again",
+                )
             })?;
-            let key = crate::services::returns::ReturnRef {
-                org_code: &org,
-                fy,
-            };
+            let key = crate::services::returns::ReturnRef { org_code: &org, fy };
             if !user.may_write_org(&org) {
                 return Err(AppError::Forbidden);
             }
@@ -113,25 +108,41 @@ pub async fn save_return(
             if let Some(name) = unknown.first() {
                 return Err(AppError::validation(
                     name.as_str(),
-                    format!("{name:?} is not a field of a spend return (unknown category or field)"),
+                    format!(
+                        "{name:?} is not a field of a spend return (unknown category or field)"
+                    ),
                 ));
             }
-            let inputs: Vec<(crate::domain::SpendCategory, crate::domain::spend_line::LineInput<'_>)> =
-                crate::domain::SpendCategory::ALL
-                    .iter()
-                    .map(|c| {
-                        let code = c.code();
-                        (
-                            *c,
-                            crate::domain::spend_line::LineInput {
-                                capital: form.get(&format!("{code}-capital")).map(String::as_str).unwrap_or_default(),
-                                revenue: form.get(&format!("{code}-revenue")).map(String::as_str).unwrap_or_default(),
-                                fte: form.get(&format!("{code}-fte")).map(String::as_str).unwrap_or_default(),
-                                note: form.get(&format!("{code}-note")).map(String::as_str).unwrap_or_default(),
-                            },
-                        )
-                    })
-                    .collect();
+            let inputs: Vec<(
+                crate::domain::SpendCategory,
+                crate::domain::spend_line::LineInput<'_>,
+            )> = crate::domain::SpendCategory::ALL
+                .iter()
+                .map(|c| {
+                    let code = c.code();
+                    (
+                        *c,
+                        crate::domain::spend_line::LineInput {
+                            capital: form
+                                .get(&format!("{code}-capital"))
+                                .map(String::as_str)
+                                .unwrap_or_default(),
+                            revenue: form
+                                .get(&format!("{code}-revenue"))
+                                .map(String::as_str)
+                                .unwrap_or_default(),
+                            fte: form
+                                .get(&format!("{code}-fte"))
+                                .map(String::as_str)
+                                .unwrap_or_default(),
+                            note: form
+                                .get(&format!("{code}-note"))
+                                .map(String::as_str)
+                                .unwrap_or_default(),
+                        },
+                    )
+                })
+                .collect();
             let explanations: Vec<(crate::domain::SpendCategory, String)> =
                 crate::domain::SpendCategory::ALL
                     .iter()
@@ -143,7 +154,13 @@ pub async fn save_return(
             let result = match crate::services::returns::parse_lines(&inputs) {
                 Ok(lines) => {
                     crate::services::returns::save_lines(
-                        &state.db, &user, &client, &key, row_version, &lines, &explanations,
+                        &state.db,
+                        &user,
+                        &client,
+                        &key,
+                        row_version,
+                        &lines,
+                        &explanations,
                     )
                     .await
                 }
@@ -184,7 +201,10 @@ pub async fn return_action(
             let (user, state, client) = context()?;
             let fy = year(&fy)?;
             let row_version: i64 = row_version.trim().parse().map_err(|_| {
-                AppError::validation("row_version", "The form is incomplete: reload the return and try again")
+                AppError::validation(
+                    "row_version",
+                    "The form is incomplete: reload the return and try again",
+                )
             })?;
             let action = match action.as_str() {
                 "submit" => ReturnAction::Submit,
@@ -198,10 +218,7 @@ pub async fn return_action(
                     ))
                 }
             };
-            let key = crate::services::returns::ReturnRef {
-                org_code: &org,
-                fy,
-            };
+            let key = crate::services::returns::ReturnRef { org_code: &org, fy };
             let reason = reason.trim();
             crate::services::returns::act(
                 &state.db,
@@ -249,8 +266,9 @@ pub async fn get_status_board(
                 .as_deref()
                 .filter(|s| !s.is_empty())
                 .map(|s| {
-                    s.parse::<crate::domain::Sector>()
-                        .map_err(|_| AppError::validation("sector", format!("{s:?} is not a sector")))
+                    s.parse::<crate::domain::Sector>().map_err(|_| {
+                        AppError::validation("sector", format!("{s:?} is not a sector"))
+                    })
                 })
                 .transpose()?;
             crate::services::returns::status_board(&state.db, &user, fy, sector).await

@@ -186,9 +186,10 @@ impl Db {
             if integrity != "ok" {
                 return Err(DbError::Corrupt(format!("integrity check: {integrity}")));
             }
-            let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-                .fetch_all(&self.pool)
-                .await?;
+            let broken: Vec<(String,)> =
+                sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                    .fetch_all(&self.pool)
+                    .await?;
             if let Some((table,)) = broken.first() {
                 return Err(DbError::Corrupt(format!(
                     "{} rows break a foreign key (first in {table})",
@@ -199,9 +200,11 @@ impl Db {
         let count = |table: &'static str| {
             let pool = self.pool.clone();
             async move {
-                sqlx::query_scalar::<_, i64>(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))
-                    .fetch_one(&pool)
-                    .await
+                sqlx::query_scalar::<_, i64>(&format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"
+                ))
+                .fetch_one(&pool)
+                .await
             }
         };
         Ok(BackupReport {

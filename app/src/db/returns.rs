@@ -332,7 +332,10 @@ pub async fn latest_returns(
 }
 
 /// The e-mail of whoever last changed a return.
-pub async fn last_editor(conn: &mut AnyConnection, return_id: i64) -> Result<Option<String>, DbError> {
+pub async fn last_editor(
+    conn: &mut AnyConnection,
+    return_id: i64,
+) -> Result<Option<String>, DbError> {
     Ok(sqlx::query_scalar(
         "SELECT u.email FROM spend_returns r JOIN users u ON u.id = r.updated_by WHERE r.id = $1",
     )

@@ -280,8 +280,7 @@ fn ReturnView(
 fn shown(error: Option<&AppError>, field: &str, stored: impl FnOnce() -> String) -> String {
     error
         .and_then(|e| {
-            matches!(e, AppError::Form { .. })
-                .then(|| e.typed_value(field).unwrap_or_default())
+            matches!(e, AppError::Form { .. }).then(|| e.typed_value(field).unwrap_or_default())
         })
         .unwrap_or_else(stored)
 }
@@ -411,14 +410,12 @@ fn CategoryFields(
         "ds_question"
     };
     let note_value = shown(e, &note_id, || {
-        line.as_ref().and_then(|l| l.note.clone()).unwrap_or_default()
+        line.as_ref()
+            .and_then(|l| l.note.clone())
+            .unwrap_or_default()
     });
-    let last_text = last.map(|l| {
-        format!(
-            "{last_label}: capital {}, revenue {}",
-            l.capital, l.revenue
-        )
-    });
+    let last_text =
+        last.map(|l| format!("{last_label}: capital {}, revenue {}", l.capital, l.revenue));
     let explanation = warning.map(|w| {
         let id = format!("{code}-explanation");
         let message = message_for(e, &id);

@@ -19,8 +19,8 @@ use crate::model::returns::{
     StatusBoard, StatusCounts, WarningExplanation, WarningView,
 };
 use crate::model::CurrentUser;
-use chrono::NaiveDate;
 use crate::services::auth::{now, Client};
+use chrono::NaiveDate;
 use sqlx::AnyConnection;
 
 pub use crate::model::returns::ReturnView;
@@ -362,9 +362,7 @@ async fn warnings_for(
     let label = fy.previous().map(|p| p.to_string()).unwrap_or_default();
     Ok(lines
         .iter()
-        .filter_map(|l| {
-            change_warning(l, last.iter().find(|x| x.category == l.category), &label)
-        })
+        .filter_map(|l| change_warning(l, last.iter().find(|x| x.category == l.category), &label))
         .collect())
 }
 
@@ -539,7 +537,11 @@ fn history_entry(row: AuditRow) -> HistoryEntry {
 
 /// Everything the return page shows: the newest version, last year's lines, the warnings with
 /// their explanations, the revision history and what this person may do.
-pub async fn page(db: &Db, user: &CurrentUser, key: &ReturnRef<'_>) -> Result<ReturnPage, AppError> {
+pub async fn page(
+    db: &Db,
+    user: &CurrentUser,
+    key: &ReturnRef<'_>,
+) -> Result<ReturnPage, AppError> {
     let (org_code, fy) = (key.org_code, key.fy);
     if !user.may_read_org(org_code) {
         return Err(AppError::Forbidden);
@@ -628,14 +630,15 @@ fn year_of(start: i64) -> Result<FinancialYear, AppError> {
     i32::try_from(start)
         .ok()
         .and_then(|y| FinancialYear::starting(y).ok())
-        .ok_or_else(|| AppError::internal(format!("a stored financial year {start} is out of range")))
+        .ok_or_else(|| {
+            AppError::internal(format!("a stored financial year {start} is out of range"))
+        })
 }
 
 /// Parses a deadline as typed (`YYYY-MM-DD`), naming the field if it is not a real date.
 pub fn parse_due_date(text: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::validation("due", "Enter the deadline as a date like 2014-06-30")
-    })
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("due", "Enter the deadline as a date like 2014-06-30"))
 }
 
 /// Sets a year's deadline (programme office only).
@@ -652,14 +655,22 @@ pub async fn set_deadline(
     if due < fy.first_day() {
         return Err(AppError::validation(
             "due",
-            format!("The deadline for {fy} must be on or after {}", fy.first_day()),
+            format!(
+                "The deadline for {fy} must be on or after {}",
+                fy.first_day()
+            ),
         ));
     }
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let due_text = due.format("%Y-%m-%d").to_string();
-    let before =
-        returns::set_deadline(&mut tx, i64::from(fy.start_year()), &due_text, user.id, now())
-            .await?;
+    let before = returns::set_deadline(
+        &mut tx,
+        i64::from(fy.start_year()),
+        &due_text,
+        user.id,
+        now(),
+    )
+    .await?;
     let mut e = entry(user, client, "deadline_set", 0);
     e.entity_type = "deadline".to_owned();
     e.entity_id = Some(fy.to_string());
@@ -777,11 +788,10 @@ pub async fn status_board(
         .keys()
         .map(|y| year_of(*y))
         .collect::<Result<_, _>>()?;
-    let with_returns: Vec<i64> =
-        sqlx::query_scalar("SELECT DISTINCT fy_start FROM spend_returns")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(DbError::from)?;
+    let with_returns: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT fy_start FROM spend_returns")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(DbError::from)?;
     for y in with_returns {
         years.push(year_of(y)?);
     }
@@ -802,7 +812,8 @@ pub async fn status_board(
         years.reverse();
     }
     let deadline = deadlines.get(&i64::from(fy.start_year())).copied();
-    let existing = returns::latest_returns(&mut conn, Some(i64::from(fy.start_year())), None).await?;
+    let existing =
+        returns::latest_returns(&mut conn, Some(i64::from(fy.start_year())), None).await?;
     drop(conn);
     let bodies = crate::db::organisations::list(
         db.pool(),
@@ -864,12 +875,8 @@ pub async fn export(
     if let Some(code) = org_code {
         org_id(&mut conn, code).await?;
     }
-    let rows = returns::latest_returns(
-        &mut conn,
-        fy.map(|f| i64::from(f.start_year())),
-        org_code,
-    )
-    .await?;
+    let rows =
+        returns::latest_returns(&mut conn, fy.map(|f| i64::from(f.start_year())), org_code).await?;
     let mut out = Vec::new();
     for r in rows.into_iter().filter(|r| user.may_read_org(&r.org_code)) {
         out.push(ReturnExport {
@@ -925,7 +932,9 @@ pub fn export_csv(returns: &[ReturnExport]) -> String {
 
 /// Quotes a CSV cell when needed, and defuses text a spreadsheet would run as a formula.
 fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '@', '\t', '\r']) || (text.starts_with('-') && text.parse::<rust_decimal::Decimal>().is_err()) {
+    let guarded = if text.starts_with(['=', '+', '@', '\t', '\r'])
+        || (text.starts_with('-') && text.parse::<rust_decimal::Decimal>().is_err())
+    {
         format!("'{text}")
     } else {
         text.to_owned()

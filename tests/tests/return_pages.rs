@@ -1,0 +1,697 @@
+//! Spend returns through the router, as the pages and the REST API use them, on SQLite and
+//! PostgreSQL: the whole officer/board path, bad input, no-JavaScript form posts, conflicts,
+//! warnings with explanations, the lists, the REST export, and a backup taken during writes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+
+use app::domain::Role;
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use tests::{on_both_backends, Backend, TestApp, TestResponse, TEST_HOST};
+
+const FY: &str = "2013-14";
+const FIFE: &str = "council-fife";
+const PAGE: &str = "/returns/council-fife/2013-14";
+
+struct People {
+    officer: String,
+    other_officer: String,
+    board: String,
+    admin: String,
+}
+
+async fn people(app: &TestApp) -> People {
+    let mut tokens = Vec::new();
+    for (email, role, orgs) in [
+        ("morag@fife.gov.uk", Role::Officer, vec![FIFE]),
+        (
+            "angus.officer@angus.gov.uk",
+            Role::Officer,
+            vec!["council-angus"],
+        ),
+        ("board@gov.scot", Role::Board, vec![]),
+        ("office@gov.scot", Role::Admin, vec![]),
+    ] {
+        let password = app.create_user(email, role, &orgs).await;
+        tokens.push(app.login(email, &password).await.expect("signs in"));
+    }
+    let mut t = tokens.into_iter();
+    People {
+        officer: t.next().unwrap(),
+        other_officer: t.next().unwrap(),
+        board: t.next().unwrap(),
+        admin: t.next().unwrap(),
+    }
+}
+
+/// The return's current row version, read from the page's hidden field.
+async fn row_version(app: &TestApp, token: &str) -> String {
+    let page = app.get_as(PAGE, Some(token)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let marker = r#"name="row_version" value=""#;
+    let start = page
+        .body
+        .find(marker)
+        .expect("the page has the row version")
+        + marker.len();
+    page.body[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The newest version's row version, from the database (for a page that shows no form).
+async fn stored_row_version(app: &TestApp) -> String {
+    let rv: i64 = sqlx::query_scalar(
+        "SELECT row_version FROM spend_returns WHERE fy_start = 2013 ORDER BY version DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    rv.to_string()
+}
+
+/// A figure on the status board, by its element id.
+fn counted(body: &str, id: &str) -> u32 {
+    let marker = format!(r#"id="{id}">"#);
+    let at = body.find(&marker).unwrap_or_else(|| panic!("no {id}")) + marker.len();
+    body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+async fn save(app: &TestApp, token: &str, fields: &[(&str, &str)]) -> TestResponse {
+    let rv = row_version(app, token).await;
+    save_at(app, token, &rv, fields).await
+}
+
+async fn save_at(app: &TestApp, token: &str, rv: &str, fields: &[(&str, &str)]) -> TestResponse {
+    let mut form = vec![("org", FIFE), ("fy", FY), ("row_version", rv)];
+    form.extend_from_slice(fields);
+    app.post_form("/api/returns/save", &form, Some(token)).await
+}
+
+async fn act(app: &TestApp, token: &str, action: &str, reason: &str) -> TestResponse {
+    let rv = row_version(app, token).await;
+    app.post_form(
+        "/api/returns/act",
+        &[
+            ("org", FIFE),
+            ("fy", FY),
+            ("row_version", &rv),
+            ("action", action),
+            ("reason", reason),
+        ],
+        Some(token),
+    )
+    .await
+}
+
+async fn start(app: &TestApp, token: &str, fy: &str) -> TestResponse {
+    app.post_form(
+        "/api/returns/start",
+        &[("org", FIFE), ("fy", fy)],
+        Some(token),
+    )
+    .await
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'return' ORDER BY id")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+}
+
+fn ok(response: &TestResponse) {
+    assert!(
+        response.status.is_success() || response.status.is_redirection(),
+        "{}: {}",
+        response.status,
+        response.body
+    );
+}
+
+async fn officer_and_board_take_a_return_from_draft_to_a_restatement(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+
+    let before = app.get_as(PAGE, Some(&p.officer)).await;
+    assert!(before.body.contains("Start this return"), "{}", before.body);
+    ok(&start(&app, &p.officer, FY).await);
+    let page = app.get_as(PAGE, Some(&p.officer)).await;
+    assert!(page.body.contains(r#"id="return-form""#) && page.body.contains("Draft"));
+    for field in [
+        "hardware-capital",
+        "staff-fte",
+        "energy-revenue",
+        "other-note",
+    ] {
+        assert!(page.body.contains(&format!(r#"id="{field}""#)), "{field}");
+    }
+
+    ok(&save(
+        &app,
+        &p.officer,
+        &[
+            ("hardware-capital", "120000"),
+            ("hardware-revenue", "30000.50"),
+            ("staff-revenue", "800000"),
+            ("staff-fte", "21.5"),
+            ("energy-revenue", "45000"),
+            ("other-revenue", "-1500"),
+            ("other-note", "Credit note from a supplier"),
+        ],
+    )
+    .await);
+    let page = app.get_as(PAGE, Some(&p.officer)).await;
+    // Totals: 150,000.50 external + 800,000 staff + 43,500 other = 993,500.50.
+    assert!(
+        page.body.contains("£993,500.50"),
+        "the grand total is shown"
+    );
+    assert!(page.body.contains(r#"value="30000.50""#) && page.body.contains(r#"value="21.5""#));
+    assert!(page.body.contains("Figures saved") && page.body.contains("£0.00 → £120,000.00"));
+
+    ok(&act(&app, &p.officer, "submit", "").await);
+    let rv = stored_row_version(&app).await;
+    let locked = save_at(&app, &p.officer, &rv, &[("hardware-capital", "1")]).await;
+    assert_eq!(
+        locked.status,
+        StatusCode::CONFLICT,
+        "a submitted return is not editable"
+    );
+
+    let no_reason = act(&app, &p.board, "send-back", "  ").await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("reason"), "{}", no_reason.body);
+    ok(&act(
+        &app,
+        &p.board,
+        "send-back",
+        "Energy looks like the whole building's bill",
+    )
+    .await);
+    let page = app.get_as(PAGE, Some(&p.officer)).await;
+    assert!(page.body.contains("Sent back") && page.body.contains("the whole building"));
+
+    ok(&save(
+        &app,
+        &p.officer,
+        &[
+            ("hardware-capital", "120000"),
+            ("hardware-revenue", "30000.50"),
+            ("staff-revenue", "800000"),
+            ("staff-fte", "21.5"),
+            ("energy-revenue", "12000"),
+            ("other-revenue", "-1500"),
+            ("other-note", "Credit note from a supplier"),
+        ],
+    )
+    .await);
+    ok(&act(&app, &p.officer, "submit", "").await);
+    let rv = stored_row_version(&app).await;
+    let officer_approves = app
+        .post_form(
+            "/api/returns/act",
+            &[
+                ("org", FIFE),
+                ("fy", FY),
+                ("row_version", &rv),
+                ("action", "approve"),
+            ],
+            Some(&p.officer),
+        )
+        .await;
+    assert_eq!(officer_approves.status, StatusCode::FORBIDDEN);
+    ok(&act(&app, &p.board, "approve", "").await);
+    let rv = stored_row_version(&app).await;
+    let after = save_at(&app, &p.officer, &rv, &[("hardware-capital", "1")]).await;
+    assert_eq!(
+        after.status,
+        StatusCode::CONFLICT,
+        "an approved return is locked"
+    );
+    assert!(after.body.contains("approved"), "{}", after.body);
+
+    ok(&act(&app, &p.officer, "restate", "").await);
+    let page = app.get_as(PAGE, Some(&p.officer)).await;
+    assert!(page.body.contains("Version 1: Approved") && page.body.contains("Version 2: Draft"));
+    assert!(
+        page.body.contains(r#"value="12000.00""#),
+        "version 2 starts as a copy"
+    );
+    let v1: String = sqlx::query_scalar(
+        "SELECT status FROM spend_returns WHERE version = 1 AND fy_start = 2013",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(v1, "approved");
+    assert_eq!(
+        audit_actions(&app).await,
+        [
+            "return_created",
+            "return_lines_saved",
+            "return_submitted",
+            "return_sent_back",
+            "return_lines_saved",
+            "return_submitted",
+            "return_approved",
+            "return_restated"
+        ]
+    );
+    let history = app.get_as(PAGE, Some(&p.board)).await;
+    for entry in [
+        "Started",
+        "Submitted",
+        "Sent back",
+        "Approved",
+        "Restatement started",
+    ] {
+        assert!(history.body.contains(entry), "the history shows {entry}");
+    }
+    app.teardown().await;
+}
+
+async fn bad_input_names_its_field_and_saves_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    ok(&start(&app, &p.officer, FY).await);
+    let cases: [(&[(&str, &str)], &str, &str); 6] = [
+        (
+            &[("hardware-capital", "12k")],
+            "hardware-capital",
+            "pounds and pence",
+        ),
+        (
+            &[("software-revenue", "10.123")],
+            "software-revenue",
+            "two decimal places",
+        ),
+        (
+            &[("energy-revenue", "99999999999999")],
+            "energy-revenue",
+            "at most",
+        ),
+        (
+            &[("hardware-revenue", "-5")],
+            "hardware-revenue",
+            "£0 or more",
+        ),
+        (&[("staff-fte", "-1")], "staff-fte", "FTE"),
+        (
+            &[("printers-capital", "10")],
+            "printers-capital",
+            "not a field",
+        ),
+    ];
+    for (fields, field, words) in cases {
+        let response = save(&app, &p.officer, fields).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(
+            response.body.contains(field) && response.body.contains(words),
+            "{field}: {}",
+            response.body
+        );
+    }
+    let out_of_range = start(&app, &p.officer, "2099-00").await;
+    assert_eq!(out_of_range.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(out_of_range.body.contains("fy"), "{}", out_of_range.body);
+    let not_theirs = app
+        .post_form(
+            "/api/returns/save",
+            &[
+                ("org", FIFE),
+                ("fy", FY),
+                ("row_version", "1"),
+                ("hardware-capital", "5"),
+            ],
+            Some(&p.other_officer),
+        )
+        .await;
+    assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM spend_return_lines"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        audit_actions(&app).await,
+        ["return_created"],
+        "nothing else was written"
+    );
+    app.teardown().await;
+}
+
+async fn without_javascript_the_form_shows_every_error_and_keeps_what_was_typed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    ok(&start(&app, &p.officer, FY).await);
+    let rv = row_version(&app, &p.officer).await;
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("org", FIFE),
+            ("fy", FY),
+            ("row_version", rv.as_str()),
+            ("hardware-capital", "12,000.999"),
+            ("software-revenue", "4500"),
+            ("staff-fte", "lots"),
+        ])
+        .finish();
+    let request = Request::post("/api/returns/save")
+        .header(header::HOST, TEST_HOST)
+        .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+        .header(header::REFERER, format!("http://{TEST_HOST}{PAGE}"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("tracker_session={}", p.officer))
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.request(request).await;
+    assert!(response.status.is_redirection(), "{}", response.status);
+    let location = response.headers[header::LOCATION].to_str().unwrap();
+    let path = location
+        .strip_prefix(&format!("http://{TEST_HOST}"))
+        .unwrap_or(location);
+    assert!(path.starts_with(PAGE) && path.contains("__err="), "{path}");
+    let page = app.get_as(path, Some(&p.officer)).await;
+    assert!(page.body.contains("There is a problem"));
+    assert!(
+        page.body.contains(r##"href="#hardware-capital""##),
+        "links to the amount"
+    );
+    assert!(
+        page.body.contains(r##"href="#staff-fte""##),
+        "links to the FTE"
+    );
+    assert!(
+        page.body.contains(r#"value="4500""#),
+        "what was typed is kept"
+    );
+    assert!(
+        page.body.contains(r#"value="12,000.999""#),
+        "the wrong value too"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM spend_return_lines"
+        )
+        .await,
+        0
+    );
+    app.teardown().await;
+}
+
+async fn a_stale_form_is_refused_and_says_what_changed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let colleague = app
+        .create_user("iain@fife.gov.uk", Role::Officer, &[FIFE])
+        .await;
+    let colleague = app.login("iain@fife.gov.uk", &colleague).await.unwrap();
+    ok(&start(&app, &p.officer, FY).await);
+    let opened = row_version(&app, &p.officer).await;
+    ok(&save_at(&app, &colleague, &opened, &[("hardware-capital", "5000")]).await);
+    let stale = save_at(&app, &p.officer, &opened, &[("hardware-capital", "7000")]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("iain@fife.gov.uk"), "{}", stale.body);
+    assert!(
+        stale
+            .body
+            .contains("£7,000.00 (you entered) → £5,000.00 (now)"),
+        "{}",
+        stale.body
+    );
+    let stored: i64 = count(
+        &app,
+        "SELECT capital_pence FROM spend_return_lines WHERE category = 'hardware'",
+    )
+    .await;
+    assert_eq!(stored, 500_000, "the first save is kept");
+    app.teardown().await;
+}
+
+async fn a_big_change_from_last_year_needs_an_explanation_the_board_sees(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    // Last year's return: hardware £10,000.
+    ok(&start(&app, &p.officer, "2012-13").await);
+    let page_2012 = "/returns/council-fife/2012-13";
+    let last = app.get_as(page_2012, Some(&p.officer)).await;
+    let marker = r#"name="row_version" value=""#;
+    let at = last.body.find(marker).unwrap() + marker.len();
+    let rv = last.body[at..].split('"').next().unwrap().to_owned();
+    let saved = app
+        .post_form(
+            "/api/returns/save",
+            &[
+                ("org", FIFE),
+                ("fy", "2012-13"),
+                ("row_version", &rv),
+                ("hardware-capital", "10000"),
+            ],
+            Some(&p.officer),
+        )
+        .await;
+    ok(&saved);
+
+    ok(&start(&app, &p.officer, FY).await);
+    ok(&save(&app, &p.officer, &[("hardware-capital", "25000")]).await);
+    let page = app.get_as(PAGE, Some(&p.officer)).await;
+    assert!(
+        page.body.contains("150% higher than in 2012-13"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"id="hardware-explanation""#));
+    let refused = act(&app, &p.officer, "submit", "").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("hardware-explanation"),
+        "{}",
+        refused.body
+    );
+
+    ok(&save(
+        &app,
+        &p.officer,
+        &[
+            ("hardware-capital", "25000"),
+            (
+                "hardware-explanation",
+                "Laptop refresh for the whole council",
+            ),
+        ],
+    )
+    .await);
+    ok(&act(&app, &p.officer, "submit", "").await);
+    let board_view = app.get_as(PAGE, Some(&p.board)).await;
+    assert!(board_view
+        .body
+        .contains("Laptop refresh for the whole council"));
+    assert!(
+        board_view.body.contains(r#"id="approve-return""#),
+        "the board may approve"
+    );
+    let api = app
+        .get_as(
+            "/api/v1/returns?fy=2013-14&org=council-fife",
+            Some(&p.board),
+        )
+        .await;
+    assert!(api.body.contains("Laptop refresh"), "{}", api.body);
+    app.teardown().await;
+}
+
+async fn the_lists_show_status_deadlines_and_overdue_bodies(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let bad_date = app
+        .post_form(
+            "/api/returns/set-deadline",
+            &[("fy", FY), ("due", "30/06/2014")],
+            Some(&p.admin),
+        )
+        .await;
+    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_date.body.contains("due"), "{}", bad_date.body);
+    let by_board = app
+        .post_form(
+            "/api/returns/set-deadline",
+            &[("fy", FY), ("due", "2014-06-30")],
+            Some(&p.board),
+        )
+        .await;
+    assert_eq!(by_board.status, StatusCode::FORBIDDEN);
+    ok(&app
+        .post_form(
+            "/api/returns/set-deadline",
+            &[("fy", FY), ("due", "2014-06-30")],
+            Some(&p.admin),
+        )
+        .await);
+    let deadlines = app.get_as("/returns/deadlines", Some(&p.officer)).await;
+    assert!(
+        deadlines.body.contains("30 June 2014"),
+        "{}",
+        deadlines.body
+    );
+
+    ok(&start(&app, &p.officer, FY).await);
+    let mine = app.get_as("/returns", Some(&p.officer)).await;
+    assert!(
+        mine.body
+            .contains(r#"data-org="council-fife" data-fy="2013-14""#),
+        "{}",
+        mine.body
+    );
+    assert!(mine.body.contains("Overdue") && mine.body.contains("30 June 2014"));
+    assert!(
+        !mine.body.contains("Angus"),
+        "only the officer's own bodies"
+    );
+
+    let refused = app.get_as("/returns/status", Some(&p.officer)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let board = app
+        .get_as(
+            "/returns/status?fy=2013-14&sector=local-government",
+            Some(&p.board),
+        )
+        .await;
+    assert_eq!(board.status, StatusCode::OK);
+    // 32 councils existed in 2013-14; Fife has a draft, none has submitted, all are overdue.
+    assert_eq!(counted(&board.body, "count-bodies"), 32);
+    assert_eq!(counted(&board.body, "count-not-submitted"), 32);
+    assert_eq!(counted(&board.body, "count-overdue"), 32);
+    assert!(
+        !board.body.contains("NHS Fife"),
+        "the sector filter applies"
+    );
+    ok(&act(&app, &p.officer, "submit", "").await);
+    let board = app
+        .get_as(
+            "/returns/status?fy=2013-14&sector=local-government",
+            Some(&p.board),
+        )
+        .await;
+    assert_eq!(counted(&board.body, "count-not-submitted"), 31);
+    assert_eq!(counted(&board.body, "count-overdue"), 31);
+    assert_eq!(counted(&board.body, "count-submitted"), 1);
+    assert!(
+        board.body.contains("morag@fife.gov.uk"),
+        "the last change names who"
+    );
+    app.teardown().await;
+}
+
+async fn the_rest_api_exports_json_and_csv_within_the_callers_scope(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    ok(&start(&app, &p.officer, FY).await);
+    ok(&save(
+        &app,
+        &p.officer,
+        &[
+            ("hardware-capital", "1234.5"),
+            ("other-note", "=HYPERLINK(\"x\")"),
+        ],
+    )
+    .await);
+
+    let anonymous = app.get("/api/v1/returns").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.body.contains("unauthorized"));
+    let json = app
+        .get_as(
+            "/api/v1/returns?fy=2013-14&org=council-fife",
+            Some(&p.officer),
+        )
+        .await;
+    assert_eq!(json.status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    let returns = value["returns"].as_array().unwrap();
+    assert_eq!(returns.len(), 1);
+    assert_eq!(returns[0]["org_code"], FIFE);
+    assert_eq!(returns[0]["status"], "draft");
+    let hardware = returns[0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["category"] == "hardware")
+        .unwrap();
+    assert_eq!(hardware["capital"], "1234.50");
+
+    let csv = app
+        .get_as("/api/v1/returns?fy=2013-14&format=csv", Some(&p.board))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(csv
+        .body
+        .starts_with("org_code,org_name,financial_year,version,status"));
+    assert!(
+        csv.body
+            .contains("council-fife,Fife Council,2013-14,1,draft,"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body.contains(",hardware,1234.50,0.00,,"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+        "formulas are defused: {}",
+        csv.body
+    );
+
+    let other = app
+        .get_as("/api/v1/returns?org=council-fife", Some(&p.other_officer))
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let theirs = app.get_as("/api/v1/returns", Some(&p.other_officer)).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(
+        !theirs.body.contains(FIFE),
+        "no other body's return leaks: {}",
+        theirs.body
+    );
+    let bad_year = app.get_as("/api/v1/returns?fy=2013", Some(&p.board)).await;
+    assert_eq!(bad_year.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_year.body.contains("fy"));
+    let bad_format = app
+        .get_as("/api/v1/returns?format=xml", Some(&p.board))
+        .await;
+    assert_eq!(bad_format.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.teardown().await;
+}
+
+on_both_backends!(
+    officer_and_board_take_a_return_from_draft_to_a_restatement,
+    bad_input_names_its_field_and_saves_nothing,
+    without_javascript_the_form_shows_every_error_and_keeps_what_was_typed,
+    a_stale_form_is_refused_and_says_what_changed,
+    a_big_change_from_last_year_needs_an_explanation_the_board_sees,
+    the_lists_show_status_deadlines_and_overdue_bodies,
+    the_rest_api_exports_json_and_csv_within_the_callers_scope,
+);
