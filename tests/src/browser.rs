@@ -202,6 +202,16 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> anyhow::Result<Browser> {
+        Browser::start_with(true).await
+    }
+
+    /// A browser whose pages run no JavaScript at all, as for a person who has it turned off:
+    /// every page must still render and every form must still post.
+    pub async fn start_without_javascript() -> anyhow::Result<Browser> {
+        Browser::start_with(false).await
+    }
+
+    async fn start_with(javascript: bool) -> anyhow::Result<Browser> {
         let port = free_port()?;
         let driver = GroupChild::spawn(
             "chromedriver (install Debian's chromium-driver)",
@@ -227,6 +237,9 @@ impl Browser {
                     "--disable-dev-shm-usage", "--window-size=1280,1000",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 },
+                },
             }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();

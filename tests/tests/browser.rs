@@ -231,6 +231,153 @@ async fn admin_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The current financial year, as "2026-27".
+fn current_year() -> String {
+    app::domain::FinancialYear::containing(chrono::Utc::now().date_naive())
+        .unwrap()
+        .to_string()
+}
+
+async fn sign_in_as(
+    client: &Client,
+    base: &str,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> anyhow::Result<()> {
+    client.goto(&format!("{base}/login?next={next}")).await?;
+    fill(client, "#email", email).await?;
+    fill(client, "#password", password).await?;
+    click(client, "#sign-in").await?;
+    Ok(())
+}
+
+/// The officer's path with JavaScript on: my returns, start the year's return, a mistake shown
+/// in the error summary, figures saved with their totals, and the return submitted, all without
+/// a page reload.
+async fn officer_return_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    let fy = current_year();
+    sign_in_as(
+        client,
+        base,
+        E2E_OFFICER_EMAIL,
+        E2E_OFFICER_PASSWORD,
+        "/returns",
+    )
+    .await?;
+    wait_for(client, "#my-returns").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/returns").await?;
+    click(
+        client,
+        &format!("#my-returns a[href='/returns/council-fife/{fy}']"),
+    )
+    .await?;
+    wait_for(client, "#start-return").await?;
+    client
+        .execute("window.__notReloaded = true;", vec![])
+        .await?;
+    click(client, "#start-return").await?;
+    wait_for(client, "#return-form").await?;
+    assert_accessible(client, "a draft return").await?;
+
+    fill(client, "#hardware-capital", "1,500.259").await?;
+    click(client, "#save-return").await?;
+    wait_for(client, "#error-summary a[href='#hardware-capital']").await?;
+    let summary = text_of(client, "#error-summary").await?;
+    anyhow::ensure!(summary.contains("two decimal places"), "{summary}");
+    let kept = client
+        .find(Locator::Css("#hardware-capital"))
+        .await?
+        .prop("value")
+        .await?;
+    anyhow::ensure!(
+        kept.as_deref() == Some("1,500.259"),
+        "what was typed is kept: {kept:?}"
+    );
+    assert_accessible(client, "a return with an error").await?;
+
+    fill(client, "#hardware-capital", "1500.25").await?;
+    fill(client, "#staff-revenue", "50000").await?;
+    fill(client, "#staff-fte", "2.5").await?;
+    click(client, "#save-return").await?;
+    wait_for(client, "#saved").await?;
+    let total = text_of(client, "#grand-total").await?;
+    anyhow::ensure!(total == "£51,500.25", "grand total: {total}");
+
+    click(client, "#submit-return").await?;
+    let start = std::time::Instant::now();
+    loop {
+        let status = text_of(client, "#return-status").await.unwrap_or_default();
+        if status.contains("Submitted") {
+            break;
+        }
+        anyhow::ensure!(
+            start.elapsed() < Duration::from_secs(15),
+            "status: {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let marker = client
+        .execute("return window.__notReloaded === true;", vec![])
+        .await?;
+    anyhow::ensure!(marker == serde_json::json!(true), "the page reloaded");
+    assert_accessible(client, "a submitted return").await?;
+    click(client, "#sign-out").await?;
+    wait_for(client, "#sign-in-link").await?;
+    Ok(())
+}
+
+/// The same form with JavaScript off: it posts, the server validates, and the page comes back
+/// with the error summary and what was typed, then saves.
+async fn officer_return_without_javascript(client: &Client, base: &str) -> anyhow::Result<()> {
+    let fy = app::domain::FinancialYear::containing(chrono::Utc::now().date_naive())
+        .unwrap()
+        .previous()
+        .unwrap()
+        .to_string();
+    sign_in_as(
+        client,
+        base,
+        E2E_OFFICER_EMAIL,
+        E2E_OFFICER_PASSWORD,
+        &format!("/returns/council-fife/{fy}"),
+    )
+    .await?;
+    wait_for(client, "#start-return").await?;
+    click(client, "#start-return").await?;
+    wait_for(client, "#return-form").await?;
+    fill(client, "#software-revenue", "twelve").await?;
+    fill(client, "#energy-revenue", "900").await?;
+    click(client, "#save-return").await?;
+    wait_for(client, "#error-summary a[href='#software-revenue']").await?;
+    let energy = client
+        .find(Locator::Css("#energy-revenue"))
+        .await?
+        .prop("value")
+        .await?;
+    anyhow::ensure!(
+        energy.as_deref() == Some("900"),
+        "what was typed is kept: {energy:?}"
+    );
+    fill(client, "#software-revenue", "12000").await?;
+    click(client, "#save-return").await?;
+    wait_for(client, "#grand-total").await?;
+    let start = std::time::Instant::now();
+    loop {
+        let total = text_of(client, "#grand-total").await?;
+        if total == "£12,900.00" {
+            break;
+        }
+        anyhow::ensure!(
+            start.elapsed() < Duration::from_secs(15),
+            "grand total: {total}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
 async fn every_page_is_accessible(client: &Client, base: &str) -> anyhow::Result<()> {
     for path in [
         "/",
@@ -282,6 +429,10 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     if admin.is_err() {
         save_screenshot(&browser.client, "admin-journey").await;
     }
+    let returns = officer_return_journey(&browser.client, &server.base_url).await;
+    if returns.is_err() {
+        save_screenshot(&browser.client, "return-journey").await;
+    }
     let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
     if pages.is_err() {
         save_screenshot(&browser.client, "accessibility").await;
@@ -291,5 +442,21 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     journey.expect("organisations journey");
     sign_in.expect("sign-in journey");
     admin.expect("admin journey");
+    returns.expect("officer's return journey");
     pages.expect("accessibility of every page");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_return_form_posts_and_validates_without_javascript() {
+    let server = RunningServer::start().expect("the tracker server starts");
+    let browser = Browser::start_without_javascript()
+        .await
+        .expect("headless Chromium starts");
+    let journey = officer_return_without_javascript(&browser.client, &server.base_url).await;
+    if journey.is_err() {
+        save_screenshot(&browser.client, "return-without-javascript").await;
+    }
+    browser.close().await;
+    drop(server);
+    journey.expect("the return form without JavaScript");
 }

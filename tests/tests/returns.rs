@@ -279,7 +279,7 @@ async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
     )
     .await;
     assert!(
-        matches!(stale, Err(AppError::Conflict(ref m)) if m.contains("Someone changed this return")),
+        matches!(stale, Err(AppError::Conflict(ref m)) if m.contains("one@fife.gov.uk changed this return after you opened it") && m.contains("(you entered)")),
         "{stale:?}"
     );
     let now = returns::get(&app.db, &second, &key("council-fife"))

@@ -93,10 +93,13 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
                 .iter()
                 .map(|c| c.code().to_owned())
                 .collect();
+            // `intent` names the button that sent the form; a nameless submitter can arrive as an
+            // empty key, which carries nothing.
             let unknown: Vec<&String> = form
                 .keys()
+                .filter(|k| !matches!(k.as_str(), "" | "="))
                 .filter(|k| {
-                    !["org", "fy", "row_version"].contains(&k.as_str())
+                    !["org", "fy", "row_version", "intent"].contains(&k.as_str())
                         && !codes.iter().any(|c| {
                             k.strip_prefix(c.as_str()).is_some_and(|rest| {
                                 ["-capital", "-revenue", "-fte", "-note", "-explanation"]
@@ -171,7 +174,9 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
                 Err(AppError::Fields(errors)) => {
                     let mut values: Vec<(String, String)> = form
                         .iter()
-                        .filter(|(k, _)| !["org", "fy", "row_version"].contains(&k.as_str()))
+                        .filter(|(k, _)| {
+                            !["org", "fy", "row_version", "intent", "", "="].contains(&k.as_str())
+                        })
                         .filter(|(_, v)| !v.is_empty())
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect();

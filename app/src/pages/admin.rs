@@ -71,15 +71,15 @@ pub fn AuditPage() -> impl IntoView {
             <Form method="GET" action="" attr:class="tracker-filter">
                 <div class="ds_question">
                     <label class="ds_label" for="action">"Action"</label>
-                    <input class="ds_input ds_input--fixed-20" type="text" id="action" name="action" prop:value=move || param("action").unwrap_or_default() />
+                    <input class="ds_input ds_input--fixed-20" type="text" id="action" name="action" value=move || param("action").unwrap_or_default() />
                 </div>
                 <div class="ds_question">
                     <label class="ds_label" for="actor">"Who (part of the email)"</label>
-                    <input class="ds_input ds_input--fixed-20" type="text" id="actor" name="actor" prop:value=move || param("actor").unwrap_or_default() />
+                    <input class="ds_input ds_input--fixed-20" type="text" id="actor" name="actor" value=move || param("actor").unwrap_or_default() />
                 </div>
                 <div class="ds_question">
                     <label class="ds_label" for="entity">"Entity type"</label>
-                    <input class="ds_input ds_input--fixed-20" type="text" id="entity" name="entity" prop:value=move || param("entity").unwrap_or_default() />
+                    <input class="ds_input ds_input--fixed-20" type="text" id="entity" name="entity" value=move || param("entity").unwrap_or_default() />
                 </div>
                 <button type="submit" class="ds_button ds_button--small">"Filter"</button>
             </Form>

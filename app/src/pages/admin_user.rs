@@ -84,7 +84,7 @@ fn OrganisationsField(value: String) -> impl IntoView {
                 "Organisation codes separated by commas, for example council-fife. Find codes on the "
                 <a href="/organisations">"Organisations"</a>" page."
             </p>
-            <input class="ds_input" type="text" id="organisations" name="organisations" prop:value=value aria-describedby="organisations-hint" />
+            <input class="ds_input" type="text" id="organisations" name="organisations" value=value aria-describedby="organisations-hint" />
         </div>
     }
 }

@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
         <div class="ds_layout__content">
             {move || error().map(|error| view! { <ErrorSummary error default_field="email" /> })}
             <ActionForm action=login attr:id="login-form" attr:novalidate="novalidate">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <div class="ds_question" class:ds_question--error=move || error().is_some()>
                     <label class="ds_label" for="email">"Email address"</label>
                     {move || error().map(|e| view! {

@@ -58,7 +58,7 @@ fn OrganisationFilter(sector: Signal<Option<String>>, q: Signal<Option<String>>)
             </div>
             <div class="ds_question">
                 <label class="ds_label" for="q">"Name contains"</label>
-                <input class="ds_input ds_input--fixed-20" type="search" id="q" name="q" maxlength="100" prop:value=move || q.get().unwrap_or_default() />
+                <input class="ds_input ds_input--fixed-20" type="search" id="q" name="q" maxlength="100" value=move || q.get().unwrap_or_default() />
             </div>
             <button type="submit" class="ds_button ds_button--small" id="apply-filter">"Apply filter"</button>
         </Form>

@@ -143,11 +143,12 @@ pub fn ReturnEntryPage() -> impl IntoView {
     };
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading the return…"</p> }>
+        // A transition keeps the return on screen while it is fetched again after a save.
+        <Transition fallback=|| view! { <p>"Loading the return…"</p> }>
             {move || Suspend::new(async move {
                 view_or_error(page.await, |page| view! { <ReturnView page error=error() saved=saved() start save act /> })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -338,7 +339,7 @@ where
             <p class="ds_hint-text">"Amounts in pounds and pence, excluding VAT that is recovered. Leave a box empty for £0. Only \"Other costs\" may be negative (credits)."</p>
             {groups}
             <Totals lines=current.map(|c| c.lines).unwrap_or_default() />
-            <button type="submit" class="ds_button" id="save-return">"Save figures"</button>
+            <button type="submit" class="ds_button" id="save-return" name="intent" value="save">"Save figures"</button>
         </ActionForm>
     }
 }
