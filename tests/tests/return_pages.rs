@@ -284,11 +284,14 @@ async fn officer_and_board_take_a_return_from_draft_to_a_restatement(backend: Ba
     app.teardown().await;
 }
 
+/// Fields typed, the field that must be named, and words the message must hold.
+type BadInput = (&'static [(&'static str, &'static str)], &'static str, &'static str);
+
 async fn bad_input_names_its_field_and_saves_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let p = people(&app).await;
     ok(&start(&app, &p.officer, FY).await);
-    let cases: [(&[(&str, &str)], &str, &str); 6] = [
+    let cases: [BadInput; 6] = [
         (
             &[("hardware-capital", "12k")],
             "hardware-capital",
