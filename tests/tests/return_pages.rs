@@ -285,7 +285,11 @@ async fn officer_and_board_take_a_return_from_draft_to_a_restatement(backend: Ba
 }
 
 /// Fields typed, the field that must be named, and words the message must hold.
-type BadInput = (&'static [(&'static str, &'static str)], &'static str, &'static str);
+type BadInput = (
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+);
 
 async fn bad_input_names_its_field_and_saves_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
