@@ -552,7 +552,16 @@ async fn the_lists_show_status_deadlines_and_overdue_bodies(backend: Backend) {
             Some(&p.admin),
         )
         .await);
+    let as_admin = app.get_as("/returns/deadlines", Some(&p.admin)).await;
+    assert!(
+        as_admin.body.contains(r#"id="deadline-form""#),
+        "the office sets deadlines"
+    );
     let deadlines = app.get_as("/returns/deadlines", Some(&p.officer)).await;
+    assert!(
+        !deadlines.body.contains(r#"id="deadline-form""#),
+        "officers only read them"
+    );
     assert!(
         deadlines.body.contains("30 June 2014"),
         "{}",
@@ -604,6 +613,18 @@ async fn the_lists_show_status_deadlines_and_overdue_bodies(backend: Backend) {
         board.body.contains("morag@fife.gov.uk"),
         "the last change names who"
     );
+    // Every year at once: 2013-14 and the current year, each with its 32 councils.
+    let all = app
+        .get_as(
+            "/returns/status?fy=all&sector=local-government",
+            Some(&p.board),
+        )
+        .await;
+    assert_eq!(counted(&all.body, "count-bodies"), 64);
+    assert_eq!(counted(&all.body, "count-submitted"), 1);
+    assert!(all
+        .body
+        .contains(r#"data-org="council-fife" data-fy="2013-14""#));
     app.teardown().await;
 }
 

@@ -253,7 +253,8 @@ pub async fn my_returns() -> Result<Vec<ReturnListRow>, AppError> {
     )
 }
 
-/// The submission status board (board and programme office).
+/// The submission status board (board and programme office); `fy` is a year, `all`, or empty
+/// for the latest year with a deadline.
 #[server(prefix = "/api", endpoint = "returns/status", input = server_fn::codec::GetUrl)]
 pub async fn get_status_board(
     fy: Option<String>,
@@ -262,11 +263,12 @@ pub async fn get_status_board(
     super::finish(
         async move {
             let (user, state, _) = context()?;
-            let fy = fy
-                .as_deref()
-                .filter(|f| !f.trim().is_empty())
-                .map(year)
-                .transpose()?;
+            use crate::services::returns::BoardYears;
+            let years = match fy.as_deref().map(str::trim) {
+                None | Some("") => BoardYears::Default,
+                Some("all") => BoardYears::All,
+                Some(text) => BoardYears::One(year(text)?),
+            };
             let sector = sector
                 .as_deref()
                 .filter(|s| !s.is_empty())
@@ -276,7 +278,7 @@ pub async fn get_status_board(
                     })
                 })
                 .transpose()?;
-            crate::services::returns::status_board(&state.db, &user, fy, sector).await
+            crate::services::returns::status_board(&state.db, &user, years, sector).await
         }
         .await,
     )

@@ -138,12 +138,14 @@ pub struct StatusCounts {
 /// The submission status board: every body in the selection × year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatusBoard {
-    pub financial_year: FinancialYear,
+    /// The year shown, or `None` for every year.
+    pub financial_year: Option<FinancialYear>,
     /// Years that can be chosen, newest first.
     pub years: Vec<FinancialYear>,
     pub sector: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub rows: Vec<ReturnListRow>,
+    /// Counted over every row shown (bodies × years).
     pub counts: StatusCounts,
 }
 

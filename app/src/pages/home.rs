@@ -16,8 +16,9 @@ pub fn HomePage() -> impl IntoView {
             <ul>
                 <li><a href="/organisations">"Find a public body"</a>" and see its sector and history"</li>
                 <li><a href="/dashboard">"See the 2008-09 baseline"</a>" the savings are measured against"</li>
+                <li><a href="/returns">"Enter your body's ICT spend"</a>" for a financial year (finance officers, signed in)"</li>
+                <li><a href="/returns/status">"See which bodies have submitted"</a>" (programme board and office)"</li>
             </ul>
-            <p>"Finance officers will enter returns here, and the programme board will see the savings they add up to."</p>
         </div>
     }
 }

@@ -625,8 +625,13 @@ fn StatusTable(board: StatusBoard) -> impl IntoView {
     let years = board
         .years
         .iter()
-        .map(|y| view! { <option value=y.to_string() selected=*y == fy>{y.to_string()}</option> })
+        .map(|y| view! { <option value=y.to_string() selected=Some(*y) == fy>{y.to_string()}</option> })
         .collect_view();
+    let all_years = fy.is_none();
+    let caption = fy.map_or_else(
+        || "Returns for every year".to_owned(),
+        |fy| format!("Returns for {fy}"),
+    );
     let sectors = Sector::ALL
         .into_iter()
         .map(|s| view! { <option value=s.code() selected=board.sector.as_deref() == Some(s.code())>{s.name()}</option> })
@@ -644,8 +649,9 @@ fn StatusTable(board: StatusBoard) -> impl IntoView {
                 .map(|s| s.name())
                 .unwrap_or_default();
             view! {
-                <tr data-org=r.org_code.clone()>
+                <tr data-org=r.org_code.clone() data-fy=r.financial_year.to_string()>
                     <td><a href=link>{r.org_name.clone()}</a></td>
+                    <td>{r.financial_year.to_string()}</td>
                     <td>{sector}</td>
                     <td>{status_tag(label, r.overdue)}</td>
                     <td>{r.version.map(|v| v.to_string()).unwrap_or_default()}</td>
@@ -654,16 +660,20 @@ fn StatusTable(board: StatusBoard) -> impl IntoView {
             }
         })
         .collect_view();
-    let deadline = board
-        .deadline
-        .map(|d| format!("Deadline: {}", d.format("%-d %B %Y")))
-        .unwrap_or_else(|| "No deadline set for this year".into());
+    let deadline = match (board.deadline, fy) {
+        (Some(d), _) => format!("Deadline: {}", d.format("%-d %B %Y")),
+        (None, Some(_)) => "No deadline set for this year".into(),
+        (None, None) => "Each year's deadline applies to its rows".into(),
+    };
     view! {
         <Form method="GET" action="" attr:class="tracker-filter" attr:id="status-filter">
             <div class="ds_question">
                 <label class="ds_label" for="fy">"Financial year"</label>
                 <div class="ds_select-wrapper">
-                    <select class="ds_select" id="fy" name="fy">{years}</select>
+                    <select class="ds_select" id="fy" name="fy">
+                        <option value="all" selected=all_years>"All years"</option>
+                        {years}
+                    </select>
                     <span class="ds_select-arrow" aria-hidden="true"></span>
                 </div>
             </div>
@@ -688,10 +698,11 @@ fn StatusTable(board: StatusBoard) -> impl IntoView {
             <li><strong id="count-approved">{c.approved}</strong>" approved"</li>
         </ul>
         <table class="ds_table" id="status-table">
-            <caption class="visually-hidden">{format!("Returns for {fy}")}</caption>
+            <caption class="visually-hidden">{caption}</caption>
             <thead>
                 <tr>
                     <th scope="col">"Body"</th>
+                    <th scope="col">"Year"</th>
                     <th scope="col">"Sector"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Version"</th>
@@ -708,6 +719,8 @@ fn StatusTable(board: StatusBoard) -> impl IntoView {
 pub fn DeadlinesPage() -> impl IntoView {
     let set = ServerAction::<SetDeadline>::new();
     let deadlines = Resource::new(move || set.version().get(), |_| list_deadlines());
+    // Only the programme office sets deadlines; others see the list without the form.
+    let me = Resource::new(|| (), |_| crate::api::auth::get_current_user());
     let error = move || set.value().get().and_then(Result::err);
     view! {
         <PageHeader title="Deadlines" label="Spend returns" />
@@ -715,23 +728,33 @@ pub fn DeadlinesPage() -> impl IntoView {
             {move || error().map(|error| view! { <ErrorSummary error default_field="fy" /> })}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move { view_or_error(deadlines.await, |list| view! { <DeadlineTable list /> }) })}
+                {move || Suspend::new(async move {
+                    let admin = matches!(me.await, Ok(Some(user)) if user.role == crate::domain::Role::Admin);
+                    admin.then(|| view! { <DeadlineForm set /> })
+                })}
             </Suspense>
-            <h2>"Set a deadline"</h2>
-            <p>"Programme office only. Setting a year that already has a deadline moves it."</p>
-            <ActionForm action=set attr:id="deadline-form">
-                <div class="ds_question">
-                    <label class="ds_label" for="fy">"Financial year"</label>
-                    <p class="ds_hint-text" id="fy-hint">"For example 2013-14"</p>
-                    <input class="ds_input ds_input--fixed-10" type="text" id="fy" name="fy" aria-describedby="fy-hint" />
-                </div>
-                <div class="ds_question">
-                    <label class="ds_label" for="due">"Deadline"</label>
-                    <p class="ds_hint-text" id="due-hint">"Year-month-day, for example 2014-06-30"</p>
-                    <input class="ds_input ds_input--fixed-10" type="text" id="due" name="due" aria-describedby="due-hint" />
-                </div>
-                <button type="submit" class="ds_button" id="set-deadline">"Set the deadline"</button>
-            </ActionForm>
         </div>
+    }
+}
+
+#[component]
+fn DeadlineForm(set: ServerAction<SetDeadline>) -> impl IntoView {
+    view! {
+        <h2>"Set a deadline"</h2>
+        <p>"Setting a year that already has a deadline moves it."</p>
+        <ActionForm action=set attr:id="deadline-form">
+            <div class="ds_question">
+                <label class="ds_label" for="fy">"Financial year"</label>
+                <p class="ds_hint-text" id="fy-hint">"For example 2013-14"</p>
+                <input class="ds_input ds_input--fixed-10" type="text" id="fy" name="fy" aria-describedby="fy-hint" />
+            </div>
+            <div class="ds_question">
+                <label class="ds_label" for="due">"Deadline"</label>
+                <p class="ds_hint-text" id="due-hint">"Year-month-day, for example 2014-06-30"</p>
+                <input class="ds_input ds_input--fixed-10" type="text" id="due" name="due" aria-describedby="due-hint" />
+            </div>
+            <button type="submit" class="ds_button" id="set-deadline">"Set the deadline"</button>
+        </ActionForm>
     }
 }
 

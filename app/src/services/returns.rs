@@ -771,12 +771,22 @@ pub async fn my_returns(db: &Db, user: &CurrentUser) -> Result<Vec<ReturnListRow
     Ok(rows)
 }
 
+/// Which years the status board shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoardYears {
+    /// The latest year with a deadline (or the current year).
+    Default,
+    One(FinancialYear),
+    /// Every year with a deadline or a return, and the current one.
+    All,
+}
+
 /// The submission status board (board and programme office): every body that existed in the
 /// year, optionally of one sector, with its return's status and last change, and the counts.
 pub async fn status_board(
     db: &Db,
     user: &CurrentUser,
-    fy: Option<FinancialYear>,
+    choice: BoardYears,
     sector: Option<crate::domain::Sector>,
 ) -> Result<StatusBoard, AppError> {
     if !user.role.reads_all_organisations() {
@@ -796,24 +806,25 @@ pub async fn status_board(
         years.push(year_of(y)?);
     }
     years.push(current_year());
+    let chosen = match choice {
+        BoardYears::One(fy) => Some(fy),
+        BoardYears::All => None,
+        BoardYears::Default => Some(
+            deadlines
+                .keys()
+                .next_back()
+                .and_then(|y| year_of(*y).ok())
+                .unwrap_or_else(current_year),
+        ),
+    };
+    years.extend(chosen);
     years.sort_unstable();
     years.dedup();
     years.reverse();
-    let fy = fy.unwrap_or_else(|| {
-        deadlines
-            .keys()
-            .next_back()
-            .and_then(|y| year_of(*y).ok())
-            .unwrap_or_else(current_year)
-    });
-    if !years.contains(&fy) {
-        years.push(fy);
-        years.sort_unstable();
-        years.reverse();
-    }
-    let deadline = deadlines.get(&i64::from(fy.start_year())).copied();
+    let shown: Vec<FinancialYear> = chosen.map_or_else(|| years.clone(), |fy| vec![fy]);
     let existing =
-        returns::latest_returns(&mut conn, Some(i64::from(fy.start_year())), None).await?;
+        returns::latest_returns(&mut conn, chosen.map(|fy| i64::from(fy.start_year())), None)
+            .await?;
     drop(conn);
     let bodies = crate::db::organisations::list(
         db.pool(),
@@ -824,17 +835,22 @@ pub async fn status_board(
     )
     .await?;
     let mut rows = Vec::new();
-    for body in bodies {
-        let existed = body.start_date.is_none_or(|s| s <= fy.last_day())
-            && body.end_date.is_none_or(|e| e >= fy.first_day());
-        let found = existing.iter().find(|r| r.org_code == body.code);
-        if !existed && found.is_none() {
-            continue;
+    for fy in &shown {
+        let deadline = deadlines.get(&i64::from(fy.start_year())).copied();
+        for body in &bodies {
+            let existed = body.start_date.is_none_or(|s| s <= fy.last_day())
+                && body.end_date.is_none_or(|e| e >= fy.first_day());
+            let found = existing
+                .iter()
+                .find(|r| r.org_code == body.code && r.fy_start == i64::from(fy.start_year()));
+            if !existed && found.is_none() {
+                continue;
+            }
+            rows.push(match found {
+                Some(r) => list_row(r, deadline)?,
+                None => not_started(&body.code, &body.name, body.sector.code(), *fy, deadline),
+            });
         }
-        rows.push(match found {
-            Some(r) => list_row(r, deadline)?,
-            None => not_started(&body.code, &body.name, body.sector.code(), fy, deadline),
-        });
     }
     let counts = StatusCounts {
         bodies: rows.len(),
@@ -850,10 +866,10 @@ pub async fn status_board(
             .count(),
     };
     Ok(StatusBoard {
-        financial_year: fy,
+        deadline: chosen.and_then(|fy| deadlines.get(&i64::from(fy.start_year())).copied()),
+        financial_year: chosen,
         years,
         sector: sector.map(|s| s.code().to_owned()),
-        deadline,
         rows,
         counts,
     })
