@@ -1,0 +1,396 @@
+//! Reading a spreadsheet file into plain cells, safely: any bytes at all give either sheets or a
+//! clear `ReadError`, never a panic, and within limits on size, sheets, rows and columns.
+
+use calamine::{Data, Reader};
+use chrono::NaiveDate;
+use std::io::Cursor;
+
+/// What the reader will take on.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_sheets: usize,
+    pub max_rows: usize,
+    pub max_columns: usize,
+    /// The most a compressed workbook may expand to (all its parts together).
+    pub max_unpacked_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_sheets: 50,
+            max_rows: 500_000,
+            max_columns: 100,
+            max_unpacked_bytes: 400 * 1024 * 1024,
+        }
+    }
+}
+
+/// One cell's value, as the importer sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Int(i64),
+    Bool(bool),
+    Date(NaiveDate),
+    /// A spreadsheet error value such as `#DIV/0!`.
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as it would be shown, for messages.
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Empty => "(empty)".into(),
+            Cell::Text(t) => format!("{t:?}"),
+            Cell::Number(n) => format!("{n}"),
+            Cell::Int(i) => i.to_string(),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A sheet: its name and its rows of cells, from the sheet's first row and column (A1).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The sheets of a workbook, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Workbook {
+    pub sheets: Vec<Sheet>,
+}
+
+/// Why a file could not be read, in words for the person who uploaded it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is password-protected: remove the password in your spreadsheet program, save, and upload it again")]
+    PasswordProtected,
+    #[error("the file is not a spreadsheet we can read (use .xlsx, .xlsm, .xls, .ods or .csv){0}")]
+    NotASpreadsheet(String),
+    #[error("the file is damaged and cannot be read ({0})")]
+    Corrupt(String),
+    #[error("the file expands to more than {limit_mb} MB when unpacked, which no return needs; it may be a zip bomb")]
+    TooLargeUnpacked { limit_mb: u64 },
+    #[error("the workbook has {found} sheets; at most {limit} are read")]
+    TooManySheets { found: usize, limit: usize },
+    #[error("sheet {sheet:?} has more than {limit} rows")]
+    TooManyRows { sheet: String, limit: usize },
+    #[error("sheet {sheet:?} has more than {limit} columns")]
+    TooManyColumns { sheet: String, limit: usize },
+}
+
+/// The file's kind, from its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Workbook,
+    Csv,
+}
+
+/// Decides how to read a file from its name; an unknown extension is refused by name.
+pub fn format_of(file_name: &str) -> Result<Format, ReadError> {
+    let lower = file_name.to_lowercase();
+    let extension = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+    match extension {
+        "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => Ok(Format::Workbook),
+        "csv" | "txt" => Ok(Format::Csv),
+        _ => Err(ReadError::NotASpreadsheet(format!(
+            ": {file_name:?} does not end in one of those"
+        ))),
+    }
+}
+
+/// Reads any bytes named `file_name` into sheets, or says why not.
+pub fn read(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    match format_of(file_name)? {
+        Format::Csv => read_csv(file_name, bytes, limits),
+        Format::Workbook => read_workbook(bytes, limits),
+    }
+}
+
+const OLE_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ZIP_SIGNATURE: [u8; 4] = [b'P', b'K', 3, 4];
+
+/// "EncryptedPackage" in UTF-16LE: the stream an encrypted Office file keeps its workbook in.
+fn is_encrypted_office_file(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.starts_with(&OLE_SIGNATURE) && bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Refuses a zip whose parts unpack to more than the limit, before anything is unpacked.
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(format!("the zip container: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive
+            .by_index_raw(i)
+            .map_err(|e| ReadError::Corrupt(format!("part {i} of the zip container: {e}")))?;
+        total = total.saturating_add(part.size());
+        if total > limits.max_unpacked_bytes {
+            return Err(ReadError::TooLargeUnpacked {
+                limit_mb: limits.max_unpacked_bytes / (1024 * 1024),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    if is_encrypted_office_file(bytes) {
+        return Err(ReadError::PasswordProtected);
+    }
+    if bytes.starts_with(&ZIP_SIGNATURE) {
+        check_zip(bytes, limits)?;
+    } else if !bytes.starts_with(&OLE_SIGNATURE) {
+        return Err(ReadError::NotASpreadsheet(String::new()));
+    }
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| ReadError::NotASpreadsheet(format!(": {e}")))?;
+    let names = workbook.sheet_names();
+    if names.len() > limits.max_sheets {
+        return Err(ReadError::TooManySheets {
+            found: names.len(),
+            limit: limits.max_sheets,
+        });
+    }
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| ReadError::Corrupt(format!("sheet {name:?}: {e}")))?;
+        sheets.push(sheet_from_range(name, &range, limits)?);
+    }
+    Ok(Workbook { sheets })
+}
+
+fn sheet_from_range(
+    name: String,
+    range: &calamine::Range<Data>,
+    limits: &Limits,
+) -> Result<Sheet, ReadError> {
+    let Some((first_row, first_col)) = range.start() else {
+        return Ok(Sheet {
+            name,
+            rows: Vec::new(),
+        });
+    };
+    let (height, width) = range.get_size();
+    let total_rows = usize::try_from(first_row)
+        .unwrap_or(usize::MAX)
+        .saturating_add(height);
+    let total_cols = usize::try_from(first_col)
+        .unwrap_or(usize::MAX)
+        .saturating_add(width);
+    if total_rows > limits.max_rows {
+        return Err(ReadError::TooManyRows {
+            sheet: name,
+            limit: limits.max_rows,
+        });
+    }
+    if total_cols > limits.max_columns {
+        return Err(ReadError::TooManyColumns {
+            sheet: name,
+            limit: limits.max_columns,
+        });
+    }
+    let lead_rows = usize::try_from(first_row).unwrap_or(0);
+    let lead_cols = usize::try_from(first_col).unwrap_or(0);
+    let mut rows = Vec::with_capacity(total_rows);
+    rows.resize_with(lead_rows, Vec::new);
+    for row in range.rows() {
+        let mut cells = Vec::with_capacity(lead_cols + row.len());
+        cells.resize(lead_cols, Cell::Empty);
+        cells.extend(row.iter().map(cell_of));
+        while cells.last().is_some_and(Cell::is_empty) {
+            cells.pop();
+        }
+        rows.push(cells);
+    }
+    Ok(Sheet { name, rows })
+}
+
+/// The last serial day Excel can show (31 December 9999).
+const MAX_EXCEL_SERIAL: f64 = 2_958_465.0;
+
+fn cell_of(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => {
+            let serial = dt.as_f64();
+            if dt.is_datetime() && serial.is_finite() && (1.0..=MAX_EXCEL_SERIAL).contains(&serial)
+            {
+                dt.as_datetime()
+                    .map_or(Cell::Number(serial), |d| Cell::Date(d.date()))
+            } else {
+                Cell::Number(serial)
+            }
+        }
+        Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+            .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(format!("{e}")),
+    }
+}
+
+fn read_csv(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(
+        |_| {
+            ReadError::NotASpreadsheet(
+                ": the CSV file is not UTF-8 text (save it as \"CSV UTF-8\")".into(),
+            )
+        },
+    )?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let name = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .to_owned();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ReadError::Corrupt(format!("CSV: {e}")))?;
+        if rows.len() >= limits.max_rows {
+            return Err(ReadError::TooManyRows {
+                sheet: name,
+                limit: limits.max_rows,
+            });
+        }
+        if record.len() > limits.max_columns {
+            return Err(ReadError::TooManyColumns {
+                sheet: name,
+                limit: limits.max_columns,
+            });
+        }
+        let mut cells: Vec<Cell> = record
+            .iter()
+            .map(|field| {
+                if field.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(field.to_owned())
+                }
+            })
+            .collect();
+        while cells.last().is_some_and(Cell::is_empty) {
+            cells.pop();
+        }
+        rows.push(cells);
+    }
+    Ok(Workbook {
+        sheets: vec![Sheet { name, rows }],
+    })
+}
+
+/// A cell reference like `D14` from zero-based row and column numbers.
+pub fn cell_ref(row: usize, col: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_references_are_spreadsheet_style() {
+        assert_eq!(cell_ref(0, 0), "A1");
+        assert_eq!(cell_ref(13, 3), "D14");
+        assert_eq!(cell_ref(0, 25), "Z1");
+        assert_eq!(cell_ref(0, 26), "AA1");
+        assert_eq!(cell_ref(9, 701), "ZZ10");
+        assert_eq!(cell_ref(0, 702), "AAA1");
+    }
+
+    #[test]
+    fn bytes_that_are_no_spreadsheet_are_refused_by_name() {
+        let limits = Limits::default();
+        assert_eq!(read("x.xlsx", b"", &limits), Err(ReadError::Empty));
+        assert!(matches!(
+            read("x.xlsx", b"hello, world", &limits),
+            Err(ReadError::NotASpreadsheet(_))
+        ));
+        assert!(matches!(
+            read("x.pdf", b"%PDF-1.4", &limits),
+            Err(ReadError::NotASpreadsheet(_))
+        ));
+        assert!(matches!(
+            read("x.xlsx", b"PK\x03\x04garbage", &limits),
+            Err(ReadError::Corrupt(_))
+        ));
+        assert!(matches!(
+            read("x.csv", b"\xff\xfe\x00", &limits),
+            Err(ReadError::NotASpreadsheet(_))
+        ));
+    }
+
+    #[test]
+    fn csv_is_read_as_one_sheet_of_text() {
+        let book = read(
+            "returns/fife.csv",
+            "\u{feff}Category,Capital\nhardware,\"1,200.00\"\n,\n".as_bytes(),
+            &Limits::default(),
+        )
+        .unwrap_or_default();
+        assert_eq!(book.sheets.len(), 1);
+        assert_eq!(book.sheets[0].name, "fife.csv");
+        assert_eq!(
+            book.sheets[0].rows[1],
+            vec![Cell::Text("hardware".into()), Cell::Text("1,200.00".into())]
+        );
+        assert!(book.sheets[0].rows[2].is_empty());
+    }
+
+    #[test]
+    fn row_and_column_limits_hold_for_csv() {
+        let limits = Limits {
+            max_rows: 2,
+            max_columns: 3,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read("a.csv", b"a\nb\nc\n", &limits),
+            Err(ReadError::TooManyRows { .. })
+        ));
+        assert!(matches!(
+            read("a.csv", b"a,b,c,d\n", &limits),
+            Err(ReadError::TooManyColumns { .. })
+        ));
+    }
+}
