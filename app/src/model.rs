@@ -6,6 +6,7 @@ use crate::domain::{Money, Sector};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod import;
 pub mod returns;
 
 /// One public body as listed on the Organisations page.

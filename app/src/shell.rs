@@ -94,7 +94,8 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/returns/:org/:fy") view=pages::returns::ReturnEntryPage ssr=SsrMode::Async />
                                 <Route path=path!("/data-centres") view=pages::pending::DataCentresPage />
                                 <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
-                                <Route path=path!("/import") view=pages::pending::ImportPage />
+                                <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
+                                <Route path=path!("/import/:token") view=pages::import::ImportPreviewPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin/users/new") view=pages::admin_user::NewUserPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin/users/:id") view=pages::admin_user::UserPage ssr=SsrMode::Async />

@@ -9,6 +9,8 @@ pub struct AppState {
     pub db: Db,
     /// Mark cookies `Secure`: the service's public address is https.
     pub secure_cookies: bool,
+    /// The largest spreadsheet upload accepted, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 impl AppState {

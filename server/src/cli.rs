@@ -60,6 +60,24 @@ pub enum Command {
     },
     /// Check a SQLite database's integrity (after a restore, for instance) and count its rows.
     Check,
+    /// Check a spreadsheet return (xlsx, xlsm, xls, ods, csv) for a body and year and print the
+    /// same report as the Import page; with --commit, import it (as the officer named by --as).
+    Import {
+        /// The spreadsheet file.
+        file: PathBuf,
+        /// The organisation code, e.g. council-fife.
+        #[arg(long)]
+        org: String,
+        /// The financial year, e.g. 2013-14.
+        #[arg(long)]
+        fy: String,
+        /// Import the figures if the file has no errors (warnings are acknowledged by this flag).
+        #[arg(long)]
+        commit: bool,
+        /// The e-mail of the body's finance officer the import is recorded against (with --commit).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -89,6 +107,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             print_report(&report);
             Ok(())
         }
+        Command::Import {
+            file,
+            org,
+            fy,
+            commit,
+            as_user,
+        } => crate::import_cli::run(&config, &file, &org, &fy, commit, as_user.as_deref()).await,
         Command::Check => {
             let db = crate::connect_and_migrate(&config).await?;
             let report = db.check().await;
@@ -150,6 +175,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         AppState {
             db: db.clone(),
             secure_cookies: config.secure_cookies(),
+            max_upload_bytes: config.max_upload_bytes,
         },
         options,
     );

@@ -19,6 +19,8 @@ pub struct Config {
     pub log_level: String,
     pub site_root: PathBuf,
     pub max_connections: u32,
+    /// The largest spreadsheet upload accepted, in bytes (`max_upload_mb`, default 10).
+    pub max_upload_bytes: usize,
     /// The address people use to reach the service; `https://…` makes cookies `Secure`.
     pub public_url: String,
 }
@@ -53,9 +55,10 @@ struct FileConfig {
     site_root: Option<String>,
     max_connections: Option<u32>,
     public_url: Option<String>,
+    max_upload_mb: Option<u32>,
 }
 
-const KEYS: [(&str, &str); 7] = [
+const KEYS: [(&str, &str); 8] = [
     ("database_url", "TRACKER_DATABASE_URL"),
     ("listen", "TRACKER_LISTEN"),
     ("data_dir", "TRACKER_DATA_DIR"),
@@ -63,6 +66,7 @@ const KEYS: [(&str, &str); 7] = [
     ("site_root", "TRACKER_SITE_ROOT"),
     ("max_connections", "TRACKER_MAX_CONNECTIONS"),
     ("public_url", "TRACKER_PUBLIC_URL"),
+    ("max_upload_mb", "TRACKER_MAX_UPLOAD_MB"),
 ];
 
 fn env_var(key: &str) -> &'static str {
@@ -115,6 +119,23 @@ impl Config {
                     )
                 })?,
         };
+        let max_upload_mb = match pick(
+            "max_upload_mb",
+            file_config.max_upload_mb.map(|n| n.to_string()),
+        ) {
+            None => 10,
+            Some(text) => text
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=200).contains(n))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "max_upload_mb",
+                        format!("{text:?} is not a whole number of megabytes from 1 to 200"),
+                    )
+                })?,
+        };
         let database_url = match pick("database_url", file_config.database_url) {
             Some(url) => check_database_url(url.trim())?,
             None => default_sqlite_url(&data_dir),
@@ -137,6 +158,7 @@ impl Config {
                 pick("site_root", file_config.site_root).unwrap_or_else(|| "target/site".into()),
             ),
             max_connections,
+            max_upload_bytes: usize::try_from(max_upload_mb).unwrap_or(10) * 1024 * 1024,
         })
     }
 

@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod files;
+pub mod import_cli;
 pub mod rest;
 pub mod security;
 
@@ -74,7 +76,7 @@ pub fn router_with_routes(
     let context_state = state.clone();
     let fallback_state = state.clone();
     let state_for_auth = state.clone();
-    let rest = rest::routes(state.clone());
+    let rest = rest::routes(state.clone()).merge(files::routes(state.clone()));
     let health = Router::new()
         .route("/healthz", get(healthz))
         .with_state(state);

@@ -55,6 +55,7 @@ fn test_router(db: &Db) -> Router {
         AppState {
             db: db.clone(),
             secure_cookies: false,
+            max_upload_bytes: TEST_MAX_UPLOAD_BYTES,
         },
         test_options(),
         PAGE_ROUTES.clone(),
@@ -92,6 +93,9 @@ enum Cleanup {
         database: String,
     },
 }
+
+/// The upload limit of test routers (small, so that the limit is cheap to test).
+pub const TEST_MAX_UPLOAD_BYTES: usize = 1024 * 1024;
 
 /// The host name test requests are addressed to.
 pub const TEST_HOST: &str = "tracker.test";
@@ -398,5 +402,96 @@ mod tests {
             with_database("postgres://u@h/test?sslmode=disable", "x"),
             "postgres://u@h/x?sslmode=disable"
         );
+    }
+}
+
+/// Spreadsheet files for import tests: multipart bodies and workbooks built in code.
+pub mod files {
+    /// A `multipart/form-data` body with text fields and one file; returns (content type, body).
+    pub fn multipart(fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+        let boundary = "----tracker-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    }
+
+    /// An xlsx workbook with one sheet of the given name and rows (text, or numbers when a cell
+    /// parses as one).
+    pub fn xlsx(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).expect("a valid sheet name");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (
+                    u32::try_from(r).expect("few rows"),
+                    u16::try_from(c).expect("few columns"),
+                );
+                if cell.is_empty() {
+                    continue;
+                }
+                match cell.parse::<f64>() {
+                    Ok(n) => ws.write_number(r, c, n),
+                    Err(_) => ws.write_string(r, c, *cell),
+                }
+                .expect("writing a cell");
+            }
+        }
+        book.save_to_buffer().expect("an xlsx in memory")
+    }
+
+    /// Fills cells of the template's spend sheet as a person would in a spreadsheet program:
+    /// inserts values after column C of the given 1-based rows. `cells` are (row, column letter,
+    /// value); a value that parses as a number is stored as a number, anything else as text.
+    pub fn fill_template(template: &[u8], cells: &[(u32, &str, &str)]) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut archive =
+            zip::ZipArchive::new(std::io::Cursor::new(template)).expect("the template is a zip");
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut part = archive.by_index(i).expect("a part");
+            let name = part.name().to_owned();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).expect("reading a part");
+            if name == "xl/worksheets/sheet2.xml" {
+                let mut xml = String::from_utf8(data).expect("XML is UTF-8");
+                let mut rows: Vec<u32> = cells.iter().map(|c| c.0).collect();
+                rows.dedup();
+                for row in rows {
+                    let new: String = cells
+                        .iter()
+                        .filter(|c| c.0 == row)
+                        .map(|(r, col, value)| match value.parse::<f64>() {
+                            Ok(_) => format!(r#"<c r="{col}{r}"><v>{value}</v></c>"#),
+                            Err(_) => format!(
+                                r#"<c r="{col}{r}" t="inlineStr"><is><t>{value}</t></is></c>"#
+                            ),
+                        })
+                        .collect();
+                    let anchor = format!(r#"<c r="C{row}""#);
+                    let start = xml.find(&anchor).expect("the row's category cell");
+                    let end = start + xml[start..].find("</c>").expect("the cell's end") + 4;
+                    xml.insert_str(end, &new);
+                }
+                data = xml.into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("a part");
+            out.write_all(&data).expect("writing a part");
+        }
+        out.finish().expect("the zip").into_inner()
     }
 }

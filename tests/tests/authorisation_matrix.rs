@@ -29,14 +29,29 @@ enum Access {
     OrgRead,
     /// Changes to council-fife's data: its officer (A) only.
     OrgWrite,
+    /// Anyone signed in; an unknown key (the samples use one) is 404.
+    Lookup,
+    /// Finance officers only (which body is checked once the request is read).
+    Officers,
 }
 
 /// The policy for each route, with a request that exercises it (query string or form body).
 fn policy(path: &str) -> Option<(Access, &'static str)> {
     Some(match path {
         // Pages open to everyone: public reference information and sections not built yet.
-        "/" | "/login" | "/organisations" | "/dashboard" | "/data-centres" | "/shared-services"
-        | "/import" => (Access::Public, ""),
+        "/"
+        | "/login"
+        | "/organisations"
+        | "/dashboard"
+        | "/data-centres"
+        | "/shared-services"
+        | "/returns/template.xlsx" => (Access::Public, ""),
+        "/import" => (Access::SignedIn, ""),
+        "/import/{token}" => (Access::Lookup, ""),
+        "/returns/{org}/{fy}/template.xlsx" => (Access::OrgRead, ""),
+        "/import/upload" => (Access::Officers, "org=council-fife&fy=2013-14"),
+        "/api/import/preview" => (Access::Lookup, "token=nosuchupload"),
+        "/api/import/commit" => (Access::Lookup, "token=nosuchupload"),
         "/returns" | "/returns/deadlines" => (Access::SignedIn, ""),
         "/returns/status" => (Access::Reviewer, ""),
         "/returns/{org}/{fy}" => (Access::OrgRead, ""),
@@ -94,7 +109,11 @@ fn all_routes() -> Vec<(String, Method)> {
     routes
         .extend(server_fn::axum::server_fn_paths().map(|(path, method)| (path.to_owned(), method)));
     routes.push(("/healthz".to_owned(), Method::GET));
+    // Plain axum routes (not Leptos pages or server functions): listed here by hand.
     routes.push(("/api/v1/returns".to_owned(), Method::GET));
+    routes.push(("/returns/template.xlsx".to_owned(), Method::GET));
+    routes.push(("/returns/{org}/{fy}/template.xlsx".to_owned(), Method::GET));
+    routes.push(("/import/upload".to_owned(), Method::POST));
     routes.sort_by(|a, b| a.0.cmp(&b.0));
     routes.dedup_by(|a, b| a.0 == b.0);
     routes
@@ -145,6 +164,11 @@ fn expected(access: Access, actor: Actor, is_page: bool) -> &'static [StatusCode
             StatusCode::UNPROCESSABLE_ENTITY,
         ],
         (Access::OrgRead | Access::OrgWrite, _) => &[StatusCode::FORBIDDEN],
+        (Access::Lookup, _) => &[StatusCode::OK, StatusCode::NOT_FOUND],
+        (Access::Officers, Actor::OfficerA | Actor::OfficerB) => {
+            &[StatusCode::UNPROCESSABLE_ENTITY]
+        }
+        (Access::Officers, _) => &[StatusCode::FORBIDDEN],
     }
 }
 
@@ -182,12 +206,16 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
     let mut checked = 0;
     for (path, method) in &routes {
         let (access, sample) = policy(path).unwrap();
-        let is_page = !path.starts_with("/api/") && path != "/healthz";
+        let is_page = !path.starts_with("/api/")
+            && path != "/healthz"
+            && path != "/import/upload"
+            && !path.ends_with(".xlsx");
         let concrete = path
             .replace("{code}", "council-fife")
             .replace("{id}", "1")
             .replace("{org}", "council-fife")
-            .replace("{fy}", "2013-14");
+            .replace("{fy}", "2013-14")
+            .replace("{token}", "nosuchupload");
         for actor in ACTORS {
             // A fresh session for every request, so that signing out cannot affect the next; the
             // sample sign-in failures must not lock the accounts out either.

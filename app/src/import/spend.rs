@@ -16,22 +16,7 @@ use serde::{Deserialize, Serialize};
 /// The name of the spend sheet in the template; matched without regard to case.
 pub const SPEND_SHEET: &str = "Spend";
 
-/// Whether a problem blocks the import or needs acknowledging.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One problem, pointed at its cell.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    pub severity: Severity,
-    /// `Spend!D14`, or the sheet's name for a problem with the whole sheet.
-    pub cell: String,
-    pub found: String,
-    pub expected: String,
-}
+pub use crate::model::import::{Problem, Severity};
 
 /// What the import is for.
 pub struct Target<'a> {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admin_user;
 pub mod dashboard;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod not_found;
 pub mod organisation;

@@ -27,8 +27,3 @@ pub fn DataCentresPage() -> impl IntoView {
 pub fn SharedServicesPage() -> impl IntoView {
     view! { <SectionNotYetAvailable title="Shared services" purpose="Bodies record their adoption of shared services such as SWAN here." /> }
 }
-
-#[component]
-pub fn ImportPage() -> impl IntoView {
-    view! { <SectionNotYetAvailable title="Import a spreadsheet return" purpose="Finance officers upload their spreadsheet return here." /> }
-}

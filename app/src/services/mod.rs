@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod fixtures;
+pub mod import;
 pub mod organisations;
 pub mod reference;
 pub mod returns;

@@ -366,6 +366,120 @@ async fn warnings_for(
         .collect())
 }
 
+/// What an import is compared with: the newest version's status and lines, and last year's
+/// lines (no permission check: callers check first).
+pub async fn stored_for_import(
+    db: &Db,
+    key: &ReturnRef<'_>,
+) -> Result<(Option<ReturnStatus>, Vec<SpendLine>, Vec<SpendLine>), AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let org = org_id(&mut conn, key.org_code).await?;
+    let (status, lines) =
+        match returns::latest(&mut conn, org, i64::from(key.fy.start_year())).await? {
+            Some(r) => (Some(r.status), returns::lines(&mut conn, r.id).await?),
+            None => (None, Vec::new()),
+        };
+    let last = last_year_lines(&mut conn, org, key.fy).await?;
+    Ok((status, lines, last))
+}
+
+/// A file whose figures are imported, as the audit log records it.
+#[derive(Clone, Debug)]
+pub struct ImportedFile<'a> {
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub size_bytes: i64,
+    /// The stored upload it came from (marked committed in the same transaction).
+    pub upload_id: Option<i64>,
+}
+
+/// Replaces the lines of the body's return for the year with `lines` from an imported file, in
+/// one transaction: the return is created (version 1, draft) if there is none; a submitted or
+/// approved one is refused. Returns the stored return and whether anything changed (the same
+/// figures again change nothing and write nothing).
+pub async fn import_lines(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    key: &ReturnRef<'_>,
+    lines: &[SpendLine],
+    file: &ImportedFile<'_>,
+) -> Result<(ReturnView, bool), AppError> {
+    let (org_code, fy) = (key.org_code, key.fy);
+    if !user.may_write_org(org_code) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let org = org_id(&mut tx, org_code).await?;
+    let year = i64::from(fy.start_year());
+    let current = match returns::latest(&mut tx, org, year).await? {
+        Some(existing) => existing,
+        None => {
+            let id = returns::insert(&mut tx, org, year, 1, now(), user.id).await?;
+            let mut e = entry(user, client, "return_created", id);
+            e.after =
+                Some(serde_json::json!({ "org": org_code, "fy": fy.to_string(), "version": 1 }));
+            audit::record(&mut tx, &e).await?;
+            returns::latest(&mut tx, org, year)
+                .await?
+                .ok_or_else(|| AppError::internal("a new return vanished"))?
+        }
+    };
+    let next = current
+        .status
+        .apply(ReturnAction::Edit, user.role, None)
+        .map_err(|_| AppError::Conflict(import_blocked(current.status)))?;
+    let before = returns::lines(&mut tx, current.id).await?;
+    if before.as_slice() == lines {
+        // Nothing to change; a return created just now is kept (it was asked for).
+        tx.commit().await.map_err(DbError::from)?;
+        let view = get(db, user, key).await?;
+        return Ok((view, false));
+    }
+    if !returns::update_status(
+        &mut tx,
+        current.id,
+        current.row_version,
+        next,
+        None,
+        now(),
+        user.id,
+    )
+    .await?
+    {
+        return Err(conflict());
+    }
+    returns::replace_lines(&mut tx, current.id, lines).await?;
+    let mut e = entry(user, client, "return_imported", current.id);
+    e.before = Some(serde_json::json!({ "lines": before }));
+    e.after = Some(serde_json::json!({
+        "lines": lines,
+        "file_name": file.file_name,
+        "sha256": file.sha256,
+        "size_bytes": file.size_bytes,
+    }));
+    audit::record(&mut tx, &e).await?;
+    if let Some(upload) = file.upload_id {
+        if !crate::db::imports::mark_committed(&mut tx, upload, now()).await? {
+            return Err(AppError::Conflict(
+                "This upload was committed already; upload the file again to import it again."
+                    .into(),
+            ));
+        }
+    }
+    let view = read_back_and_commit(tx, org, key).await?;
+    Ok((view, true))
+}
+
+/// Why a return in this state cannot take an import.
+pub fn import_blocked(status: ReturnStatus) -> String {
+    match status {
+        ReturnStatus::Submitted => "The return is with the programme board. Ask them to send it back before you import new figures.".into(),
+        ReturnStatus::Approved => "The return is approved and locked. Start a restatement on the return's page, then import into the new version.".into(),
+        _ => "The return cannot be changed now.".into(),
+    }
+}
+
 /// Submits, approves, sends back (with a reason) or restates the newest version.
 pub async fn act(
     db: &Db,
@@ -515,6 +629,26 @@ fn history_entry(row: AuditRow) -> HistoryEntry {
                 })
                 .unwrap_or_default(),
         ),
+        "return_imported" => {
+            let lines_of = |side: &Option<String>| -> Vec<SpendLine> {
+                side.as_deref()
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .and_then(|v| serde_json::from_value(v["lines"].clone()).ok())
+                    .unwrap_or_default()
+            };
+            let file = after["file_name"].as_str().unwrap_or_default();
+            let sha = after["sha256"].as_str().unwrap_or_default();
+            let mut details = vec![format!(
+                "From {file} (SHA-256 {})",
+                sha.get(..12).unwrap_or(sha)
+            )];
+            details.extend(line_changes(
+                &lines_of(&row.before_json),
+                &lines_of(&row.after_json),
+                ("", ""),
+            ));
+            ("Imported from a spreadsheet".to_owned(), details)
+        }
         "return_submitted" => ("Submitted".to_owned(), Vec::new()),
         "return_approved" => ("Approved".to_owned(), Vec::new()),
         "return_sent_back" => (

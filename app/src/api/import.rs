@@ -1,0 +1,52 @@
+//! Server functions for spreadsheet imports: the preview of an upload, and its commit.
+//! (The upload itself is a multipart form handled by the server crate: `POST /import/upload`.)
+
+use crate::error::AppError;
+use crate::model::import::ImportPreview;
+use leptos::prelude::*;
+
+/// What an upload would change, validated against the stored return.
+#[server(prefix = "/api", endpoint = "import/preview", input = server_fn::codec::GetUrl)]
+pub async fn get_import_preview(token: String) -> Result<ImportPreview, AppError> {
+    super::finish(
+        async move {
+            let user = crate::auth::require_user()?;
+            let state = crate::state::AppState::current()?;
+            crate::services::import::preview(&state.db, &user, &token).await
+        }
+        .await,
+    )
+}
+
+/// Commits an upload (validated again); `acknowledge` confirms its warnings were read. Goes to
+/// the return's page when done.
+#[server(prefix = "/api", endpoint = "import/commit")]
+pub async fn commit_import(
+    token: String,
+    #[server(default)] acknowledge: String,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let user = crate::auth::require_user()?;
+            let state = crate::state::AppState::current()?;
+            let client = crate::services::auth::Client {
+                addr: crate::auth::request_auth().client_addr,
+            };
+            let done = crate::services::import::commit(
+                &state.db,
+                &user,
+                &client,
+                &token,
+                !acknowledge.is_empty(),
+            )
+            .await?;
+            leptos_axum::redirect(&format!(
+                "{}?imported={}",
+                super::returns::return_path(&done.org_code, &done.financial_year.to_string()),
+                if done.changed { "changed" } else { "unchanged" }
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,81 @@
+//! Read models of a spreadsheet import: the problem report and the preview of what will change.
+
+use crate::domain::spend_line::SpendLine;
+use crate::domain::{FinancialYear, Money, ReturnStatus, SpendCategory};
+use serde::{Deserialize, Serialize};
+
+/// Whether a problem blocks the import or needs acknowledging.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, pointed at its cell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// `Spend!D14`, or a sheet's name for a problem with a whole sheet or category.
+    pub cell: String,
+    pub found: String,
+    pub expected: String,
+}
+
+/// How one category's line would change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeKind {
+    New,
+    Changed,
+    Unchanged,
+    /// Stored now, absent from the file: the file is the whole return, so the line goes.
+    Removed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineChange {
+    pub category: SpendCategory,
+    pub kind: ChangeKind,
+    pub before: Option<SpendLine>,
+    pub after: Option<SpendLine>,
+}
+
+/// An uploaded file, validated against what is stored, before anything is written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub token: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub financial_year: FinancialYear,
+    /// The sheet read ("Spend"), if one was found.
+    pub sheet: String,
+    pub rows_read: usize,
+    pub rows_imported: usize,
+    pub blank_rows: usize,
+    pub total_rows: Vec<String>,
+    pub ignored_columns: Vec<String>,
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+    pub changes: Vec<LineChange>,
+    pub total_before: Money,
+    pub total_after: Money,
+    /// The stored return's status now (`None`: not started).
+    pub status: Option<ReturnStatus>,
+    /// Why the return cannot take an import now (submitted, approved), if so.
+    pub blocked: Option<String>,
+    /// When this upload was committed, if it was (UTC).
+    pub committed_at: Option<String>,
+}
+
+impl ImportPreview {
+    /// True when the file holds exactly what is stored: importing it would change nothing.
+    pub fn changes_nothing(&self) -> bool {
+        self.changes.iter().all(|c| c.kind == ChangeKind::Unchanged)
+    }
+
+    pub fn may_commit(&self) -> bool {
+        self.errors.is_empty() && self.blocked.is_none() && self.committed_at.is_none()
+    }
+}

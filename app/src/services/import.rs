@@ -1,0 +1,378 @@
+//! Spreadsheet imports: upload (kept in the database), preview against what is stored, and
+//! commit through the returns service in one transaction.
+//!
+//! Policy: the file is parsed on a blocking thread with a time limit, every time it is looked
+//! at; the commit runs exactly the validation the preview showed. Only the body's officers may
+//! upload, preview or commit its imports.
+
+use crate::db::imports::{self, NewUpload, UploadRow};
+use crate::db::{Db, DbError};
+use crate::domain::spend_line::{change_warning, SpendLine};
+use crate::domain::{FinancialYear, Money, ReturnStatus, SpendCategory};
+use crate::error::AppError;
+use crate::import::reader::{self, Limits};
+use crate::import::spend::{self, ParsedSpend, Target};
+use crate::model::import::{ChangeKind, ImportPreview, LineChange, Problem, Severity};
+use crate::model::CurrentUser;
+use crate::services::auth::{now, Client};
+use crate::services::returns::{self, ImportedFile, ReturnRef};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// The largest upload accepted unless configured otherwise (10 MB).
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// How long reading one file may take before it is refused.
+pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(30);
+/// Uploads older than this are removed (seconds).
+const UPLOAD_RETENTION_SECS: i64 = 7 * 24 * 3600;
+
+/// The SHA-256 of a file, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads and parses a file for a body and year (synchronous; see `parse_in_background`). A file
+/// that cannot be read at all is one error naming the file.
+pub fn analyse(
+    file_name: &str,
+    bytes: &[u8],
+    target: &Target<'_>,
+    limits: &Limits,
+    progress: &mut dyn FnMut(usize),
+) -> ParsedSpend {
+    match reader::read(file_name, bytes, limits) {
+        Ok(book) => spend::parse(&book, target, progress),
+        Err(e) => ParsedSpend {
+            problems: vec![Problem {
+                severity: Severity::Error,
+                cell: file_name.to_owned(),
+                found: format!("a file of {} bytes", bytes.len()),
+                expected: capitalise(&e.to_string()),
+            }],
+            ..ParsedSpend::default()
+        },
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+async fn known_orgs(db: &Db) -> Result<HashSet<String>, AppError> {
+    let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM organisations")
+        .fetch_all(db.pool())
+        .await
+        .map_err(DbError::from)?;
+    Ok(codes.into_iter().collect())
+}
+
+/// Parses on a blocking thread, refusing a file that takes longer than `PARSE_TIME_LIMIT`.
+pub async fn parse_in_background(
+    db: &Db,
+    file_name: String,
+    bytes: Vec<u8>,
+    org_code: String,
+    org_name: String,
+    fy: FinancialYear,
+) -> Result<ParsedSpend, AppError> {
+    let known = known_orgs(db).await?;
+    let task = tokio::task::spawn_blocking(move || {
+        let is_known = |code: &str| known.contains(code);
+        let target = Target {
+            org_code: &org_code,
+            org_name: &org_name,
+            fy,
+            is_known_org: &is_known,
+        };
+        analyse(&file_name, &bytes, &target, &Limits::default(), &mut |_| {})
+    });
+    match tokio::time::timeout(PARSE_TIME_LIMIT, task).await {
+        Ok(Ok(parsed)) => Ok(parsed),
+        Ok(Err(join)) => Err(AppError::internal(format!("the import parser failed: {join}"))),
+        Err(_) => Err(AppError::validation(
+            "file",
+            format!(
+                "The file took longer than {} seconds to read, so it was not imported. Save it again from your spreadsheet program, or split it.",
+                PARSE_TIME_LIMIT.as_secs()
+            ),
+        )),
+    }
+}
+
+/// Compares parsed lines with what is stored, adds last year's change warnings, and says
+/// whether the return can take them.
+pub fn compare(
+    parsed: &ParsedSpend,
+    status: Option<ReturnStatus>,
+    stored: &[SpendLine],
+    last_year: &[SpendLine],
+    fy: FinancialYear,
+) -> (Vec<LineChange>, Vec<Problem>, Option<String>) {
+    let mut changes = Vec::new();
+    for category in SpendCategory::ALL {
+        let before = stored.iter().find(|l| l.category == category).cloned();
+        let after = parsed
+            .lines
+            .iter()
+            .find(|l| l.category == category)
+            .cloned();
+        let kind = match (&before, &after) {
+            (None, None) => continue,
+            (None, Some(_)) => ChangeKind::New,
+            (Some(_), None) => ChangeKind::Removed,
+            (Some(b), Some(a)) if b == a => ChangeKind::Unchanged,
+            (Some(_), Some(_)) => ChangeKind::Changed,
+        };
+        changes.push(LineChange {
+            category,
+            kind,
+            before,
+            after,
+        });
+    }
+    let label = fy.previous().map(|p| p.to_string()).unwrap_or_default();
+    let warnings = parsed
+        .lines
+        .iter()
+        .filter_map(|l| {
+            change_warning(
+                l,
+                last_year.iter().find(|x| x.category == l.category),
+                &label,
+            )
+        })
+        .map(|w| Problem {
+            severity: Severity::Warning,
+            cell: format!("{} ({})", parsed.sheet, w.category.code()),
+            found: w.message,
+            expected: "an explanation on the return's page before it is submitted".into(),
+        })
+        .collect();
+    let blocked = status
+        .filter(|s| !s.is_editable())
+        .map(returns::import_blocked);
+    (changes, warnings, blocked)
+}
+
+fn total(lines: impl Iterator<Item = Option<SpendLine>>) -> Money {
+    lines
+        .flatten()
+        .filter_map(|l| l.total())
+        .fold(Money::ZERO, |acc, m| acc.checked_add(m).unwrap_or(acc))
+}
+
+/// Stores an upload for the body and year; its token names the preview.
+pub async fn upload(
+    db: &Db,
+    user: &CurrentUser,
+    org_code: &str,
+    fy: FinancialYear,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<String, AppError> {
+    if !user.may_write_org(org_code) {
+        return Err(AppError::Forbidden);
+    }
+    let file_name = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>();
+    if file_name.trim().is_empty() || bytes.is_empty() {
+        return Err(AppError::validation("file", "Choose a file to upload"));
+    }
+    reader::format_of(&file_name)
+        .map_err(|e| AppError::validation("file", capitalise(&e.to_string())))?;
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let org_id = crate::db::returns::org_id(&mut tx, org_code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The organisation {org_code:?}")))?;
+    imports::delete_older_than(&mut tx, now() - UPLOAD_RETENTION_SECS).await?;
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    imports::insert(
+        &mut tx,
+        &NewUpload {
+            token: &token,
+            org_id,
+            fy_start: i64::from(fy.start_year()),
+            file_name: &file_name,
+            sha256: &sha256_hex(bytes),
+            content: bytes,
+            uploaded_by: user.id,
+            now: now(),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(token)
+}
+
+async fn load(
+    db: &Db,
+    user: &CurrentUser,
+    token: &str,
+) -> Result<(UploadRow, FinancialYear), AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let row = imports::find(&mut conn, token)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That upload (uploads are kept for a week)".into()))?;
+    if !user.may_write_org(&row.org_code) {
+        return Err(AppError::Forbidden);
+    }
+    let fy = i32::try_from(row.fy_start)
+        .ok()
+        .and_then(|y| FinancialYear::starting(y).ok())
+        .ok_or_else(|| AppError::internal("an upload's year is out of range"))?;
+    Ok((row, fy))
+}
+
+/// Parses a stored upload again and compares it with the stored return.
+pub async fn preview(db: &Db, user: &CurrentUser, token: &str) -> Result<ImportPreview, AppError> {
+    let (row, fy) = load(db, user, token).await?;
+    build_preview(db, row, fy).await
+}
+
+async fn build_preview(
+    db: &Db,
+    row: UploadRow,
+    fy: FinancialYear,
+) -> Result<ImportPreview, AppError> {
+    let parsed = parse_in_background(
+        db,
+        row.file_name.clone(),
+        row.content,
+        row.org_code.clone(),
+        row.org_name.clone(),
+        fy,
+    )
+    .await?;
+    let key = ReturnRef {
+        org_code: &row.org_code,
+        fy,
+    };
+    let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
+    let (changes, warnings, blocked) = compare(&parsed, status, &stored, &last_year, fy);
+    Ok(ImportPreview {
+        token: row.token,
+        file_name: row.file_name,
+        sha256: row.sha256,
+        size_bytes: row.size_bytes,
+        org_code: row.org_code,
+        org_name: row.org_name,
+        financial_year: fy,
+        sheet: parsed.sheet.clone(),
+        rows_read: parsed.rows_read,
+        rows_imported: parsed.rows_imported,
+        blank_rows: parsed.blank_rows,
+        total_rows: parsed.total_rows.clone(),
+        ignored_columns: parsed.ignored_columns.clone(),
+        errors: parsed.errors().cloned().collect(),
+        warnings,
+        total_before: total(changes.iter().map(|c| c.before.clone())),
+        total_after: total(changes.iter().map(|c| c.after.clone())),
+        changes,
+        status,
+        blocked,
+        committed_at: row.committed_at.and_then(|t| {
+            chrono::DateTime::from_timestamp(t, 0).map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        }),
+    })
+}
+
+/// The result of a commit.
+#[derive(Clone, Debug)]
+pub struct Committed {
+    pub org_code: String,
+    pub financial_year: FinancialYear,
+    /// False when the file held exactly what was stored: nothing was written.
+    pub changed: bool,
+}
+
+/// Validates the stored upload again and, if it has no errors and its warnings are
+/// acknowledged, replaces the return's lines in one transaction.
+pub async fn commit(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    token: &str,
+    acknowledged: bool,
+) -> Result<Committed, AppError> {
+    let (row, fy) = load(db, user, token).await?;
+    if row.committed_at.is_some() {
+        return Err(AppError::Conflict(
+            "This upload was imported already; upload the file again to import it again.".into(),
+        ));
+    }
+    let (id, org_code, file_name, sha, size) = (
+        row.id,
+        row.org_code.clone(),
+        row.file_name.clone(),
+        row.sha256.clone(),
+        row.size_bytes,
+    );
+    let parsed = parse_in_background(
+        db,
+        row.file_name.clone(),
+        row.content.clone(),
+        row.org_code.clone(),
+        row.org_name.clone(),
+        fy,
+    )
+    .await?;
+    let key = ReturnRef {
+        org_code: &org_code,
+        fy,
+    };
+    let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
+    let (_, warnings, blocked) = compare(&parsed, status, &stored, &last_year, fy);
+    if let Some(first) = parsed.errors().next() {
+        return Err(AppError::validation(
+            "file",
+            format!(
+                "The file has {} problems to fix first, starting at {}: expected {}",
+                parsed.errors().count(),
+                first.cell,
+                first.expected
+            ),
+        ));
+    }
+    if let Some(reason) = blocked {
+        return Err(AppError::Conflict(reason));
+    }
+    if !warnings.is_empty() && !acknowledged {
+        return Err(AppError::validation(
+            "acknowledge",
+            "Confirm that you have read the warnings",
+        ));
+    }
+    let (_, changed) = returns::import_lines(
+        db,
+        user,
+        client,
+        &key,
+        &parsed.lines,
+        &ImportedFile {
+            file_name: &file_name,
+            sha256: &sha,
+            size_bytes: size,
+            upload_id: Some(id),
+        },
+    )
+    .await?;
+    Ok(Committed {
+        org_code,
+        financial_year: fy,
+        changed,
+    })
+}
