@@ -267,18 +267,13 @@ fn read_csv(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Workbook, 
             )
         },
     )?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
     let name = file_name
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or(file_name)
         .to_owned();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| ReadError::Corrupt(format!("CSV: {e}")))?;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for record in csv_records(text) {
         if rows.len() >= limits.max_rows {
             return Err(ReadError::TooManyRows {
                 sheet: name,
@@ -292,12 +287,12 @@ fn read_csv(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Workbook, 
             });
         }
         let mut cells: Vec<Cell> = record
-            .iter()
+            .into_iter()
             .map(|field| {
                 if field.trim().is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(field.to_owned())
+                    Cell::Text(field)
                 }
             })
             .collect();
@@ -309,6 +304,42 @@ fn read_csv(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Workbook, 
     Ok(Workbook {
         sheets: vec![Sheet { name, rows }],
     })
+}
+
+/// Splits CSV text into records of fields (RFC 4180: commas, double quotes with `""` inside,
+/// line breaks inside quotes). Every line is a record, blank ones included, so that record `n`
+/// is line `n` as a person sees it in the file (a line break inside quotes aside).
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        any = true;
+        match (c, in_quotes) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', true) => in_quotes = false,
+            ('"', false) if field.is_empty() => in_quotes = true,
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\r', false) if chars.peek() == Some(&'\n') => {}
+            ('\n' | '\r', false) => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+                any = false;
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    if any {
+        record.push(field);
+        records.push(record);
+    }
+    records
 }
 
 /// A cell reference like `D14` from zero-based row and column numbers.
@@ -375,6 +406,35 @@ mod tests {
             vec![Cell::Text("hardware".into()), Cell::Text("1,200.00".into())]
         );
         assert!(book.sheets[0].rows[2].is_empty());
+    }
+
+    #[test]
+    fn csv_fields_follow_rfc_4180() {
+        assert_eq!(
+            csv_records("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\r\n\"two\nlines\",x"),
+            vec![
+                vec!["a".to_owned(), "b,c".into(), "say \"hi\"".into()],
+                vec![String::new()],
+                vec!["two\nlines".to_owned(), "x".into()],
+            ]
+        );
+        assert!(csv_records("").is_empty());
+    }
+
+    #[test]
+    fn blank_csv_lines_keep_their_row_numbers() {
+        let book = read(
+            "a.csv",
+            b"Category
+
+hardware
+",
+            &Limits::default(),
+        )
+        .unwrap_or_default();
+        assert_eq!(book.sheets[0].rows.len(), 3);
+        assert!(book.sheets[0].rows[1].is_empty());
+        assert_eq!(book.sheets[0].rows[2], vec![Cell::Text("hardware".into())]);
     }
 
     #[test]
