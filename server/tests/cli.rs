@@ -403,3 +403,59 @@ fn backup_writes_a_checked_copy_that_restores() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("exists already"), "{stderr}");
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/returns")
+        .join(name)
+}
+
+#[test]
+fn import_prints_the_report_and_commits_as_an_officer() {
+    let dir = seeded_data_dir();
+    let import = |file: &str, extra: &[&str]| {
+        let mut c = server();
+        c.arg("import")
+            .arg(fixture(file))
+            .args(["--org", "council-fife", "--fy", "2013-14"])
+            .args(extra)
+            .env("TRACKER_DATA_DIR", dir.path());
+        run(&mut c)
+    };
+    let (output, stdout, stderr) = import("broken-amount.xlsx", &[]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Spend!E4: found \"12k\""), "{stdout}");
+    assert!(stderr.contains("the file has 1 errors"), "{stderr}");
+
+    let (output, stdout, stderr) = import("good.xlsx", &[]);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Checked only") && stdout.contains("new"),
+        "{stdout}"
+    );
+
+    let (output, _, stderr) = import("good.xlsx", &["--commit"]);
+    assert_one_line_error(&output, &stderr, "error: --commit needs --as EMAIL");
+
+    let (output, _, stderr) = run(server()
+        .args([
+            "create-user",
+            "--email",
+            "jo@fife.gov.uk",
+            "--role",
+            "officer",
+            "--org",
+            "council-fife",
+        ])
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert!(output.status.success(), "{stderr}");
+    let (output, stdout, stderr) = import("good.xls", &["--commit", "--as", "jo@fife.gov.uk"]);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("Imported into version 1"), "{stdout}");
+    let (output, stdout, _) = import("good.ods", &["--commit", "--as", "jo@fife.gov.uk"]);
+    assert!(output.status.success());
+    assert!(
+        stdout.contains("nothing changed"),
+        "the same figures in another format: {stdout}"
+    );
+}
