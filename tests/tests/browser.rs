@@ -328,6 +328,49 @@ async fn officer_return_journey(client: &Client, base: &str) -> anyhow::Result<(
     Ok(())
 }
 
+/// Importing a spreadsheet with JavaScript on: upload, the report and preview, the commit.
+async fn officer_import_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    sign_in_as(client, base, E2E_OFFICER_EMAIL, E2E_OFFICER_PASSWORD, "/import").await?;
+    wait_for(client, "#upload-form").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/import").await?;
+    fill(client, "#fy", "2013-14").await?;
+    let broken = tests::workspace_root().join("fixtures/returns/broken-amount.xlsx");
+    client
+        .find(Locator::Css("#file"))
+        .await?
+        .send_keys(&broken.display().to_string())
+        .await?;
+    click(client, "#upload").await?;
+    wait_for(client, "#error-table").await?;
+    let table = text_of(client, "#error-table").await?;
+    anyhow::ensure!(table.contains("Spend!E4") && table.contains("12k"), "{table}");
+    assert_accessible(client, "an import with errors").await?;
+
+    client.goto(&format!("{base}/import")).await?;
+    wait_for(client, "#upload-form").await?;
+    fill(client, "#fy", "2013-14").await?;
+    let good = tests::workspace_root().join("fixtures/returns/good.ods");
+    client
+        .find(Locator::Css("#file"))
+        .await?
+        .send_keys(&good.display().to_string())
+        .await?;
+    click(client, "#upload").await?;
+    wait_for(client, "#commit-form").await?;
+    wait_for_hydration(client).await?;
+    let after = text_of(client, "#total-after").await?;
+    anyhow::ensure!(after == "£1,489,501.14", "total after: {after}");
+    assert_accessible(client, "an import preview").await?;
+    click(client, "#commit-import").await?;
+    wait_for(client, "#imported").await?;
+    let url = client.current_url().await?;
+    anyhow::ensure!(url.path() == "/returns/council-fife/2013-14", "{url}");
+    click(client, "#sign-out").await?;
+    wait_for(client, "#sign-in-link").await?;
+    Ok(())
+}
+
 /// The same form with JavaScript off: it posts, the server validates, and the page comes back
 /// with the error summary and what was typed, then saves.
 async fn officer_return_without_javascript(client: &Client, base: &str) -> anyhow::Result<()> {
@@ -433,6 +476,10 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     if returns.is_err() {
         save_screenshot(&browser.client, "return-journey").await;
     }
+    let import = officer_import_journey(&browser.client, &server.base_url).await;
+    if import.is_err() {
+        save_screenshot(&browser.client, "import-journey").await;
+    }
     let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
     if pages.is_err() {
         save_screenshot(&browser.client, "accessibility").await;
@@ -443,6 +490,7 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     sign_in.expect("sign-in journey");
     admin.expect("admin journey");
     returns.expect("officer's return journey");
+    import.expect("officer's import journey");
     pages.expect("accessibility of every page");
 }
 

@@ -181,14 +181,14 @@ fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         let range = workbook
             .worksheet_range(&name)
             .map_err(|e| ReadError::Corrupt(format!("sheet {name:?}: {e}")))?;
-        sheets.push(sheet_from_range(name, &range, limits)?);
+        sheets.push(sheet_from_range(name, range, limits)?);
     }
     Ok(Workbook { sheets })
 }
 
 fn sheet_from_range(
     name: String,
-    range: &calamine::Range<Data>,
+    mut range: calamine::Range<Data>,
     limits: &Limits,
 ) -> Result<Sheet, ReadError> {
     let Some((first_row, first_col)) = range.start() else {
@@ -220,10 +220,12 @@ fn sheet_from_range(
     let lead_cols = usize::try_from(first_col).unwrap_or(0);
     let mut rows = Vec::with_capacity(total_rows);
     rows.resize_with(lead_rows, Vec::new);
-    for row in range.rows() {
+    for r in 0..height {
+        // Moves each value out of the range (no copy of its text).
+        let row = &mut range[r];
         let mut cells = Vec::with_capacity(lead_cols + row.len());
         cells.resize(lead_cols, Cell::Empty);
-        cells.extend(row.iter().map(cell_of));
+        cells.extend(row.iter_mut().map(|d| cell_of(std::mem::take(d))));
         while cells.last().is_some_and(Cell::is_empty) {
             cells.pop();
         }
@@ -235,13 +237,13 @@ fn sheet_from_range(
 /// The last serial day Excel can show (31 December 9999).
 const MAX_EXCEL_SERIAL: f64 = 2_958_465.0;
 
-fn cell_of(data: &Data) -> Cell {
+fn cell_of(data: Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Int(i) => Cell::Int(*i),
-        Data::Bool(b) => Cell::Bool(*b),
+        Data::String(s) => Cell::Text(s),
+        Data::Float(f) => Cell::Number(f),
+        Data::Int(i) => Cell::Int(i),
+        Data::Bool(b) => Cell::Bool(b),
         Data::DateTime(dt) => {
             let serial = dt.as_f64();
             if dt.is_datetime() && serial.is_finite() && (1.0..=MAX_EXCEL_SERIAL).contains(&serial)
@@ -252,9 +254,9 @@ fn cell_of(data: &Data) -> Cell {
                 Cell::Number(serial)
             }
         }
-        Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+        Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(&s), "%Y-%m-%d")
             .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DurationIso(s) => Cell::Text(s),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }

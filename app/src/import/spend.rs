@@ -108,16 +108,55 @@ fn column_of(header: &str) -> Option<Column> {
     })
 }
 
+/// Each category's accepted spellings, normalised: code, name, and the name's first words.
+static CATEGORY_SPELLINGS: std::sync::LazyLock<Vec<(String, SpendCategory)>> =
+    std::sync::LazyLock::new(|| {
+        SpendCategory::ALL
+            .into_iter()
+            .flat_map(|c| {
+                let short = c.name().split(" (").next().unwrap_or_default();
+                [normalise(c.code()), normalise(c.name()), normalise(short)]
+                    .into_iter()
+                    .map(move |s| (s, c))
+            })
+            .collect()
+    });
+
 /// A category from its code ("hardware"), its name, or its name's first words ("Hardware").
 pub fn category_of(text: &str) -> Option<SpendCategory> {
+    // The common case, a code as the template writes it, needs no allocation.
+    if let Some(c) = SpendCategory::ALL.into_iter().find(|c| c.code() == text) {
+        return Some(c);
+    }
     let wanted = normalise(text);
     if wanted.is_empty() {
         return None;
     }
-    SpendCategory::ALL.into_iter().find(|c| {
-        let short = c.name().split(" (").next().unwrap_or_default();
-        normalise(c.code()) == wanted || normalise(c.name()) == wanted || normalise(short) == wanted
-    })
+    CATEGORY_SPELLINGS
+        .iter()
+        .find(|(s, _)| *s == wanted)
+        .map(|(_, c)| *c)
+}
+
+/// Whether a cell's text marks a total row ("Total", "Grand total", "Sub-total", "Total for …").
+fn is_total_text(text: &str) -> bool {
+    let mentions = text
+        .as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"total"));
+    if !mentions {
+        return false;
+    }
+    let n = normalise(text);
+    n == "total" || n == "grandtotal" || n == "subtotal" || n.starts_with("totalfor")
+}
+
+/// A cell's text without copying it when it is text already.
+fn text_cow(cell: &Cell) -> Option<std::borrow::Cow<'_, str>> {
+    match cell {
+        Cell::Text(t) => Some(std::borrow::Cow::Borrowed(t.trim())),
+        other => text_of(other).map(std::borrow::Cow::Owned),
+    }
 }
 
 fn text_of(cell: &Cell) -> Option<String> {
@@ -334,6 +373,9 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
         return out;
     }
     let col = |kind: Column| columns.iter().find(|(_, k)| *k == kind).map(|(c, _)| *c);
+    let target_name = normalise(target.org_name);
+    // The year column usually repeats one text: parse each distinct text once.
+    let mut last_year_text: Option<(String, Option<FinancialYear>)> = None;
     let empty = Cell::Empty;
 
     let mut sums: Vec<(SpendCategory, Money, Money, Option<Decimal>, Vec<String>)> = Vec::new();
@@ -347,12 +389,9 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
             out.blank_rows += 1;
             continue;
         }
-        let is_total = row.iter().any(|cell| {
-            text_of(cell).is_some_and(|t| {
-                let n = normalise(&t);
-                n == "total" || n == "grandtotal" || n == "subtotal" || n.starts_with("totalfor")
-            })
-        });
+        let is_total = row
+            .iter()
+            .any(|cell| matches!(cell, Cell::Text(t) if is_total_text(t)));
         if is_total {
             out.total_rows.push(at(offset, 0));
             continue;
@@ -373,7 +412,7 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
         };
 
         let category_cell = get(Column::Category);
-        let category = match text_of(category_cell).filter(|t| !t.is_empty()) {
+        let category = match text_cow(category_cell).filter(|t| !t.is_empty()) {
             None => {
                 problem(
                     col(Column::Category),
@@ -403,9 +442,9 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
         };
 
         let org_cell = get(Column::Organisation);
-        if let Some(org) = text_of(org_cell).filter(|t| !t.is_empty()) {
+        if let Some(org) = text_cow(org_cell).filter(|t| !t.is_empty()) {
             let ours = org.eq_ignore_ascii_case(target.org_code)
-                || normalise(&org) == normalise(target.org_name);
+                || normalise(&org) == target_name;
             if !ours {
                 let expected = if (target.is_known_org)(&org.to_lowercase()) {
                     format!(
@@ -424,7 +463,17 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
 
         let year_cell = get(Column::Year);
         if !year_cell.is_empty() {
-            match text_of(year_cell).and_then(|t| t.parse::<FinancialYear>().ok()) {
+            let parsed_year = match (year_cell, &last_year_text) {
+                (Cell::Text(t), Some((seen, fy))) if t == seen => *fy,
+                _ => {
+                    let fy = text_of(year_cell).and_then(|t| t.parse::<FinancialYear>().ok());
+                    if let Cell::Text(t) = year_cell {
+                        last_year_text = Some((t.clone(), fy));
+                    }
+                    fy
+                }
+            };
+            match parsed_year {
                 Some(fy) if fy == target.fy => {}
                 Some(_) => problem(
                     col(Column::Year),

@@ -142,11 +142,13 @@ pub fn ReturnEntryPage() -> impl IntoView {
             .or_else(|| start.value().get().and_then(Result::err))
     };
     let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let query = use_query_map();
+    let imported = move || query.read().get("imported");
     view! {
         // A transition keeps the return on screen while it is fetched again after a save.
         <Transition fallback=|| view! { <p>"Loading the return…"</p> }>
             {move || Suspend::new(async move {
-                view_or_error(page.await, |page| view! { <ReturnView page error=error() saved=saved() start save act /> })
+                view_or_error(page.await, |page| view! { <ReturnView page error=error() saved=saved() imported=imported() start save act /> })
             })}
         </Transition>
     }
@@ -157,6 +159,8 @@ fn ReturnView(
     page: ReturnPage,
     error: Option<AppError>,
     saved: bool,
+    /// `changed` or `unchanged` after a spreadsheet import.
+    imported: Option<String>,
     start: ServerAction<StartReturn>,
     save: ServerAction<SaveReturn>,
     act: ServerAction<ReturnAction>,
@@ -207,6 +211,14 @@ fn ReturnView(
         <PageHeader title=title label="Spend return" />
         <div class="ds_layout__content">
             {summary}
+            {imported.map(|how| {
+                let text = if how == "unchanged" {
+                    "The file held exactly the figures already stored: nothing changed."
+                } else {
+                    "Imported: the figures below are from your spreadsheet."
+                };
+                view! { <div class="ds_notification ds_notification--success" role="status" id="imported"><div class="ds_wrapper"><p class="ds_notification__text">{text}</p></div></div> }
+            })}
             {saved.then(|| view! {
                 <div class="ds_notification ds_notification--success" role="status" id="saved"><div class="ds_wrapper"><p class="ds_notification__text">"Your figures are saved."</p></div></div>
             })}
