@@ -330,7 +330,14 @@ async fn officer_return_journey(client: &Client, base: &str) -> anyhow::Result<(
 
 /// Importing a spreadsheet with JavaScript on: upload, the report and preview, the commit.
 async fn officer_import_journey(client: &Client, base: &str) -> anyhow::Result<()> {
-    sign_in_as(client, base, E2E_OFFICER_EMAIL, E2E_OFFICER_PASSWORD, "/import").await?;
+    sign_in_as(
+        client,
+        base,
+        E2E_OFFICER_EMAIL,
+        E2E_OFFICER_PASSWORD,
+        "/import",
+    )
+    .await?;
     wait_for(client, "#upload-form").await?;
     wait_for_hydration(client).await?;
     assert_accessible(client, "/import").await?;
@@ -344,7 +351,10 @@ async fn officer_import_journey(client: &Client, base: &str) -> anyhow::Result<(
     click(client, "#upload").await?;
     wait_for(client, "#error-table").await?;
     let table = text_of(client, "#error-table").await?;
-    anyhow::ensure!(table.contains("Spend!E4") && table.contains("12k"), "{table}");
+    anyhow::ensure!(
+        table.contains("Spend!E4") && table.contains("12k"),
+        "{table}"
+    );
     assert_accessible(client, "an import with errors").await?;
 
     client.goto(&format!("{base}/import")).await?;

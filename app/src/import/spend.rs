@@ -443,8 +443,7 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
 
         let org_cell = get(Column::Organisation);
         if let Some(org) = text_cow(org_cell).filter(|t| !t.is_empty()) {
-            let ours = org.eq_ignore_ascii_case(target.org_code)
-                || normalise(&org) == target_name;
+            let ours = org.eq_ignore_ascii_case(target.org_code) || normalise(&org) == target_name;
             if !ours {
                 let expected = if (target.is_known_org)(&org.to_lowercase()) {
                     format!(
