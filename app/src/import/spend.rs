@@ -306,6 +306,9 @@ fn header_row(sheet: &Sheet) -> Option<(usize, Vec<(usize, Column)>)> {
         })
 }
 
+/// One category's rows added up: (category, capital, revenue, FTE, notes).
+type CategorySum = (SpendCategory, Money, Money, Option<Decimal>, Vec<String>);
+
 /// Reads the spend sheet of `book` for `target`. `progress` is told how many rows are done.
 pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usize)) -> ParsedSpend {
     let mut out = ParsedSpend::default();
@@ -378,7 +381,7 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
     let mut last_year_text: Option<(String, Option<FinancialYear>)> = None;
     let empty = Cell::Empty;
 
-    let mut sums: Vec<(SpendCategory, Money, Money, Option<Decimal>, Vec<String>)> = Vec::new();
+    let mut sums: Vec<CategorySum> = Vec::new();
     for (offset, row) in sheet.rows.iter().enumerate().skip(header_index + 1) {
         if offset % 1024 == 0 {
             progress(offset);
