@@ -167,6 +167,11 @@ fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     } else if !bytes.starts_with(&OLE_SIGNATURE) {
         return Err(ReadError::NotASpreadsheet(String::new()));
     }
+    if bytes.starts_with(&ZIP_SIGNATURE) {
+        if let Ok(xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) {
+            return read_xlsx(xlsx, limits);
+        }
+    }
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ReadError::NotASpreadsheet(format!(": {e}")))?;
     let names = workbook.sheet_names();
@@ -184,6 +189,84 @@ fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         sheets.push(sheet_from_range(name, range, limits)?);
     }
     Ok(Workbook { sheets })
+}
+
+/// Reads xlsx/xlsm cell by cell, refusing a cell outside the limits before anything is
+/// allocated for it: a tiny file with cells at A1 and XFD1048576 would otherwise ask for a
+/// rectangle of 17 billion cells.
+fn read_xlsx(
+    mut xlsx: calamine::Xlsx<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<Workbook, ReadError> {
+    let names = xlsx.sheet_names();
+    if names.len() > limits.max_sheets {
+        return Err(ReadError::TooManySheets {
+            found: names.len(),
+            limit: limits.max_sheets,
+        });
+    }
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut reader = xlsx
+            .worksheet_cells_reader(&name)
+            .map_err(|e| ReadError::Corrupt(format!("sheet {name:?}: {e}")))?;
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        loop {
+            let cell = match reader.next_cell() {
+                Ok(Some(cell)) => cell,
+                Ok(None) => break,
+                Err(e) => return Err(ReadError::Corrupt(format!("sheet {name:?}: {e}"))),
+            };
+            let (row, col) = cell.get_position();
+            let (row, col) = (
+                usize::try_from(row).unwrap_or(usize::MAX),
+                usize::try_from(col).unwrap_or(usize::MAX),
+            );
+            if row >= limits.max_rows {
+                return Err(ReadError::TooManyRows {
+                    sheet: name,
+                    limit: limits.max_rows,
+                });
+            }
+            if col >= limits.max_columns {
+                return Err(ReadError::TooManyColumns {
+                    sheet: name,
+                    limit: limits.max_columns,
+                });
+            }
+            let value = cell_of_ref(cell.get_value());
+            if value.is_empty() {
+                continue;
+            }
+            if rows.len() <= row {
+                rows.resize_with(row + 1, Vec::new);
+            }
+            let cells = &mut rows[row];
+            if cells.len() <= col {
+                cells.resize(col + 1, Cell::Empty);
+            }
+            cells[col] = value;
+        }
+        drop(reader);
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(Workbook { sheets })
+}
+
+fn cell_of_ref(data: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef;
+    match data {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Int(i) => Cell::Int(*i),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => cell_of(Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) => cell_of(Data::DateTimeIso(s.clone())),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(format!("{e}")),
+    }
 }
 
 fn sheet_from_range(
@@ -408,6 +491,23 @@ mod tests {
             vec![Cell::Text("hardware".into()), Cell::Text("1,200.00".into())]
         );
         assert!(book.sheets[0].rows[2].is_empty());
+    }
+
+    #[test]
+    fn a_tiny_xlsx_claiming_a_huge_sheet_is_refused_before_allocating_it() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let written = sheet
+            .write_string(0, 0, "Category")
+            .and_then(|s| s.write_string(1_048_575, 16_383, "far away"))
+            .is_ok();
+        assert!(written);
+        let bytes = book.save_to_buffer().unwrap_or_default();
+        assert!(bytes.len() < 20_000, "the file is tiny");
+        assert!(matches!(
+            read("far.xlsx", &bytes, &Limits::default()),
+            Err(ReadError::TooManyRows { .. })
+        ));
     }
 
     #[test]
