@@ -158,13 +158,132 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     Ok(())
 }
 
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// Sector numbers from here up are markers, not sectors.
+const MAX_REGULAR_SECTOR: u32 = 0xFFFF_FFFA;
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Checks an OLE compound file (the container of .xls) before calamine reads it: every chain of
+/// sectors it follows must stay inside the file and never loop. (A 6 KB file whose directory
+/// chain loops made calamine allocate without end: found by fuzzing.)
+fn check_ole(bytes: &[u8]) -> Result<(), String> {
+    let shift = bytes
+        .get(30..32)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .ok_or("no header")?;
+    let sector_size: usize = match shift {
+        9 => 512,
+        12 => 4096,
+        other => return Err(format!("sector shift {other}")),
+    };
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (usize::try_from(id).ok()?.checked_add(1)?).checked_mul(sector_size)?;
+        bytes.get(start..start.checked_add(sector_size)?)
+    };
+    let sectors_in_file = bytes.len() / sector_size;
+    let per_sector = sector_size / 4;
+    // The FAT's own sectors: 109 listed in the header, the rest in the DIFAT chain.
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(bytes, 76 + 4 * i))
+        .filter(|id| *id <= MAX_REGULAR_SECTOR)
+        .collect();
+    let mut difat = u32_at(bytes, 68).ok_or("no DIFAT start")?;
+    let mut steps = 0;
+    while difat <= MAX_REGULAR_SECTOR {
+        steps += 1;
+        if steps > sectors_in_file {
+            return Err("the DIFAT chain loops".into());
+        }
+        let s = sector(difat).ok_or("a DIFAT sector beyond the end")?;
+        fat_sectors.extend(
+            (0..per_sector - 1)
+                .filter_map(|i| u32_at(s, 4 * i))
+                .filter(|id| *id <= MAX_REGULAR_SECTOR),
+        );
+        difat = u32_at(s, sector_size - 4).ok_or("a DIFAT sector")?;
+    }
+    if fat_sectors.len() > sectors_in_file {
+        return Err("more FAT sectors than the file holds".into());
+    }
+    let mut fat = Vec::with_capacity(fat_sectors.len() * per_sector);
+    for id in fat_sectors {
+        let s = sector(id).ok_or("a FAT sector beyond the end")?;
+        fat.extend((0..per_sector).filter_map(|i| u32_at(s, 4 * i)));
+    }
+    // Follows a chain through a FAT: every link inside it and no sector twice.
+    let chain_len = |start: u32, table: &[u32], limit: usize| -> Result<usize, String> {
+        let mut seen = vec![false; table.len()];
+        let (mut id, mut n) = (start, 0usize);
+        while id != END_OF_CHAIN {
+            let i = usize::try_from(id).map_err(|_| "a sector number".to_owned())?;
+            if id > MAX_REGULAR_SECTOR || i >= table.len() || i >= limit {
+                return Err(format!("a chain points at sector {id}, outside the file"));
+            }
+            if seen[i] {
+                return Err("a chain of sectors loops".into());
+            }
+            seen[i] = true;
+            n += 1;
+            id = table[i];
+        }
+        Ok(n)
+    };
+    let dir_start = u32_at(bytes, 48).ok_or("no directory")?;
+    let dir_sectors = chain_len(dir_start, &fat, sectors_in_file)?;
+    // Each directory entry's stream, in the FAT or (small ones) the mini FAT.
+    let mini_cutoff = u64::from(u32_at(bytes, 56).ok_or("no mini cutoff")?);
+    let mini_fat_start = u32_at(bytes, 60).ok_or("no mini FAT")?;
+    let mut mini_fat = Vec::new();
+    if mini_fat_start != END_OF_CHAIN {
+        chain_len(mini_fat_start, &fat, sectors_in_file)?;
+        let mut id = mini_fat_start;
+        while id != END_OF_CHAIN {
+            let s = sector(id).ok_or("a mini FAT sector beyond the end")?;
+            mini_fat.extend((0..per_sector).filter_map(|i| u32_at(s, 4 * i)));
+            id = fat[usize::try_from(id).map_err(|_| "a sector number")?];
+        }
+    }
+    let mut id = dir_start;
+    let mut root_sectors = 0;
+    for _ in 0..dir_sectors {
+        let s = sector(id).ok_or("a directory sector beyond the end")?;
+        for entry in s.chunks_exact(128) {
+            let kind = entry[66];
+            if kind != 2 && kind != 5 {
+                continue;
+            }
+            let start = u32_at(entry, 116).ok_or("a directory entry")?;
+            let size = u64::from(u32_at(entry, 120).ok_or("a directory entry")?);
+            if kind == 5 || size >= mini_cutoff {
+                if start != END_OF_CHAIN {
+                    let n = chain_len(start, &fat, sectors_in_file)?;
+                    if kind == 5 {
+                        root_sectors = n;
+                    }
+                }
+            } else if size > 0 {
+                let mini_limit = root_sectors.max(1) * (sector_size / 64);
+                chain_len(start, &mini_fat, mini_limit)?;
+            }
+        }
+        id = fat[usize::try_from(id).map_err(|_| "a sector number")?];
+    }
+    Ok(())
+}
+
 fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     if is_encrypted_office_file(bytes) {
         return Err(ReadError::PasswordProtected);
     }
     if bytes.starts_with(&ZIP_SIGNATURE) {
         check_zip(bytes, limits)?;
-    } else if !bytes.starts_with(&OLE_SIGNATURE) {
+    } else if bytes.starts_with(&OLE_SIGNATURE) {
+        check_ole(bytes).map_err(|e| ReadError::Corrupt(format!("its internal structure: {e}")))?;
+    } else {
         return Err(ReadError::NotASpreadsheet(String::new()));
     }
     if bytes.starts_with(&ZIP_SIGNATURE) {
@@ -507,6 +626,16 @@ mod tests {
         assert!(matches!(
             read("far.xlsx", &bytes, &Limits::default()),
             Err(ReadError::TooManyRows { .. })
+        ));
+    }
+
+    #[test]
+    fn an_ole_file_whose_sector_chain_loops_is_refused_not_followed() {
+        // Found by the fuzzer: calamine followed this chain until memory ran out.
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-looping-chain.xls");
+        assert!(matches!(
+            read("loop.xls", bytes, &Limits::default()),
+            Err(ReadError::Corrupt(_))
         ));
     }
 
