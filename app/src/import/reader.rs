@@ -170,7 +170,7 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
 /// Checks an OLE compound file (the container of .xls) before calamine reads it: every chain of
 /// sectors it follows must stay inside the file and never loop. (A 6 KB file whose directory
 /// chain loops made calamine allocate without end: found by fuzzing.)
-fn check_ole(bytes: &[u8]) -> Result<(), String> {
+fn check_ole(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let shift = bytes
         .get(30..32)
         .map(|b| u16::from_le_bytes([b[0], b[1]]))
@@ -247,8 +247,33 @@ fn check_ole(bytes: &[u8]) -> Result<(), String> {
             id = fat[usize::try_from(id).map_err(|_| "a sector number")?];
         }
     }
+    // Reads a (checked) chain's data.
+    let read_chain = |start: u32,
+                      table: &[u32],
+                      unit: usize,
+                      fetch: &dyn Fn(u32) -> Option<Vec<u8>>|
+     -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        let mut id = start;
+        while id != END_OF_CHAIN {
+            out.extend(fetch(id).ok_or("a sector beyond the end")?);
+            id = *table
+                .get(usize::try_from(id).map_err(|_| "a sector number")?)
+                .ok_or("a sector number")?;
+            if out.len()
+                > bytes
+                    .len()
+                    .saturating_mul(64 / unit.min(64))
+                    .saturating_add(sector_size)
+            {
+                return Err("a chain longer than the file".into());
+            }
+        }
+        Ok(out)
+    };
     let mut id = dir_start;
-    let mut root_sectors = 0;
+    let mut root: Option<Vec<u8>> = None;
+    let mut workbook: Option<(u32, u64)> = None;
     for _ in 0..dir_sectors {
         let s = sector(id).ok_or("a directory sector beyond the end")?;
         for entry in s.chunks_exact(128) {
@@ -260,17 +285,124 @@ fn check_ole(bytes: &[u8]) -> Result<(), String> {
             let size = u64::from(u32_at(entry, 120).ok_or("a directory entry")?);
             if kind == 5 || size >= mini_cutoff {
                 if start != END_OF_CHAIN {
-                    let n = chain_len(start, &fat, sectors_in_file)?;
-                    if kind == 5 {
-                        root_sectors = n;
+                    chain_len(start, &fat, sectors_in_file)?;
+                    if kind == 5 && root.is_none() {
+                        root = Some(read_chain(start, &fat, sector_size, &|i| {
+                            sector(i).map(<[u8]>::to_vec)
+                        })?);
                     }
                 }
             } else if size > 0 {
-                let mini_limit = root_sectors.max(1) * (sector_size / 64);
-                chain_len(start, &mini_fat, mini_limit)?;
+                let root_len = root.as_ref().map_or(0, Vec::len);
+                chain_len(start, &mini_fat, root_len / 64)?;
+            }
+            let name_len = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
+            let name: Vec<u16> = entry[..name_len]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .take_while(|c| *c != 0)
+                .collect();
+            let name = String::from_utf16_lossy(&name);
+            if kind == 2
+                && (name.eq_ignore_ascii_case("Workbook") || name.eq_ignore_ascii_case("Book"))
+            {
+                workbook = Some((start, size));
             }
         }
         id = fat[usize::try_from(id).map_err(|_| "a sector number")?];
+    }
+    let Some((start, size)) = workbook else {
+        return Ok(Vec::new());
+    };
+    let mut data = if size >= mini_cutoff {
+        read_chain(start, &fat, sector_size, &|i| sector(i).map(<[u8]>::to_vec))?
+    } else {
+        let root = root.unwrap_or_default();
+        read_chain(start, &mini_fat, 64, &|i| {
+            let at = usize::try_from(i).ok()?.checked_mul(64)?;
+            root.get(at..at.checked_add(64)?).map(<[u8]>::to_vec)
+        })?
+    };
+    data.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+    Ok(data)
+}
+
+/// Checks the dimensions an .xls workbook's sheets declare, as calamine will read them (from the
+/// start of the stream and from each sheet's offset): a sheet that ends before it starts, or
+/// declares more rows or columns than the limits, is refused before space is reserved for it.
+fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let read_u16 = |at: usize| {
+        stream
+            .get(at..at + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let mut starts = vec![0usize];
+    let mut i = 0;
+    while i < starts.len() {
+        let mut at = starts[i];
+        i += 1;
+        while let (Some(typ), Some(len)) = (read_u16(at), read_u16(at + 2)) {
+            let Some(data) = stream.get(at + 4..at + 4 + len) else {
+                break;
+            };
+            match typ {
+                0x0085 if i == 1 => {
+                    if let Some(offset) = u32_at(data, 0).and_then(|o| usize::try_from(o).ok()) {
+                        if offset < stream.len() && starts.len() <= limits.max_sheets {
+                            starts.push(offset);
+                        }
+                    }
+                }
+                0x0200 => {
+                    let (first_row, last_row, first_col, last_col) = match len {
+                        10 => (
+                            read_u16(at + 4).unwrap_or(0),
+                            read_u16(at + 6).unwrap_or(0),
+                            read_u16(at + 8).unwrap_or(0),
+                            read_u16(at + 10).unwrap_or(0),
+                        ),
+                        14 | 16 => (
+                            u32_at(data, 0)
+                                .and_then(|v| usize::try_from(v).ok())
+                                .unwrap_or(0),
+                            u32_at(data, 4)
+                                .and_then(|v| usize::try_from(v).ok())
+                                .unwrap_or(0),
+                            read_u16(at + 12).unwrap_or(0),
+                            read_u16(at + 14).unwrap_or(0),
+                        ),
+                        _ => (0, 0, 0, 0),
+                    };
+                    let first_col = if first_col > 0xFF || last_col < first_col {
+                        0
+                    } else {
+                        first_col
+                    };
+                    if last_row >= 1 && last_col >= 1 {
+                        if last_row <= first_row {
+                            return Err(ReadError::Corrupt(
+                                "a sheet's dimensions end before they start".into(),
+                            ));
+                        }
+                        if last_row - first_row > limits.max_rows || last_row > limits.max_rows {
+                            return Err(ReadError::TooManyRows {
+                                sheet: "(xls)".into(),
+                                limit: limits.max_rows,
+                            });
+                        }
+                        if last_col - first_col > limits.max_columns {
+                            return Err(ReadError::TooManyColumns {
+                                sheet: "(xls)".into(),
+                                limit: limits.max_columns,
+                            });
+                        }
+                    }
+                }
+                0x000A if i > 1 => break,
+                _ => {}
+            }
+            at += 4 + len;
+        }
     }
     Ok(())
 }
@@ -282,7 +414,9 @@ fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.starts_with(&ZIP_SIGNATURE) {
         check_zip(bytes, limits)?;
     } else if bytes.starts_with(&OLE_SIGNATURE) {
-        check_ole(bytes).map_err(|e| ReadError::Corrupt(format!("its internal structure: {e}")))?;
+        let stream = check_ole(bytes)
+            .map_err(|e| ReadError::Corrupt(format!("its internal structure: {e}")))?;
+        check_biff(&stream, limits)?;
     } else {
         return Err(ReadError::NotASpreadsheet(String::new()));
     }
@@ -637,6 +771,13 @@ mod tests {
             read("loop.xls", bytes, &Limits::default()),
             Err(ReadError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn an_xls_sheet_whose_dimensions_end_before_they_start_is_refused() {
+        // Found by the fuzzer: calamine subtracted the start from the end and overflowed.
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-bad-dimensions.xls");
+        assert!(read("dims.xls", bytes, &Limits::default()).is_err());
     }
 
     #[test]
