@@ -144,6 +144,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ReadError::Corrupt(format!("the zip container: {e}")))?;
     let mut total: u64 = 0;
+    let mut sheets = Vec::new();
     for i in 0..archive.len() {
         let part = archive
             .by_index_raw(i)
@@ -154,8 +155,53 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
                 limit_mb: limits.max_unpacked_bytes / (1024 * 1024),
             });
         }
+        if part.name().starts_with("xl/worksheets/") && part.name().ends_with(".xml") {
+            sheets.push(i);
+        }
+    }
+    // A worksheet's <dimension ref="B5:A1"> that ends before it starts makes calamine subtract
+    // past zero (found by fuzzing): refuse it. The element comes first, so the head suffices.
+    for i in sheets {
+        let mut head = Vec::new();
+        if let Ok(part) = archive.by_index(i) {
+            use std::io::Read;
+            let _ = part.take(64 * 1024).read_to_end(&mut head);
+        }
+        let text = String::from_utf8_lossy(&head);
+        if let Some(at) = text.find("<dimension") {
+            let rest = &text[at..];
+            let reference = rest
+                .split_once("ref=\"")
+                .and_then(|(_, r)| r.split_once('"'))
+                .map(|(r, _)| r);
+            if let Some((first, last)) = reference.and_then(|r| r.split_once(':')) {
+                if let (Some(a), Some(b)) = (cell_position(first), cell_position(last)) {
+                    if b.0 < a.0 || b.1 < a.1 {
+                        return Err(ReadError::Corrupt(format!(
+                            "a sheet's dimensions {first}:{last} end before they start"
+                        )));
+                    }
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// (row, column), both 0-based, of a reference like `D14` (`$` signs allowed).
+fn cell_position(reference: &str) -> Option<(u64, u64)> {
+    let r = reference.trim().replace('$', "");
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let col = letters.chars().try_fold(0u64, |acc, c| {
+        acc.checked_mul(26)?
+            .checked_add(u64::from(c.to_ascii_uppercase() as u8 - b'A' + 1))
+    })?;
+    let row: u64 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col.checked_sub(1)?))
 }
 
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
@@ -778,6 +824,16 @@ mod tests {
         // Found by the fuzzer: calamine subtracted the start from the end and overflowed.
         let bytes = include_bytes!("../../../fixtures/returns/fuzz-bad-dimensions.xls");
         assert!(read("dims.xls", bytes, &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn an_xlsx_whose_dimension_ends_before_it_starts_is_refused() {
+        // Found by the fuzzer: calamine subtracted the start from the end and overflowed.
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-bad-dimension-ref.xlsx");
+        assert!(read("dims.xlsx", bytes, &Limits::default()).is_err());
+        assert_eq!(cell_position("D14"), Some((13, 3)));
+        assert_eq!(cell_position("$AA$1"), Some((0, 26)));
+        assert_eq!(cell_position("A0"), None);
     }
 
     #[test]
