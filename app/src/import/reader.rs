@@ -205,6 +205,9 @@ fn cell_position(reference: &str) -> Option<(u64, u64)> {
 }
 
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// Streams smaller than this live in the mini stream (calamine uses the standard 4096, whatever
+/// the header says).
+const CALAMINE_MINI_CUTOFF: u64 = 4096;
 /// Sector numbers from here up are markers, not sectors.
 const MAX_REGULAR_SECTOR: u32 = 0xFFFF_FFFA;
 
@@ -281,10 +284,12 @@ fn check_ole(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let dir_start = u32_at(bytes, 48).ok_or("no directory")?;
     let dir_sectors = chain_len(dir_start, &fat, sectors_in_file)?;
     // Each directory entry's stream, in the FAT or (small ones) the mini FAT.
-    let mini_cutoff = u64::from(u32_at(bytes, 56).ok_or("no mini cutoff")?);
     let mini_fat_start = u32_at(bytes, 60).ok_or("no mini FAT")?;
+    // calamine reads only the number of mini FAT sectors the header declares.
+    let mini_fat_sectors = usize::try_from(u32_at(bytes, 64).ok_or("no mini FAT length")?)
+        .map_err(|_| "the mini FAT length")?;
     let mut mini_fat = Vec::new();
-    if mini_fat_start != END_OF_CHAIN {
+    if mini_fat_start != END_OF_CHAIN && mini_fat_sectors > 0 {
         chain_len(mini_fat_start, &fat, sectors_in_file)?;
         let mut id = mini_fat_start;
         while id != END_OF_CHAIN {
@@ -292,6 +297,7 @@ fn check_ole(bytes: &[u8]) -> Result<Vec<u8>, String> {
             mini_fat.extend((0..per_sector).filter_map(|i| u32_at(s, 4 * i)));
             id = fat[usize::try_from(id).map_err(|_| "a sector number")?];
         }
+        mini_fat.truncate(mini_fat_sectors.saturating_mul(per_sector));
     }
     // Reads a (checked) chain's data.
     let read_chain = |start: u32,
@@ -317,53 +323,67 @@ fn check_ole(bytes: &[u8]) -> Result<Vec<u8>, String> {
         }
         Ok(out)
     };
+    // The directory, as calamine reads it: every 128-byte entry of its chain; the first entry's
+    // chain, cut to its declared size, is the mini stream.
+    let mut directory = Vec::new();
     let mut id = dir_start;
-    let mut root: Option<Vec<u8>> = None;
-    let mut workbook: Option<(u32, u64)> = None;
     for _ in 0..dir_sectors {
-        let s = sector(id).ok_or("a directory sector beyond the end")?;
-        for entry in s.chunks_exact(128) {
-            let kind = entry[66];
-            if kind != 2 && kind != 5 {
-                continue;
-            }
-            let start = u32_at(entry, 116).ok_or("a directory entry")?;
-            let size = u64::from(u32_at(entry, 120).ok_or("a directory entry")?);
-            if kind == 5 || size >= mini_cutoff {
-                if start != END_OF_CHAIN {
-                    chain_len(start, &fat, sectors_in_file)?;
-                    if kind == 5 && root.is_none() {
-                        root = Some(read_chain(start, &fat, sector_size, &|i| {
-                            sector(i).map(<[u8]>::to_vec)
-                        })?);
-                    }
-                }
-            } else if size > 0 {
-                let root_len = root.as_ref().map_or(0, Vec::len);
-                chain_len(start, &mini_fat, root_len / 64)?;
-            }
-            let name_len = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
-            let name: Vec<u16> = entry[..name_len]
-                .chunks_exact(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .take_while(|c| *c != 0)
-                .collect();
-            let name = String::from_utf16_lossy(&name);
-            if kind == 2
-                && (name.eq_ignore_ascii_case("Workbook") || name.eq_ignore_ascii_case("Book"))
-            {
-                workbook = Some((start, size));
+        directory.extend_from_slice(sector(id).ok_or("a directory sector beyond the end")?);
+        id = fat[usize::try_from(id).map_err(|_| "a sector number")?];
+    }
+    let entry_size = |entry: &[u8]| -> u64 {
+        if sector_size == 512 {
+            u64::from(u32_at(entry, 120).unwrap_or(0))
+        } else {
+            let low = u64::from(u32_at(entry, 120).unwrap_or(0));
+            let high = u64::from(u32_at(entry, 124).unwrap_or(0));
+            (high << 32) | low
+        }
+    };
+    let mut root: Vec<u8> = Vec::new();
+    if let Some(first) = directory.chunks_exact(128).next() {
+        let start = u32_at(first, 116).ok_or("the root entry")?;
+        if mini_fat_sectors > 0 && start != END_OF_CHAIN {
+            chain_len(start, &fat, sectors_in_file)?;
+            root = read_chain(start, &fat, sector_size, &|i| sector(i).map(<[u8]>::to_vec))?;
+            root.truncate(usize::try_from(entry_size(first)).unwrap_or(usize::MAX));
+        }
+    }
+    let mut workbook: Option<(u32, u64)> = None;
+    for entry in directory.chunks_exact(128) {
+        let name_len = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
+        let name: Vec<u16> = entry[..name_len]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|c| *c != 0)
+            .collect();
+        let name = String::from_utf16_lossy(&name);
+        if name.is_empty() {
+            continue;
+        }
+        // Any named entry may be looked up as a stream: its chain must be sound.
+        let start = u32_at(entry, 116).ok_or("a directory entry")?;
+        let size = entry_size(entry);
+        if start != END_OF_CHAIN {
+            if size < CALAMINE_MINI_CUTOFF {
+                chain_len(start, &mini_fat, root.len() / 64)?;
+            } else {
+                chain_len(start, &fat, sectors_in_file)?;
             }
         }
-        id = fat[usize::try_from(id).map_err(|_| "a sector number")?];
+        if name.eq_ignore_ascii_case("Workbook") || name.eq_ignore_ascii_case("Book") {
+            workbook.get_or_insert((start, size));
+        }
     }
     let Some((start, size)) = workbook else {
         return Ok(Vec::new());
     };
-    let mut data = if size >= mini_cutoff {
+    if start == END_OF_CHAIN {
+        return Ok(Vec::new());
+    }
+    let mut data = if size >= CALAMINE_MINI_CUTOFF {
         read_chain(start, &fat, sector_size, &|i| sector(i).map(<[u8]>::to_vec))?
     } else {
-        let root = root.unwrap_or_default();
         read_chain(start, &mini_fat, 64, &|i| {
             let at = usize::try_from(i).ok()?.checked_mul(64)?;
             root.get(at..at.checked_add(64)?).map(<[u8]>::to_vec)
@@ -824,6 +844,9 @@ mod tests {
         // Found by the fuzzer: calamine subtracted the start from the end and overflowed.
         let bytes = include_bytes!("../../../fixtures/returns/fuzz-bad-dimensions.xls");
         assert!(read("dims.xls", bytes, &Limits::default()).is_err());
+        // And one whose small streams point past the end of the mini stream.
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-short-mini-stream.xls");
+        assert!(read("mini.xls", bytes, &Limits::default()).is_err());
     }
 
     #[test]
