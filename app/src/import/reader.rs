@@ -847,6 +847,9 @@ mod tests {
         // And one whose small streams point past the end of the mini stream.
         let bytes = include_bytes!("../../../fixtures/returns/fuzz-short-mini-stream.xls");
         assert!(read("mini.xls", bytes, &Limits::default()).is_err());
+        // And a run of numbers whose last column comes before its first.
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-mulrk-columns.xls");
+        assert!(read("mulrk.xls", bytes, &Limits::default()).is_err());
     }
 
     #[test]
