@@ -464,6 +464,22 @@ fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
                         }
                     }
                 }
+                // Cell records: calamine spans every sheet's cells with one rectangle, so a
+                // cell far to the right would make it allocate for a column it cannot hold.
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD if i > 1 => {
+                    let col = read_u16(at + 6).unwrap_or(0);
+                    let last_col = if typ == 0x00BD && len >= 6 {
+                        col + (len - 6) / 6
+                    } else {
+                        col
+                    };
+                    if last_col >= limits.max_columns {
+                        return Err(ReadError::TooManyColumns {
+                            sheet: "(xls)".into(),
+                            limit: limits.max_columns,
+                        });
+                    }
+                }
                 0x000A if i > 1 => break,
                 _ => {}
             }
@@ -850,6 +866,9 @@ mod tests {
         // And a run of numbers whose last column comes before its first.
         let bytes = include_bytes!("../../../fixtures/returns/fuzz-mulrk-columns.xls");
         assert!(read("mulrk.xls", bytes, &Limits::default()).is_err());
+        // And cells far to the right (calamine would allocate the whole rectangle).
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-far-column.xls");
+        assert!(read("far.xls", bytes, &Limits::default()).is_err());
     }
 
     #[test]
