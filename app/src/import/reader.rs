@@ -414,7 +414,14 @@ fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
             match typ {
                 0x0085 if i == 1 => {
                     if let Some(offset) = u32_at(data, 0).and_then(|o| usize::try_from(o).ok()) {
-                        if offset < stream.len() && starts.len() <= limits.max_sheets {
+                        // calamine slices the stream at each sheet's offset (fuzzing found one
+                        // past the end).
+                        if offset >= stream.len() {
+                            return Err(ReadError::Corrupt(
+                                "a sheet starts beyond the end of the workbook".into(),
+                            ));
+                        }
+                        if starts.len() <= limits.max_sheets {
                             starts.push(offset);
                         }
                     }
@@ -480,7 +487,7 @@ fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
                         });
                     }
                 }
-                0x000A if i > 1 => break,
+                0x000A => break,
                 _ => {}
             }
             at += 4 + len;
@@ -869,6 +876,9 @@ mod tests {
         // And cells far to the right (calamine would allocate the whole rectangle).
         let bytes = include_bytes!("../../../fixtures/returns/fuzz-far-column.xls");
         assert!(read("far.xls", bytes, &Limits::default()).is_err());
+        // And a sheet said to start beyond the end of the workbook stream.
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-sheet-offset.xls");
+        assert!(read("offset.xls", bytes, &Limits::default()).is_err());
     }
 
     #[test]
