@@ -509,6 +509,19 @@ fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     } else {
         return Err(ReadError::NotASpreadsheet(String::new()));
     }
+    // calamine's parsers panic on some malformed records (fuzzing found several in .xls): a
+    // panic there is contained and reported as a damaged file, never allowed to unwind further.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_with_calamine(bytes, limits)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ReadError::Corrupt(
+            "the spreadsheet reader could not make sense of it".into(),
+        ))
+    })
+}
+
+fn read_with_calamine(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.starts_with(&ZIP_SIGNATURE) {
         if let Ok(xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) {
             return read_xlsx(xlsx, limits);
@@ -879,6 +892,12 @@ mod tests {
         // And a sheet said to start beyond the end of the workbook stream.
         let bytes = include_bytes!("../../../fixtures/returns/fuzz-sheet-offset.xls");
         assert!(read("offset.xls", bytes, &Limits::default()).is_err());
+        // And a record too short for what calamine reads from it: its panic is contained.
+        let bytes = include_bytes!("../../../fixtures/returns/fuzz-short-record.xls");
+        assert!(matches!(
+            read("short.xls", bytes, &Limits::default()),
+            Err(ReadError::Corrupt(_))
+        ));
     }
 
     #[test]
