@@ -103,6 +103,29 @@ pub async fn get(db: &Db, user: &CurrentUser, key: &ReturnRef<'_>) -> Result<Ret
     view(&mut conn, key, record).await
 }
 
+/// The newest version of the body's return for the year, or a new empty draft (version 1) with
+/// its audit row, inside the caller's transaction.
+async fn latest_or_new(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    client: &Client,
+    org: i64,
+    key: &ReturnRef<'_>,
+) -> Result<ReturnRecord, AppError> {
+    let year = i64::from(key.fy.start_year());
+    if let Some(existing) = returns::latest(&mut *conn, org, year).await? {
+        return Ok(existing);
+    }
+    let id = returns::insert(&mut *conn, org, year, 1, now(), user.id).await?;
+    let mut e = entry(user, client, "return_created", id);
+    e.after =
+        Some(serde_json::json!({ "org": key.org_code, "fy": key.fy.to_string(), "version": 1 }));
+    audit::record(&mut *conn, &e).await?;
+    returns::latest(conn, org, year)
+        .await?
+        .ok_or_else(|| AppError::internal("a new return vanished"))
+}
+
 /// The body's return for the year, creating an empty draft (version 1) if there is none.
 pub async fn open(
     db: &Db,
@@ -110,26 +133,13 @@ pub async fn open(
     client: &Client,
     key: &ReturnRef<'_>,
 ) -> Result<ReturnView, AppError> {
-    let (org_code, fy) = (key.org_code, key.fy);
+    let org_code = key.org_code;
     if !user.may_write_org(org_code) {
         return Err(AppError::Forbidden);
     }
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let org = org_id(&mut tx, org_code).await?;
-    let year = i64::from(fy.start_year());
-    let record = match returns::latest(&mut tx, org, year).await? {
-        Some(existing) => existing,
-        None => {
-            let id = returns::insert(&mut tx, org, year, 1, now(), user.id).await?;
-            let mut entry = entry(user, client, "return_created", id);
-            entry.after =
-                Some(serde_json::json!({ "org": org_code, "fy": fy.to_string(), "version": 1 }));
-            audit::record(&mut tx, &entry).await?;
-            returns::latest(&mut tx, org, year)
-                .await?
-                .ok_or_else(|| AppError::internal("a new return vanished"))?
-        }
-    };
+    let record = latest_or_new(&mut tx, user, client, org, key).await?;
     let view = view(&mut tx, key, record).await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(view)
@@ -405,26 +415,13 @@ pub async fn import_lines(
     lines: &[SpendLine],
     file: &ImportedFile<'_>,
 ) -> Result<(ReturnView, bool), AppError> {
-    let (org_code, fy) = (key.org_code, key.fy);
+    let org_code = key.org_code;
     if !user.may_write_org(org_code) {
         return Err(AppError::Forbidden);
     }
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let org = org_id(&mut tx, org_code).await?;
-    let year = i64::from(fy.start_year());
-    let current = match returns::latest(&mut tx, org, year).await? {
-        Some(existing) => existing,
-        None => {
-            let id = returns::insert(&mut tx, org, year, 1, now(), user.id).await?;
-            let mut e = entry(user, client, "return_created", id);
-            e.after =
-                Some(serde_json::json!({ "org": org_code, "fy": fy.to_string(), "version": 1 }));
-            audit::record(&mut tx, &e).await?;
-            returns::latest(&mut tx, org, year)
-                .await?
-                .ok_or_else(|| AppError::internal("a new return vanished"))?
-        }
-    };
+    let current = latest_or_new(&mut tx, user, client, org, key).await?;
     let next = current
         .status
         .apply(ReturnAction::Edit, user.role, None)
