@@ -45,12 +45,9 @@ pub async fn run(
     let body = app::services::organisations::get(&db, org)
         .await
         .map_err(|e| anyhow!("--org: {e}"))?;
-    let known: std::collections::HashSet<String> =
-        sqlx::query_scalar("SELECT code FROM organisations")
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .collect();
+    let known = app::services::import::known_orgs(&db)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
 
     let spinner = ProgressBar::new_spinner().with_message(format!("Reading {file_name}"));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));

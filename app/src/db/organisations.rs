@@ -207,3 +207,23 @@ pub async fn upsert_succession(
     }
     Ok(())
 }
+
+/// Every organisation's code (to tell "another body" from "no such body" in an import).
+pub async fn codes(pool: &AnyPool) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT code FROM organisations")
+        .fetch_all(pool)
+        .await?)
+}
+
+/// A body's name and sector code by id.
+pub async fn name_and_sector(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(String, String)>, DbError> {
+    Ok(
+        sqlx::query_as("SELECT name, sector_code FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}

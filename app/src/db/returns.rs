@@ -343,3 +343,12 @@ pub async fn last_editor(
     .fetch_optional(conn)
     .await?)
 }
+
+/// The financial years (start years) that have at least one return.
+pub async fn years_with_returns(conn: &mut AnyConnection) -> Result<Vec<i64>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT fy_start FROM spend_returns ORDER BY fy_start")
+            .fetch_all(conn)
+            .await?,
+    )
+}

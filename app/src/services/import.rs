@@ -66,12 +66,12 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn known_orgs(db: &Db) -> Result<HashSet<String>, AppError> {
-    let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM organisations")
-        .fetch_all(db.pool())
-        .await
-        .map_err(DbError::from)?;
-    Ok(codes.into_iter().collect())
+/// Every organisation code, for telling "another body" from "no such body" in a file.
+pub async fn known_orgs(db: &Db) -> Result<HashSet<String>, AppError> {
+    Ok(crate::db::organisations::codes(db.pool())
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Parses on a blocking thread, refusing a file that takes longer than `PARSE_TIME_LIMIT`.

@@ -679,11 +679,9 @@ pub async fn page(
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = org_id(&mut conn, org_code).await?;
-    let org_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-        .bind(org)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(DbError::from)?;
+    let (org_name, _) = crate::db::organisations::name_and_sector(&mut conn, org)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The organisation {org_code:?}")))?;
     let year = i64::from(fy.start_year());
     let current = match returns::latest(&mut conn, org, year).await? {
         Some(record) => Some(view(&mut conn, key, record).await?),
@@ -874,13 +872,10 @@ pub async fn my_returns(db: &Db, user: &CurrentUser) -> Result<Vec<ReturnListRow
     let mut rows = Vec::new();
     for org in &user.organisations {
         let existing = returns::latest_returns(&mut conn, None, Some(&org.code)).await?;
-        let sector: Option<String> =
-            sqlx::query_scalar("SELECT sector_code FROM organisations WHERE id = $1")
-                .bind(org.id)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(DbError::from)?;
-        let sector = sector.unwrap_or_default();
+        let sector = crate::db::organisations::name_and_sector(&mut conn, org.id)
+            .await?
+            .map(|(_, sector)| sector)
+            .unwrap_or_default();
         let mut years: Vec<i64> = deadlines.keys().copied().collect();
         years.extend(existing.iter().map(|r| r.fy_start));
         years.push(i64::from(current_year().start_year()));
@@ -929,11 +924,7 @@ pub async fn status_board(
         .keys()
         .map(|y| year_of(*y))
         .collect::<Result<_, _>>()?;
-    let with_returns: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT fy_start FROM spend_returns")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(DbError::from)?;
-    for y in with_returns {
+    for y in returns::years_with_returns(&mut conn).await? {
         years.push(year_of(y)?);
     }
     years.push(current_year());
