@@ -11,6 +11,7 @@ pub mod financial_year;
 pub mod money;
 pub mod org;
 pub mod return_status;
+pub mod savings;
 pub mod sector;
 pub mod spend_line;
 

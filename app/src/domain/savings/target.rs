@@ -1,0 +1,292 @@
+//! Targets: the national savings trajectory, its apportionment to sectors and bodies, and the
+//! red/amber/green status of what was achieved against what was planned.
+//!
+//! Policy (issue 6; `shared/DOMAIN.md` §3):
+//! - The trajectory is a yearly profile of national savings (nominal cash, as the review set
+//!   it). The shipped profiles are illustrative assumptions that meet the review's published
+//!   constraints (savings from 2012-13; at least £230m a year in 2015-16; £870m–£1bn over the
+//!   five years to 2016-17); an admin may edit them.
+//! - A year's national target is divided by largest remainder (`apportion`), so apportioned
+//!   targets add up to the target to the penny. The method is recorded with the figures:
+//!   `BaselineShare` divides it between the bodies reporting that year by their effective
+//!   baselines (sectors get the sum of their bodies); `ReviewSectorShare` first divides it
+//!   between sectors by the review's published sector baselines, then within each sector by
+//!   the bodies' baselines. What cannot be placed (a sector with no body baseline) is kept as
+//!   "not apportioned", never dropped.
+//! - RAG (the tracker's convention, shown in the legend): green when the saving achieved is at
+//!   least the target; amber from `AMBER_FROM_PERCENT`% of it; red below; not reported when the
+//!   body has no counted return for the year.
+
+use super::apportion::apportion;
+use crate::domain::{FinancialYear, Money, OrgId, Sector};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Amber from this share of the target (percent).
+pub const AMBER_FROM_PERCENT: i64 = 80;
+
+/// A profile of national annual savings targets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trajectory {
+    pub profile: String,
+    pub annual: BTreeMap<FinancialYear, Money>,
+}
+
+impl Trajectory {
+    /// The running total of the annual targets, year by year.
+    pub fn cumulative(&self) -> BTreeMap<FinancialYear, Money> {
+        let mut running = Money::ZERO;
+        self.annual
+            .iter()
+            .map(|(year, amount)| {
+                running = running.checked_add(*amount).unwrap_or(running);
+                (*year, running)
+            })
+            .collect()
+    }
+
+    pub fn target(&self, year: FinancialYear) -> Option<Money> {
+        self.annual.get(&year).copied()
+    }
+}
+
+/// How a national target is divided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApportionMethod {
+    BaselineShare,
+    ReviewSectorShare,
+}
+
+impl ApportionMethod {
+    pub const ALL: [ApportionMethod; 2] = [
+        ApportionMethod::BaselineShare,
+        ApportionMethod::ReviewSectorShare,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ApportionMethod::BaselineShare => "baseline-share",
+            ApportionMethod::ReviewSectorShare => "review-sector-share",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ApportionMethod::BaselineShare => "By each body's share of the recorded baselines",
+            ApportionMethod::ReviewSectorShare => {
+                "To sectors by the review's sector baselines, then to bodies by baseline share"
+            }
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ApportionMethod> {
+        Self::ALL.into_iter().find(|m| m.code() == text.trim())
+    }
+}
+
+/// A body that shares in a year's target: its sector and effective baseline (the weight).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claimant {
+    pub org: OrgId,
+    pub sector: Sector,
+    pub baseline: Money,
+}
+
+/// A national target divided between sectors and bodies.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Apportionment {
+    pub sectors: BTreeMap<Sector, Money>,
+    pub bodies: BTreeMap<OrgId, Money>,
+    /// What could not be given to any body (no baseline to weigh by).
+    pub not_apportioned: Money,
+}
+
+fn weight(amount: Money) -> u64 {
+    u64::try_from(amount.pence()).unwrap_or(0)
+}
+
+/// Divides `target` between the claimants by `method`; `review_sectors` are the review's
+/// sector baselines (used by `ReviewSectorShare`).
+pub fn apportion_target(
+    target: Money,
+    method: ApportionMethod,
+    claimants: &[Claimant],
+    review_sectors: &BTreeMap<Sector, Money>,
+) -> Apportionment {
+    let mut out = Apportionment::default();
+    let mut sorted: Vec<&Claimant> = claimants.iter().collect();
+    sorted.sort_by_key(|c| (c.sector, c.org));
+    match method {
+        ApportionMethod::BaselineShare => {
+            let weights: Vec<u64> = sorted.iter().map(|c| weight(c.baseline)).collect();
+            match apportion(target, &weights) {
+                Ok(parts) => {
+                    for (claimant, part) in sorted.iter().zip(parts) {
+                        out.bodies.insert(claimant.org, part);
+                        let sector = out.sectors.entry(claimant.sector).or_default();
+                        *sector = sector.checked_add(part).unwrap_or(*sector);
+                    }
+                }
+                Err(_) => out.not_apportioned = target,
+            }
+        }
+        ApportionMethod::ReviewSectorShare => {
+            let sectors: Vec<Sector> = Sector::ALL.to_vec();
+            let weights: Vec<u64> = sectors
+                .iter()
+                .map(|s| review_sectors.get(s).copied().map_or(0, weight))
+                .collect();
+            let Ok(sector_parts) = apportion(target, &weights) else {
+                out.not_apportioned = target;
+                return out;
+            };
+            for (sector, sector_target) in sectors.into_iter().zip(sector_parts) {
+                out.sectors.insert(sector, sector_target);
+                let members: Vec<&&Claimant> =
+                    sorted.iter().filter(|c| c.sector == sector).collect();
+                let weights: Vec<u64> = members.iter().map(|c| weight(c.baseline)).collect();
+                match apportion(sector_target, &weights) {
+                    Ok(parts) => {
+                        for (claimant, part) in members.into_iter().zip(parts) {
+                            out.bodies.insert(claimant.org, part);
+                        }
+                    }
+                    Err(_) => {
+                        out.not_apportioned = out
+                            .not_apportioned
+                            .checked_add(sector_target)
+                            .unwrap_or(out.not_apportioned)
+                    }
+                }
+            }
+            out.sectors.retain(|_, m| *m != Money::ZERO);
+        }
+    }
+    out
+}
+
+/// Red, amber or green.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Rag {
+    Red,
+    Amber,
+    Green,
+    NotReported,
+}
+
+impl Rag {
+    pub fn code(self) -> &'static str {
+        match self {
+            Rag::Red => "red",
+            Rag::Amber => "amber",
+            Rag::Green => "green",
+            Rag::NotReported => "not-reported",
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Rag::Red => "Red: below 80% of target",
+            Rag::Amber => "Amber: 80% of target or more",
+            Rag::Green => "Green: target met",
+            Rag::NotReported => "Not reported",
+        }
+    }
+    /// Whether the body must explain the figure.
+    pub fn needs_explanation(self) -> bool {
+        matches!(self, Rag::Red | Rag::Amber)
+    }
+}
+
+/// The status of a saving achieved against its target.
+pub fn rag(achieved: Option<Decimal>, target: Money) -> Rag {
+    let Some(achieved) = achieved else {
+        return Rag::NotReported;
+    };
+    let target = target.as_decimal();
+    if achieved >= target {
+        Rag::Green
+    } else if achieved * Decimal::ONE_HUNDRED >= target * Decimal::from(AMBER_FROM_PERCENT) {
+        Rag::Amber
+    } else {
+        Rag::Red
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn claimants(weights: &[(i64, Sector, i64)]) -> Vec<Claimant> {
+        weights
+            .iter()
+            .map(|(org, sector, pence)| Claimant {
+                org: OrgId(*org),
+                sector: *sector,
+                baseline: Money::from_pence(*pence),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rag_bands() {
+        let target = Money::from_pence(10_000);
+        assert_eq!(rag(Some(Decimal::from(100)), target), Rag::Green);
+        assert_eq!(rag(Some(Decimal::from(80)), target), Rag::Amber);
+        assert_eq!(rag(Some(Decimal::new(7999, 2)), target), Rag::Red);
+        assert_eq!(rag(Some(Decimal::from(-5)), target), Rag::Red);
+        assert_eq!(rag(None, target), Rag::NotReported);
+        assert_eq!(rag(Some(Decimal::ZERO), Money::ZERO), Rag::Green);
+    }
+
+    #[test]
+    fn a_sector_with_no_body_baseline_keeps_its_share_visible() {
+        let mut review = BTreeMap::new();
+        review.insert(Sector::LocalGovernment, Money::from_pence(300));
+        review.insert(Sector::Nhs, Money::from_pence(100));
+        let split = apportion_target(
+            Money::from_pence(1000),
+            ApportionMethod::ReviewSectorShare,
+            &claimants(&[
+                (1, Sector::LocalGovernment, 5),
+                (2, Sector::LocalGovernment, 15),
+            ]),
+            &review,
+        );
+        assert_eq!(
+            split.sectors[&Sector::LocalGovernment],
+            Money::from_pence(750)
+        );
+        assert_eq!(split.bodies[&OrgId(1)], Money::from_pence(188));
+        assert_eq!(split.bodies[&OrgId(2)], Money::from_pence(562));
+        assert_eq!(split.not_apportioned, Money::from_pence(250));
+    }
+
+    proptest! {
+        /// Whatever the method, sectors add up to the target, and bodies plus what could not
+        /// be placed add up to it too, to the penny.
+        #[test]
+        fn an_apportioned_target_sums_to_the_target(
+            target in 0i64..100_000_000_000_000,
+            bodies in proptest::collection::vec((0usize..6, 0i64..10_000_000_000_000), 0..60),
+            review in proptest::array::uniform6(0i64..100_000_000_000),
+        ) {
+            let list: Vec<Claimant> = bodies.iter().enumerate()
+                .map(|(i, (s, p))| Claimant { org: OrgId(i as i64), sector: Sector::ALL[*s], baseline: Money::from_pence(*p) })
+                .collect();
+            let review: BTreeMap<Sector, Money> = Sector::ALL.into_iter().zip(review)
+                .map(|(s, p)| (s, Money::from_pence(p))).collect();
+            for method in ApportionMethod::ALL {
+                let split = apportion_target(Money::from_pence(target), method, &list, &review);
+                let bodies: i64 = split.bodies.values().map(|m| m.pence()).sum();
+                prop_assert_eq!(bodies + split.not_apportioned.pence(), target);
+                if split.not_apportioned == Money::ZERO || method == ApportionMethod::ReviewSectorShare {
+                    let sectors: i64 = split.sectors.values().map(|m| m.pence()).sum();
+                    let expected = if method == ApportionMethod::BaselineShare { target - split.not_apportioned.pence() } else if review.values().all(|m| *m == Money::ZERO) { 0 } else { target };
+                    prop_assert_eq!(sectors, expected);
+                }
+            }
+        }
+    }
+}
