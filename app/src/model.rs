@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod import;
 pub mod returns;
+pub mod savings;
 
 /// One public body as listed on the Organisations page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

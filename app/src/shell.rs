@@ -92,6 +92,11 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/returns/status") view=pages::returns::StatusBoardPage ssr=SsrMode::Async />
                                 <Route path=path!("/returns/deadlines") view=pages::returns::DeadlinesPage ssr=SsrMode::Async />
                                 <Route path=path!("/returns/:org/:fy") view=pages::returns::ReturnEntryPage ssr=SsrMode::Async />
+                                <Route path=path!("/savings") view=pages::savings::SavingsPage ssr=SsrMode::Async />
+                                <Route path=path!("/savings/:org") view=pages::savings::BodySavingsPage ssr=SsrMode::Async />
+                                <Route path=path!("/savings/:org/baseline") view=pages::savings::BaselinePageView ssr=SsrMode::Async />
+                                <Route path=path!("/savings/:org/:fy/calculation") view=pages::savings::CalculationPage ssr=SsrMode::Async />
+                                <Route path=path!("/trajectory") view=pages::savings::TrajectoryPage ssr=SsrMode::Async />
                                 <Route path=path!("/data-centres") view=pages::pending::DataCentresPage />
                                 <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
                                 <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />

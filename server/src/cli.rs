@@ -200,8 +200,22 @@ async fn seed(config: Config, demo: bool) -> anyhow::Result<()> {
         "Reference data loaded: {} sectors, {} organisations, {} mergers and transfers, {} baseline figures.",
         counts.sectors, counts.organisations, counts.successions, counts.baseline_figures
     );
+    let bodies = app::services::savings::refresh_all(&db).await?;
+    println!("Savings read model refreshed for {bodies} bodies.");
     if demo {
         seed_demo_accounts(&db).await?;
+        let admin: app::domain::Email = "admin@demo.invalid"
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let admin = app::db::users::find_by_email(db.pool(), &admin)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the demo admin account is missing"))?;
+        let returns = app::services::demo::seed(&db, admin.id).await?;
+        if returns > 0 {
+            println!("Demo spend data (synthetic, not real figures): {returns} approved or submitted returns with 2008-09 baselines.");
+        } else {
+            println!("Demo spend data exists already; unchanged.");
+        }
     }
     db.close().await;
     Ok(())

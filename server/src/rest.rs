@@ -8,7 +8,7 @@ use app::auth::RequestAuth;
 use app::domain::FinancialYear;
 use app::error::AppError;
 use app::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,6 +19,11 @@ use serde::Deserialize;
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/returns", get(returns))
+        .route("/api/v1/savings", get(savings_summary))
+        .route(
+            "/api/v1/savings/{org}/{fy}/calculation",
+            get(savings_calculation),
+        )
         .with_state(state)
 }
 
@@ -94,5 +99,70 @@ async fn returns_inner(
             .into_response())
     } else {
         Ok(Json(serde_json::json!({ "returns": list })).into_response())
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SavingsQuery {
+    pub basis: Option<String>,
+    pub sector: Option<String>,
+    pub year: Option<String>,
+    pub profile: Option<String>,
+    pub method: Option<String>,
+}
+
+/// `GET /api/v1/savings?basis=real-2024-25&sector=nhs`: the savings summary (board and office).
+async fn savings_summary(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    query: Result<Query<SavingsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+        let query = app::services::savings::SummaryQuery {
+            basis: q.basis,
+            sector: q.sector,
+            year: q.year,
+            profile: q.profile,
+            method: q.method,
+        };
+        app::services::savings::summary(&state.db, &user, &query).await
+    }
+    .await;
+    match result {
+        Ok(summary) => Json(summary).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BasisQuery {
+    pub basis: Option<String>,
+}
+
+/// `GET /api/v1/savings/{org}/{fy}/calculation?basis=…`: how a body's saving for a year was
+/// calculated — every input and step — for anyone who may read the body.
+async fn savings_calculation(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path((org, fy)): Path<(String, String)>,
+    query: Result<Query<BasisQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+        let fy: FinancialYear = fy.trim().parse().map_err(|_| {
+            AppError::validation(
+                "fy",
+                format!("{fy:?} is not a financial year: write it like 2013-14"),
+            )
+        })?;
+        app::services::savings::trace(&state.db, &user, &org, fy, q.basis.as_deref()).await
+    }
+    .await;
+    match result {
+        Ok(trace) => Json(trace).into_response(),
+        Err(error) => error.into_response(),
     }
 }

@@ -10,6 +10,36 @@ pub mod import;
 pub mod organisations;
 pub mod reference;
 pub mod returns;
+pub mod savings;
+
+/// Who is asking, the application state and the client's address: every server function's start.
+#[cfg(feature = "ssr")]
+pub(crate) fn context() -> Result<
+    (
+        crate::model::CurrentUser,
+        crate::state::AppState,
+        crate::services::auth::Client,
+    ),
+    crate::error::AppError,
+> {
+    let user = crate::auth::require_user()?;
+    let state = crate::state::AppState::current()?;
+    let client = crate::services::auth::Client {
+        addr: crate::auth::request_auth().client_addr,
+    };
+    Ok((user, state, client))
+}
+
+/// A financial year from a form or URL, or a message naming the field `fy`.
+#[cfg(feature = "ssr")]
+pub(crate) fn year(text: &str) -> Result<crate::domain::FinancialYear, crate::error::AppError> {
+    text.trim().parse().map_err(|_| {
+        crate::error::AppError::validation(
+            "fy",
+            format!("{text:?} is not a financial year: write it like 2013-14"),
+        )
+    })
+}
 
 /// Gives a failed server-function call its error's HTTP status (401, 403, 422…) instead of the
 /// generic 500. A plain HTML form post is left alone: it is answered with a redirect back to the

@@ -7,31 +7,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 
 #[cfg(feature = "ssr")]
-fn context() -> Result<
-    (
-        crate::model::CurrentUser,
-        crate::state::AppState,
-        crate::services::auth::Client,
-    ),
-    AppError,
-> {
-    let user = crate::auth::require_user()?;
-    let state = crate::state::AppState::current()?;
-    let client = crate::services::auth::Client {
-        addr: crate::auth::request_auth().client_addr,
-    };
-    Ok((user, state, client))
-}
-
-#[cfg(feature = "ssr")]
-fn year(text: &str) -> Result<crate::domain::FinancialYear, AppError> {
-    text.trim().parse().map_err(|_| {
-        AppError::validation(
-            "fy",
-            format!("{text:?} is not a financial year: write it like 2013-14"),
-        )
-    })
-}
+use super::{context, year};
 
 /// The path of a return's page.
 pub fn return_path(org_code: &str, fy: &str) -> String {

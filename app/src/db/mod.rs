@@ -11,6 +11,7 @@ pub mod imports;
 pub mod organisations;
 pub mod reference;
 pub mod returns;
+pub mod savings;
 pub mod sessions;
 pub mod users;
 

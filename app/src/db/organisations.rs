@@ -186,18 +186,22 @@ pub async fn upsert_succession(
     successor: &OrgCode,
     effective_date: chrono::NaiveDate,
     kind: &str,
+    share: Option<crate::domain::savings::Share>,
 ) -> Result<(), DbError> {
     let done = sqlx::query(
-        "INSERT INTO organisation_successions (predecessor_id, successor_id, effective_date, kind)
-         SELECT p.id, s.id, $3, $4 FROM organisations p, organisations s
+        "INSERT INTO organisation_successions
+             (predecessor_id, successor_id, effective_date, kind, share_ppm)
+         SELECT p.id, s.id, $3, $4, $5 FROM organisations p, organisations s
           WHERE p.code = $1 AND s.code = $2
          ON CONFLICT (predecessor_id, successor_id)
-         DO UPDATE SET effective_date = excluded.effective_date, kind = excluded.kind",
+         DO UPDATE SET effective_date = excluded.effective_date, kind = excluded.kind,
+             share_ppm = excluded.share_ppm",
     )
     .bind(predecessor.as_str())
     .bind(successor.as_str())
     .bind(effective_date.format("%Y-%m-%d").to_string())
     .bind(kind)
+    .bind(share.map(|s| i64::from(s.ppm())))
     .execute(conn)
     .await?;
     if done.rows_affected() == 0 {

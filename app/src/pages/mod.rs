@@ -12,3 +12,4 @@ pub mod organisation;
 pub mod organisations;
 pub mod pending;
 pub mod returns;
+pub mod savings;

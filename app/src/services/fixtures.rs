@@ -7,9 +7,12 @@
 
 use crate::db::organisations::{self, NewOrganisation};
 use crate::db::reference::{self, NewBaselineFigure};
+use crate::db::savings;
 use crate::db::{Db, DbError};
+use crate::domain::savings::Share;
 use crate::domain::{FinancialYear, Money, OrgCode, Sector};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 
 /// The fixture files, by name and content.
@@ -17,6 +20,8 @@ pub struct FixtureFiles {
     pub organisations: (&'static str, &'static str),
     pub successions: (&'static str, &'static str),
     pub baselines: (&'static str, &'static str),
+    pub deflators: (&'static str, &'static str),
+    pub trajectory: (&'static str, &'static str),
 }
 
 impl FixtureFiles {
@@ -34,6 +39,14 @@ impl FixtureFiles {
             baselines: (
                 "fixtures/mcclelland_baseline.csv",
                 include_str!("../../../fixtures/mcclelland_baseline.csv"),
+            ),
+            deflators: (
+                "fixtures/gdp_deflators.csv",
+                include_str!("../../../fixtures/gdp_deflators.csv"),
+            ),
+            trajectory: (
+                "fixtures/trajectory.csv",
+                include_str!("../../../fixtures/trajectory.csv"),
             ),
         }
     }
@@ -59,6 +72,8 @@ pub struct SeedCounts {
     pub organisations: usize,
     pub successions: usize,
     pub baseline_figures: usize,
+    pub deflators: usize,
+    pub trajectory_years: usize,
 }
 
 struct Succession {
@@ -66,6 +81,7 @@ struct Succession {
     successor: OrgCode,
     effective_date: NaiveDate,
     kind: String,
+    share: Option<Share>,
 }
 
 /// Parsed, checked reference data, ready to write.
@@ -73,6 +89,19 @@ pub struct ReferenceData {
     organisations: Vec<NewOrganisation>,
     successions: Vec<Succession>,
     baselines: Vec<NewBaselineFigure>,
+    deflators: Vec<(FinancialYear, Decimal, bool)>,
+    deflator_release: String,
+    trajectory: Vec<(String, FinancialYear, Money, String)>,
+}
+
+/// The first `#` line of a fixture file, without the `#` and trailing punctuation: the release
+/// its figures come from.
+fn source_title(text: &str) -> String {
+    text.lines()
+        .next()
+        .and_then(|line| line.strip_prefix('#'))
+        .map(|line| line.trim().trim_end_matches([',', ';', '.']).to_owned())
+        .unwrap_or_default()
 }
 
 /// Reads a CSV with `#` comment lines (the source notes) into records with their line numbers.
@@ -189,6 +218,12 @@ impl ReferenceData {
                     .date(2, "effective_date")?
                     .ok_or_else(|| row.error("column effective_date is empty"))?,
                 kind: row.text(3, "kind")?,
+                share: match row.optional(4) {
+                    None => None,
+                    Some(text) => Some(Share::parse(&text).ok_or_else(|| {
+                        row.error("column share: expected a percentage like 60% or 37.5%")
+                    })?),
+                },
             };
             for code in [&s.predecessor, &s.successor] {
                 if !codes.contains(code) {
@@ -225,10 +260,50 @@ impl ReferenceData {
             });
         }
 
+        let (defl_file, defl_text) = files.deflators;
+        let mut deflators = Vec::new();
+        for row in rows(defl_file, defl_text)? {
+            // financial_year,index,verified
+            let year: FinancialYear = row.parse(0, "financial_year")?;
+            let index: Decimal = row.parse(1, "index")?;
+            if index <= Decimal::ZERO {
+                return Err(row.error("column index: a deflator must be a positive index"));
+            }
+            let verified = match row.text(2, "verified")?.as_str() {
+                "1" => true,
+                "0" => false,
+                _ => return Err(row.error("column verified: expected 1 or 0")),
+            };
+            deflators.push((year, index, verified));
+        }
+        let deflator_release = source_title(defl_text);
+
+        let (traj_file, traj_text) = files.trajectory;
+        let mut trajectory = Vec::new();
+        for row in rows(traj_file, traj_text)? {
+            // profile,financial_year,amount_pounds,source
+            let pounds: i64 = row.parse(2, "amount_pounds")?;
+            let amount = Money::from_pounds(pounds)
+                .ok()
+                .filter(|m| !m.is_negative())
+                .ok_or_else(|| {
+                    row.error("column amount_pounds: expected whole pounds, 0 or more")
+                })?;
+            trajectory.push((
+                row.text(0, "profile")?,
+                row.parse(1, "financial_year")?,
+                amount,
+                row.text(3, "source")?,
+            ));
+        }
+
         Ok(ReferenceData {
             organisations: orgs,
             successions,
             baselines,
+            deflators,
+            deflator_release,
+            trajectory,
         })
     }
 
@@ -249,18 +324,30 @@ impl ReferenceData {
                 &s.successor,
                 s.effective_date,
                 &s.kind,
+                s.share,
             )
             .await?;
         }
         for figure in &self.baselines {
             reference::upsert_baseline(&mut tx, figure).await?;
         }
+        for (year, index, verified) in &self.deflators {
+            savings::upsert_deflator(&mut tx, *year, *index, &self.deflator_release, *verified)
+                .await?;
+        }
+        for (profile, year, amount, source) in &self.trajectory {
+            savings::insert_target_if_absent(&mut tx, profile, *year, *amount, source).await?;
+        }
+        savings::insert_setting_if_absent(&mut tx, "profile", "low").await?;
+        savings::insert_setting_if_absent(&mut tx, "method", "review-national-share").await?;
         tx.commit().await.map_err(DbError::from)?;
         Ok(SeedCounts {
             sectors: Sector::ALL.len(),
             organisations: self.organisations.len(),
             successions: self.successions.len(),
             baseline_figures: self.baselines.len(),
+            deflators: self.deflators.len(),
+            trajectory_years: self.trajectory.len(),
         })
     }
 }
@@ -328,12 +415,40 @@ mod tests {
         assert_eq!(into("fire-scotland"), 8);
     }
 
+    fn no_savings_files() -> FixtureFiles {
+        FixtureFiles {
+            deflators: ("defl.csv", "financial_year,index,verified\n"),
+            trajectory: ("traj.csv", "profile,financial_year,amount_pounds,source\n"),
+            ..FixtureFiles::embedded()
+        }
+    }
+
+    #[test]
+    fn deflators_and_the_trajectory_carry_their_source() {
+        let data = ReferenceData::parse(&FixtureFiles::embedded()).unwrap();
+        assert!(
+            data.deflator_release
+                .starts_with("HM Treasury, \"GDP deflators at market prices"),
+            "{}",
+            data.deflator_release
+        );
+        assert!(data.deflators.iter().all(|(_, _, verified)| !verified));
+        assert_eq!(data.trajectory.len(), 10);
+        let spsa = data
+            .successions
+            .iter()
+            .filter(|s| s.predecessor.as_str() == "scottish-police-services-authority")
+            .count();
+        assert_eq!(spsa, 2, "the SPSA split two ways, shares not published");
+    }
+
     #[test]
     fn a_bad_row_is_reported_with_file_and_line() {
         let files = FixtureFiles {
             organisations: ("orgs.csv", "# source\ncode,sector,kind,name,start_date,end_date,notes\nok-one,nhs,Board,One,,,\nbad-two,space,Board,Two,,,\n"),
             successions: ("succ.csv", "predecessor,successor,effective_date,kind\n"),
             baselines: ("base.csv", "dataset,scope,key,label,financial_year,amount_pounds,qualifier,source\n"),
+            ..no_savings_files()
         };
         let message = ReferenceData::parse(&files)
             .err()
@@ -360,6 +475,7 @@ mod tests {
                 "base.csv",
                 "dataset,scope,key,label,financial_year,amount_pounds,qualifier,source\n",
             ),
+            ..no_savings_files()
         };
         let message = ReferenceData::parse(&files)
             .err()

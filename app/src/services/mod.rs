@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod demo;
 pub mod fixtures;
 pub mod import;
 pub mod organisations;
 pub mod reference;
 pub mod returns;
+pub mod savings;

@@ -555,6 +555,8 @@ pub async fn act(
         };
         (current.id, label)
     };
+    // The counted return may have changed: keep the savings read model in step.
+    crate::services::savings::refresh(&mut tx, &[org]).await?;
     let mut e = entry(user, client, label, target);
     e.before =
         Some(serde_json::json!({ "status": current.status.code(), "version": current.version }));

@@ -20,4 +20,4 @@ pub use baseline::{
 pub use deflator::{Basis, DeflatorError, Deflators};
 pub use initiative::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
 pub use spend::{Actual, Fact, FactRole, FactSum, Figures, Trace};
-pub use target::{ApportionMethod, Apportionment, Claimant, Rag, Trajectory};
+pub use target::{ApportionMethod, Apportionment, Claimant, Rag, ReviewBaselines, Trajectory};

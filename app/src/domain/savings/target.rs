@@ -8,11 +8,14 @@
 //!   five years to 2016-17); an admin may edit them.
 //! - A year's national target is divided by largest remainder (`apportion`), so apportioned
 //!   targets add up to the target to the penny. The method is recorded with the figures:
-//!   `BaselineShare` divides it between the bodies reporting that year by their effective
-//!   baselines (sectors get the sum of their bodies); `ReviewSectorShare` first divides it
-//!   between sectors by the review's published sector baselines, then within each sector by
-//!   the bodies' baselines. What cannot be placed (a sector with no body baseline) is kept as
-//!   "not apportioned", never dropped.
+//!   `ReviewNationalShare` (the default) gives each body that existed in the year the share of
+//!   the target that its effective baseline is of the review's national baseline (£1.4bn), so
+//!   every body is asked for the same proportion of its baseline and the share of bodies with
+//!   no recorded baseline stays visible as "not apportioned"; `BaselineShare` divides the whole
+//!   target between the bodies with a baseline by their baselines; `ReviewSectorShare` first
+//!   divides it between sectors by the review's published sector baselines, then within each
+//!   sector by the bodies' baselines. Sectors get the sum of their bodies except under
+//!   `ReviewSectorShare`. What cannot be placed is kept as "not apportioned", never dropped.
 //! - RAG (the tracker's convention, shown in the legend): green when the saving achieved is at
 //!   least the target; amber from `AMBER_FROM_PERCENT`% of it; red below; not reported when the
 //!   body has no counted return for the year.
@@ -54,18 +57,21 @@ impl Trajectory {
 /// How a national target is divided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApportionMethod {
+    ReviewNationalShare,
     BaselineShare,
     ReviewSectorShare,
 }
 
 impl ApportionMethod {
-    pub const ALL: [ApportionMethod; 2] = [
+    pub const ALL: [ApportionMethod; 3] = [
+        ApportionMethod::ReviewNationalShare,
         ApportionMethod::BaselineShare,
         ApportionMethod::ReviewSectorShare,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
+            ApportionMethod::ReviewNationalShare => "review-national-share",
             ApportionMethod::BaselineShare => "baseline-share",
             ApportionMethod::ReviewSectorShare => "review-sector-share",
         }
@@ -73,6 +79,9 @@ impl ApportionMethod {
 
     pub fn name(self) -> &'static str {
         match self {
+            ApportionMethod::ReviewNationalShare => {
+                "By each body's baseline as a share of the review's national baseline"
+            }
             ApportionMethod::BaselineShare => "By each body's share of the recorded baselines",
             ApportionMethod::ReviewSectorShare => {
                 "To sectors by the review's sector baselines, then to bodies by baseline share"
@@ -106,18 +115,43 @@ fn weight(amount: Money) -> u64 {
     u64::try_from(amount.pence()).unwrap_or(0)
 }
 
-/// Divides `target` between the claimants by `method`; `review_sectors` are the review's
-/// sector baselines (used by `ReviewSectorShare`).
+/// The review's published baselines that targets may be apportioned by.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewBaselines {
+    pub national: Money,
+    pub sectors: BTreeMap<Sector, Money>,
+}
+
+/// Divides `target` between the claimants by `method`.
 pub fn apportion_target(
     target: Money,
     method: ApportionMethod,
     claimants: &[Claimant],
-    review_sectors: &BTreeMap<Sector, Money>,
+    review: &ReviewBaselines,
 ) -> Apportionment {
+    let review_sectors = &review.sectors;
     let mut out = Apportionment::default();
     let mut sorted: Vec<&Claimant> = claimants.iter().collect();
     sorted.sort_by_key(|c| (c.sector, c.org));
     match method {
+        ApportionMethod::ReviewNationalShare => {
+            let mut weights: Vec<u64> = sorted.iter().map(|c| weight(c.baseline)).collect();
+            let recorded: u64 = weights.iter().sum();
+            // The part of the national baseline no body has recorded carries its share of the
+            // target, which stays not apportioned.
+            weights.push(weight(review.national).saturating_sub(recorded));
+            match apportion(target, &weights) {
+                Ok(mut parts) => {
+                    out.not_apportioned = parts.pop().unwrap_or_default();
+                    for (claimant, part) in sorted.iter().zip(parts) {
+                        out.bodies.insert(claimant.org, part);
+                        let sector = out.sectors.entry(claimant.sector).or_default();
+                        *sector = sector.checked_add(part).unwrap_or(*sector);
+                    }
+                }
+                Err(_) => out.not_apportioned = target,
+            }
+        }
         ApportionMethod::BaselineShare => {
             let weights: Vec<u64> = sorted.iter().map(|c| weight(c.baseline)).collect();
             match apportion(target, &weights) {
@@ -241,6 +275,28 @@ mod tests {
     }
 
     #[test]
+    fn each_body_is_asked_for_the_same_share_of_its_baseline() {
+        // National baseline £1,000; target £100 (10%). Bodies with baselines £200 and £300
+        // are asked for £20 and £30; the £50 share of the unrecorded £500 is not apportioned.
+        let split = apportion_target(
+            Money::from_pence(10_000),
+            ApportionMethod::ReviewNationalShare,
+            &claimants(&[
+                (1, Sector::Nhs, 20_000),
+                (2, Sector::LocalGovernment, 30_000),
+            ]),
+            &ReviewBaselines {
+                national: Money::from_pence(100_000),
+                sectors: BTreeMap::new(),
+            },
+        );
+        assert_eq!(split.bodies[&OrgId(1)], Money::from_pence(2_000));
+        assert_eq!(split.bodies[&OrgId(2)], Money::from_pence(3_000));
+        assert_eq!(split.sectors[&Sector::Nhs], Money::from_pence(2_000));
+        assert_eq!(split.not_apportioned, Money::from_pence(5_000));
+    }
+
+    #[test]
     fn a_sector_with_no_body_baseline_keeps_its_share_visible() {
         let mut review = BTreeMap::new();
         review.insert(Sector::LocalGovernment, Money::from_pence(300));
@@ -252,7 +308,10 @@ mod tests {
                 (1, Sector::LocalGovernment, 5),
                 (2, Sector::LocalGovernment, 15),
             ]),
-            &review,
+            &ReviewBaselines {
+                national: Money::from_pence(400),
+                sectors: review,
+            },
         );
         assert_eq!(
             split.sectors[&Sector::LocalGovernment],
@@ -271,20 +330,26 @@ mod tests {
             target in 0i64..100_000_000_000_000,
             bodies in proptest::collection::vec((0usize..6, 0i64..10_000_000_000_000), 0..60),
             review in proptest::array::uniform6(0i64..100_000_000_000),
+            national in 0i64..1_000_000_000_000_000,
         ) {
             let list: Vec<Claimant> = bodies.iter().enumerate()
                 .map(|(i, (s, p))| Claimant { org: OrgId(i as i64), sector: Sector::ALL[*s], baseline: Money::from_pence(*p) })
                 .collect();
-            let review: BTreeMap<Sector, Money> = Sector::ALL.into_iter().zip(review)
+            let sectors: BTreeMap<Sector, Money> = Sector::ALL.into_iter().zip(review)
                 .map(|(s, p)| (s, Money::from_pence(p))).collect();
+            let review = ReviewBaselines { national: Money::from_pence(national), sectors };
             for method in ApportionMethod::ALL {
                 let split = apportion_target(Money::from_pence(target), method, &list, &review);
                 let bodies: i64 = split.bodies.values().map(|m| m.pence()).sum();
                 prop_assert_eq!(bodies + split.not_apportioned.pence(), target);
-                if split.not_apportioned == Money::ZERO || method == ApportionMethod::ReviewSectorShare {
-                    let sectors: i64 = split.sectors.values().map(|m| m.pence()).sum();
-                    let expected = if method == ApportionMethod::BaselineShare { target - split.not_apportioned.pence() } else if review.values().all(|m| *m == Money::ZERO) { 0 } else { target };
+                let sectors: i64 = split.sectors.values().map(|m| m.pence()).sum();
+                if method == ApportionMethod::ReviewSectorShare {
+                    // Sectors take the whole target (when the review gives them any weight).
+                    let expected = if review.sectors.values().all(|m| *m == Money::ZERO) { 0 } else { target };
                     prop_assert_eq!(sectors, expected);
+                } else {
+                    // Sectors are the sums of their bodies.
+                    prop_assert_eq!(sectors, bodies);
                 }
             }
         }

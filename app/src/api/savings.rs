@@ -1,0 +1,151 @@
+//! Server functions of the savings engine. Each authorises through the savings service: the
+//! national summary and the trajectory for the board and the programme office, a body's
+//! savings, trace and baselines for those who may read that body, changes for its officers
+//! (trajectory and settings: admins).
+
+use crate::error::AppError;
+use crate::model::savings::{BaselinePage, BodySavings, SavingsSummary, TargetsPage, TraceView};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+use super::{context, year};
+
+/// The national savings summary (or one sector's), on a basis, against a profile.
+#[server(prefix = "/api", endpoint = "savings/summary", input = server_fn::codec::GetUrl)]
+pub async fn get_savings_summary(
+    basis: Option<String>,
+    sector: Option<String>,
+    year: Option<String>,
+    profile: Option<String>,
+    method: Option<String>,
+) -> Result<SavingsSummary, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            let query = crate::services::savings::SummaryQuery {
+                basis,
+                sector,
+                year,
+                profile,
+                method,
+            };
+            crate::services::savings::summary(&state.db, &user, &query).await
+        }
+        .await,
+    )
+}
+
+/// One body's savings year by year.
+#[server(prefix = "/api", endpoint = "savings/body", input = server_fn::codec::GetUrl)]
+pub async fn get_body_savings(org: String, basis: Option<String>) -> Result<BodySavings, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::savings::body(&state.db, &user, &org, basis.as_deref()).await
+        }
+        .await,
+    )
+}
+
+/// How a body's saving for a year was calculated.
+#[server(prefix = "/api", endpoint = "savings/trace", input = server_fn::codec::GetUrl)]
+pub async fn get_savings_trace(
+    org: String,
+    fy: String,
+    basis: Option<String>,
+) -> Result<TraceView, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            let fy = year(&fy)?;
+            crate::services::savings::trace(&state.db, &user, &org, fy, basis.as_deref()).await
+        }
+        .await,
+    )
+}
+
+/// A body's baseline versions and the form for a new one.
+#[server(prefix = "/api", endpoint = "savings/baseline", input = server_fn::codec::GetUrl)]
+pub async fn get_baseline_page(
+    org: String,
+    from: Option<String>,
+) -> Result<BaselinePage, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::savings::baseline_page(&state.db, &user, &org, from.as_deref()).await
+        }
+        .await,
+    )
+}
+
+/// Records a new version of a body's baseline (`org`, `year`, an amount per category code,
+/// `reason`), then shows the baseline page.
+#[server(prefix = "/api", endpoint = "savings/record-baseline")]
+pub async fn record_baseline(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let org = form.get("org").cloned().unwrap_or_default();
+            crate::services::savings::record_baseline(&state.db, &user, &client, &org, &form)
+                .await?;
+            leptos_axum::redirect(&format!("/savings/{org}/baseline"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A body's explanation of a missed target.
+#[server(prefix = "/api", endpoint = "savings/explain")]
+pub async fn explain_target(org: String, fy: String, explanation: String) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let fy = year(&fy)?;
+            crate::services::savings::explain_target(
+                &state.db,
+                &user,
+                &client,
+                &org,
+                fy,
+                &explanation,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/savings/{org}#year-{fy}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The trajectory and the engine's settings.
+#[server(prefix = "/api", endpoint = "savings/targets", input = server_fn::codec::GetUrl)]
+pub async fn get_targets_page() -> Result<TargetsPage, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::savings::targets_page(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Saves the trajectory and the settings (admins).
+#[server(prefix = "/api", endpoint = "savings/save-targets")]
+pub async fn save_targets(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            crate::services::savings::save_targets(&state.db, &user, &client, &form).await?;
+            leptos_axum::redirect("/savings/targets");
+            Ok(())
+        }
+        .await,
+    )
+}

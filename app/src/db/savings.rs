@@ -1,0 +1,778 @@
+//! Queries of the savings engine: deflators, trajectory, settings, baselines, successions,
+//! counted returns, target explanations and the read model (`savings_facts`,
+//! `savings_body_years`).
+
+use super::DbError;
+use crate::domain::savings::{FactRole, FactSum, RecordedBaseline, Share, Succession};
+use crate::domain::{FinancialYear, Money, OrgId, ReturnStatus, SpendCategory};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::AnyConnection;
+use std::collections::BTreeMap;
+
+fn year(start: i64) -> Result<FinancialYear, DbError> {
+    i32::try_from(start)
+        .ok()
+        .and_then(|y| FinancialYear::starting(y).ok())
+        .ok_or_else(|| DbError::Corrupt(format!("financial year starting {start}")))
+}
+
+fn fy_start(year: FinancialYear) -> i64 {
+    i64::from(year.start_year())
+}
+
+/// `$from, $from+1, …` for an `IN (…)` list of `count` values.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---- deflators, trajectory, settings ----
+
+pub async fn upsert_deflator(
+    conn: &mut AnyConnection,
+    year: FinancialYear,
+    index: Decimal,
+    release: &str,
+    verified: bool,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO gdp_deflators (fy_start, index_value, release, verified) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (fy_start) DO UPDATE SET index_value = excluded.index_value,
+             release = excluded.release, verified = excluded.verified",
+    )
+    .bind(fy_start(year))
+    .bind(index.to_string())
+    .bind(release)
+    .bind(i64::from(verified))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A deflator as stored: year, index, release, verified.
+pub type DeflatorRow = (FinancialYear, Decimal, String, bool);
+
+pub async fn deflators(conn: &mut AnyConnection) -> Result<Vec<DeflatorRow>, DbError> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT fy_start, index_value, release, verified FROM gdp_deflators ORDER BY fy_start",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(y, index, release, verified)| {
+            let index: Decimal = index
+                .parse()
+                .map_err(|_| DbError::Corrupt(format!("deflator index {index:?}")))?;
+            Ok((year(y)?, index, release, verified == 1))
+        })
+        .collect()
+}
+
+pub async fn insert_target_if_absent(
+    conn: &mut AnyConnection,
+    profile: &str,
+    year: FinancialYear,
+    amount: Money,
+    source: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO trajectory_targets (profile, fy_start, amount_pence, source) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (profile, fy_start) DO NOTHING",
+    )
+    .bind(profile)
+    .bind(fy_start(year))
+    .bind(amount.pence())
+    .bind(source)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets a year's national target of a profile (an admin's edit).
+pub async fn set_target(
+    conn: &mut AnyConnection,
+    profile: &str,
+    year: FinancialYear,
+    amount: Money,
+    source: &str,
+    now: i64,
+    user: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO trajectory_targets (profile, fy_start, amount_pence, source, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (profile, fy_start) DO UPDATE SET amount_pence = excluded.amount_pence,
+             source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(profile)
+    .bind(fy_start(year))
+    .bind(amount.pence())
+    .bind(source)
+    .bind(now)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A trajectory row: profile, year, amount, source.
+pub type TargetRow = (String, FinancialYear, Money, String);
+
+pub async fn trajectory(conn: &mut AnyConnection) -> Result<Vec<TargetRow>, DbError> {
+    let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
+        "SELECT profile, fy_start, amount_pence, source FROM trajectory_targets
+          ORDER BY profile, fy_start",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(p, y, pence, source)| Ok((p, year(y)?, Money::from_pence(pence), source)))
+        .collect()
+}
+
+pub async fn insert_setting_if_absent(
+    conn: &mut AnyConnection,
+    key: &str,
+    value: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO savings_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_setting(
+    conn: &mut AnyConnection,
+    key: &str,
+    value: &str,
+    now: i64,
+    user: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO savings_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
+             updated_by = excluded.updated_by",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(now)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn setting(conn: &mut AnyConnection, key: &str) -> Result<Option<String>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM savings_settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+// ---- organisations and successions ----
+
+/// A body as the engine needs it: id, code, name, sector code, start and end dates.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BodyRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub sector_code: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+}
+
+impl BodyRow {
+    /// Whether the body existed at some point in the year.
+    pub fn exists_in(&self, year: FinancialYear) -> bool {
+        let first = year.first_day().format("%Y-%m-%d").to_string();
+        let last = year.last_day().format("%Y-%m-%d").to_string();
+        self.start_date
+            .as_deref()
+            .is_none_or(|s| s <= last.as_str())
+            && self.end_date.as_deref().is_none_or(|e| e >= first.as_str())
+    }
+}
+
+pub async fn bodies(conn: &mut AnyConnection) -> Result<Vec<BodyRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, code, name, sector_code, start_date, end_date FROM organisations ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn body(conn: &mut AnyConnection, code: &str) -> Result<Option<BodyRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, code, name, sector_code, start_date, end_date FROM organisations WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn successions(conn: &mut AnyConnection) -> Result<Vec<Succession>, DbError> {
+    let rows: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT predecessor_id, successor_id, effective_date, share_ppm FROM organisation_successions
+          ORDER BY predecessor_id, successor_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(p, s, date, share)| {
+            Ok(Succession {
+                predecessor: OrgId(p),
+                successor: OrgId(s),
+                effective: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                    .map_err(|_| DbError::Corrupt(format!("succession date {date:?}")))?,
+                share: share
+                    .map(|ppm| {
+                        u32::try_from(ppm)
+                            .ok()
+                            .and_then(Share::from_ppm)
+                            .ok_or_else(|| DbError::Corrupt(format!("succession share {ppm}")))
+                    })
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+// ---- baselines ----
+
+/// One stored baseline version with who recorded it and why.
+#[derive(Clone, Debug)]
+pub struct BaselineVersionRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub version: i64,
+    pub year: FinancialYear,
+    pub reason: String,
+    pub created_at: i64,
+    pub created_by: Option<String>,
+    pub amounts: BTreeMap<SpendCategory, Money>,
+}
+
+impl BaselineVersionRow {
+    pub fn recorded(&self) -> RecordedBaseline {
+        RecordedBaseline {
+            org: OrgId(self.org_id),
+            year: self.year,
+            version: self.version,
+            amounts: self.amounts.clone(),
+        }
+    }
+}
+
+type VersionTuple = (
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// Baseline versions with their lines, in one query (a version's lines are adjacent rows).
+async fn versions_where(
+    conn: &mut AnyConnection,
+    condition: &str,
+    orgs: &[i64],
+) -> Result<Vec<BaselineVersionRow>, DbError> {
+    let sql = format!(
+        "SELECT b.id, b.org_id, b.version, b.fy_start, b.reason, b.created_at, u.email,
+                l.category, l.amount_pence
+           FROM baselines b LEFT JOIN users u ON u.id = b.created_by
+                LEFT JOIN baseline_lines l ON l.baseline_id = b.id
+          WHERE {condition} ORDER BY b.org_id, b.version, l.category"
+    );
+    let mut query = sqlx::query_as::<_, VersionTuple>(&sql);
+    for org in orgs {
+        query = query.bind(*org);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut out: Vec<BaselineVersionRow> = Vec::new();
+    for (id, org_id, version, fy, reason, created_at, created_by, category, pence) in rows {
+        if out.last().is_none_or(|v| v.id != id) {
+            out.push(BaselineVersionRow {
+                id,
+                org_id,
+                version,
+                year: year(fy)?,
+                reason,
+                created_at,
+                created_by,
+                amounts: BTreeMap::new(),
+            });
+        }
+        if let (Some(category), Some(pence), Some(current)) = (category, pence, out.last_mut()) {
+            current
+                .amounts
+                .insert(category.parse::<SpendCategory>()?, Money::from_pence(pence));
+        }
+    }
+    Ok(out)
+}
+
+/// Every version of one body's baseline, oldest first.
+pub async fn baseline_versions(
+    conn: &mut AnyConnection,
+    org: i64,
+) -> Result<Vec<BaselineVersionRow>, DbError> {
+    versions_where(conn, "b.org_id = $1", &[org]).await
+}
+
+/// The latest baseline version of each of `orgs` (of every body, for `None`).
+pub async fn latest_baselines(
+    conn: &mut AnyConnection,
+    orgs: Option<&[i64]>,
+) -> Result<Vec<RecordedBaseline>, DbError> {
+    const LATEST: &str =
+        "b.version = (SELECT MAX(l2.version) FROM baselines l2 WHERE l2.org_id = b.org_id)";
+    let (condition, binds) = match orgs {
+        Some([]) => return Ok(Vec::new()),
+        Some(orgs) => (
+            format!("b.org_id IN ({}) AND {LATEST}", placeholders(1, orgs.len())),
+            orgs,
+        ),
+        None => (LATEST.to_owned(), &[][..]),
+    };
+    Ok(versions_where(conn, &condition, binds)
+        .await?
+        .iter()
+        .map(BaselineVersionRow::recorded)
+        .collect())
+}
+
+pub async fn insert_baseline(
+    conn: &mut AnyConnection,
+    org: i64,
+    version: i64,
+    year: FinancialYear,
+    reason: &str,
+    amounts: &BTreeMap<SpendCategory, Money>,
+    now: i64,
+    user: i64,
+) -> Result<i64, DbError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO baselines (org_id, version, fy_start, reason, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(org)
+    .bind(version)
+    .bind(fy_start(year))
+    .bind(reason)
+    .bind(now)
+    .bind(user)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (category, amount) in amounts {
+        sqlx::query(
+            "INSERT INTO baseline_lines (baseline_id, category, amount_pence) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(category.code())
+        .bind(amount.pence())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+// ---- counted returns ----
+
+/// A return that may count: id, year, version, status.
+#[derive(Clone, Debug)]
+pub struct CountableReturn {
+    pub id: i64,
+    pub year: FinancialYear,
+    pub version: i64,
+    pub status: ReturnStatus,
+}
+
+/// The submitted and approved versions of a body's returns, every year.
+pub async fn countable_returns(
+    conn: &mut AnyConnection,
+    org: i64,
+) -> Result<Vec<CountableReturn>, DbError> {
+    let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, fy_start, version, status FROM spend_returns
+          WHERE org_id = $1 AND status IN ('submitted', 'approved') ORDER BY fy_start, version",
+    )
+    .bind(org)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, fy, version, status)| {
+            Ok(CountableReturn {
+                id,
+                year: year(fy)?,
+                version,
+                status: status.parse()?,
+            })
+        })
+        .collect()
+}
+
+// ---- read model ----
+
+pub async fn clear_read_model(conn: &mut AnyConnection, org: i64) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM savings_facts WHERE org_id = $1")
+        .bind(org)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM savings_body_years WHERE org_id = $1")
+        .bind(org)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A row of `savings_body_years`.
+#[derive(Clone, Debug)]
+pub struct BodyYearRow {
+    pub org_id: i64,
+    pub year: FinancialYear,
+    pub return_id: i64,
+    pub return_version: i64,
+    pub provisional: bool,
+    pub counted: bool,
+    pub baseline: Money,
+    pub actual: Money,
+}
+
+pub async fn insert_body_year(conn: &mut AnyConnection, row: &BodyYearRow) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO savings_body_years
+             (org_id, fy_start, return_id, return_version, provisional, counted, baseline_pence, actual_pence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(row.org_id)
+    .bind(fy_start(row.year))
+    .bind(row.return_id)
+    .bind(row.return_version)
+    .bind(i64::from(row.provisional))
+    .bind(i64::from(row.counted))
+    .bind(row.baseline.pence())
+    .bind(row.actual.pence())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_fact(
+    conn: &mut AnyConnection,
+    fact: &crate::domain::savings::Fact,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO savings_facts (org_id, fy_start, category, role, prices_fy, amount_pence)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(fact.org.0)
+    .bind(fy_start(fact.year))
+    .bind(fact.category.code())
+    .bind(fact.role.code())
+    .bind(fy_start(fact.prices))
+    .bind(fact.amount.pence())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Which bodies a read-model query covers.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub sector: Option<String>,
+    pub org: Option<i64>,
+}
+
+impl Scope {
+    fn condition(&self, alias: &str) -> (String, Vec<String>, Vec<i64>) {
+        let mut parts = Vec::new();
+        let mut texts = Vec::new();
+        let mut ids = Vec::new();
+        if let Some(sector) = &self.sector {
+            parts.push(format!("o.sector_code = ${}", 1));
+            texts.push(sector.clone());
+        }
+        if let Some(org) = self.org {
+            parts.push(format!("{alias}.org_id = ${}", texts.len() + 1));
+            ids.push(org);
+        }
+        let condition = if parts.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            parts.join(" AND ")
+        };
+        (condition, texts, ids)
+    }
+}
+
+/// The facts of the scope summed by year, category, role and price year.
+pub async fn fact_sums(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<FactSum>, DbError> {
+    let (condition, texts, ids) = scope.condition("f");
+    let sql = format!(
+        "SELECT f.fy_start, f.category, f.role, f.prices_fy, CAST(SUM(f.amount_pence) AS BIGINT)
+           FROM savings_facts f JOIN organisations o ON o.id = f.org_id
+          WHERE {condition}
+          GROUP BY f.fy_start, f.category, f.role, f.prices_fy"
+    );
+    let mut query = sqlx::query_as::<_, (i64, String, String, i64, i64)>(&sql);
+    for t in texts {
+        query = query.bind(t);
+    }
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|(fy, category, role, prices, pence)| {
+            Ok(FactSum {
+                year: year(fy)?,
+                category: category.parse()?,
+                role: FactRole::parse(&role)
+                    .ok_or_else(|| DbError::Corrupt(format!("fact role {role:?}")))?,
+                prices: year(prices)?,
+                pence,
+            })
+        })
+        .collect()
+}
+
+/// One year's facts of the scope summed per body, by category, role and price year.
+pub async fn fact_sums_by_org(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    fy: FinancialYear,
+) -> Result<Vec<(i64, FactSum)>, DbError> {
+    let (condition, texts, ids) = scope.condition("f");
+    let year_param = texts.len() + ids.len() + 1;
+    let sql = format!(
+        "SELECT f.org_id, f.fy_start, f.category, f.role, f.prices_fy, f.amount_pence
+           FROM savings_facts f JOIN organisations o ON o.id = f.org_id
+          WHERE {condition} AND f.fy_start = ${year_param}"
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, String, String, i64, i64)>(&sql);
+    for t in texts {
+        query = query.bind(t);
+    }
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.bind(fy_start(fy)).fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|(org, fy, category, role, prices, pence)| {
+            Ok((
+                org,
+                FactSum {
+                    year: year(fy)?,
+                    category: category.parse()?,
+                    role: FactRole::parse(&role)
+                        .ok_or_else(|| DbError::Corrupt(format!("fact role {role:?}")))?,
+                    prices: year(prices)?,
+                    pence,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The read model's body-years in the scope (counted or not).
+pub async fn body_years(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> Result<Vec<BodyYearRow>, DbError> {
+    let (condition, texts, ids) = scope.condition("b");
+    let sql = format!(
+        "SELECT b.org_id, b.fy_start, b.return_id, b.return_version, b.provisional, b.counted,
+                b.baseline_pence, b.actual_pence
+           FROM savings_body_years b JOIN organisations o ON o.id = b.org_id
+          WHERE {condition} ORDER BY b.fy_start, b.org_id"
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64, i64)>(&sql);
+    for t in texts {
+        query = query.bind(t);
+    }
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|(org, fy, rid, rv, prov, counted, base, actual)| {
+            Ok(BodyYearRow {
+                org_id: org,
+                year: year(fy)?,
+                return_id: rid,
+                return_version: rv,
+                provisional: prov == 1,
+                counted: counted == 1,
+                baseline: Money::from_pence(base),
+                actual: Money::from_pence(actual),
+            })
+        })
+        .collect()
+}
+
+/// The facts of one body-year (for its trace).
+pub async fn body_year(
+    conn: &mut AnyConnection,
+    org: i64,
+    fy: FinancialYear,
+) -> Result<Option<BodyYearRow>, DbError> {
+    let rows = body_years(
+        conn,
+        &Scope {
+            sector: None,
+            org: Some(org),
+        },
+    )
+    .await?;
+    Ok(rows.into_iter().find(|r| r.year == fy))
+}
+
+// ---- target explanations ----
+
+/// A body's explanation of a missed target: year, text, when, by whom.
+pub type ExplanationRow = (FinancialYear, String, i64, Option<String>);
+
+pub async fn target_explanations(
+    conn: &mut AnyConnection,
+    org: i64,
+) -> Result<Vec<ExplanationRow>, DbError> {
+    let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT t.fy_start, t.explanation, t.updated_at, u.email
+           FROM target_explanations t LEFT JOIN users u ON u.id = t.updated_by
+          WHERE t.org_id = $1 ORDER BY t.fy_start",
+    )
+    .bind(org)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(fy, text, at, by)| Ok((year(fy)?, text, at, by)))
+        .collect()
+}
+
+pub async fn set_target_explanation(
+    conn: &mut AnyConnection,
+    org: i64,
+    fy: FinancialYear,
+    explanation: &str,
+    now: i64,
+    user: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO target_explanations (org_id, fy_start, explanation, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (org_id, fy_start) DO UPDATE SET explanation = excluded.explanation,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(org)
+    .bind(fy_start(fy))
+    .bind(explanation)
+    .bind(now)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every body's explanation of a missed target in a year, by body id.
+pub async fn target_explanations_in_year(
+    conn: &mut AnyConnection,
+    fy: FinancialYear,
+) -> Result<std::collections::HashMap<i64, String>, DbError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT org_id, explanation FROM target_explanations WHERE fy_start = $1")
+            .bind(fy_start(fy))
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
+// ---- initiatives ----
+
+type InitiativeTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<i64>,
+);
+
+/// The initiatives of the bodies in the scope.
+pub async fn initiatives(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> Result<Vec<crate::domain::savings::Initiative>, DbError> {
+    use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
+    let (condition, texts, ids) = scope.condition("i");
+    let sql = format!(
+        "SELECT i.id, i.org_id, i.kind, i.title, i.class, i.evidence, i.recurring_pence,
+                i.one_off_pence, i.first_fy, i.last_fy, i.service_code, i.party, i.counterparty_id
+           FROM initiatives i JOIN organisations o ON o.id = i.org_id
+          WHERE {condition} ORDER BY i.id"
+    );
+    let mut query = sqlx::query_as::<_, InitiativeTuple>(&sql);
+    for t in texts {
+        query = query.bind(t);
+    }
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                org,
+                kind,
+                title,
+                class,
+                evidence,
+                recurring,
+                one_off,
+                first,
+                last,
+                service,
+                party,
+                counterparty,
+            )| {
+                Ok(Initiative {
+                    id,
+                    org: OrgId(org),
+                    kind: InitiativeKind::parse(&kind)?,
+                    title,
+                    class: SavingClass::parse(&class)?,
+                    evidence: Evidence::parse(&evidence)?,
+                    recurring: Money::from_pence(recurring),
+                    one_off: Money::from_pence(one_off),
+                    first_year: year(first)?,
+                    last_year: last.map(year).transpose()?,
+                    service,
+                    party: Party::parse(&party)?,
+                    counterparty: counterparty.map(OrgId),
+                })
+            },
+        )
+        .collect()
+}

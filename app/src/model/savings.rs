@@ -1,0 +1,221 @@
+//! What the savings pages and the JSON endpoints show (shared by server and browser).
+//!
+//! Amounts are rounded to pence for display (`Money`); where a figure is exact but not whole
+//! pence (real terms), the exact value is also given as text (`*_exact`), so the trace can be
+//! checked by hand.
+
+use crate::domain::savings::{ApportionMethod, Rag};
+use crate::domain::{FinancialYear, Money};
+use serde::{Deserialize, Serialize};
+
+/// One year of a savings table (national, a sector or a body).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearRow {
+    pub year: FinancialYear,
+    /// Baseline of the bodies counted this year, actual spend and the saving (on the basis).
+    pub baseline: Money,
+    pub actual: Money,
+    pub saving: Money,
+    /// From 2012-13; `None` before.
+    pub cumulative: Option<Money>,
+    /// The target for the scope (nominal cash), and its running total.
+    pub target: Option<Money>,
+    pub cumulative_target: Option<Money>,
+    /// Nominal saving against the target.
+    pub rag: Rag,
+    pub bodies_counted: usize,
+    pub bodies_provisional: usize,
+    /// Bodies that existed in the year (within the scope).
+    pub bodies_existing: usize,
+}
+
+/// A published baseline beside the sum of the bodies' recorded ones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    pub label: String,
+    pub published: Money,
+    pub source: String,
+    pub recorded: Money,
+    /// Recorded as a percentage of published, to one decimal place.
+    pub percent: Option<String>,
+    pub bodies_with_baseline: usize,
+}
+
+/// A body in the RAG table of a year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BodyRagRow {
+    pub code: String,
+    pub name: String,
+    pub sector: String,
+    pub saving: Option<Money>,
+    pub target: Money,
+    pub rag: Rag,
+    pub provisional: bool,
+    pub explanation: Option<String>,
+}
+
+/// Initiative-based savings of a class in a year (never added to spend-based ones).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClassRow {
+    pub class: String,
+    pub gross: Money,
+    pub one_off: Money,
+    pub net: Money,
+}
+
+/// The national or sector savings summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavingsSummary {
+    pub basis: String,
+    pub basis_label: String,
+    pub base_years: Vec<FinancialYear>,
+    pub sector: Option<String>,
+    pub sectors: Vec<(String, String)>,
+    pub profile: String,
+    pub profiles: Vec<String>,
+    pub method: ApportionMethod,
+    pub years: Vec<YearRow>,
+    /// The year of the bodies' table and the initiatives.
+    pub year: Option<FinancialYear>,
+    pub bodies: Vec<BodyRagRow>,
+    pub initiatives: Vec<ClassRow>,
+    pub double_counts: usize,
+    pub coverage: Vec<CoverageRow>,
+    pub deflator_release: Option<String>,
+    pub deflators_verified: bool,
+    pub problems: Vec<String>,
+}
+
+/// A year of one body's savings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BodyYearView {
+    pub year: FinancialYear,
+    /// "counted", "provisional", "no-baseline" or "no-return".
+    pub status: String,
+    pub baseline: Option<Money>,
+    pub actual: Option<Money>,
+    pub saving: Option<Money>,
+    pub cumulative: Option<Money>,
+    pub target: Option<Money>,
+    pub rag: Rag,
+    pub explanation: Option<String>,
+}
+
+/// One part of a body's effective baseline, in words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineSourceView {
+    pub source_code: String,
+    pub source_name: String,
+    pub version: i64,
+    pub year: FinancialYear,
+    pub via: String,
+    pub total: Money,
+}
+
+/// One body's savings, year by year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BodySavings {
+    pub code: String,
+    pub name: String,
+    pub sector: String,
+    pub basis: String,
+    pub basis_label: String,
+    pub base_years: Vec<FinancialYear>,
+    pub baseline_total: Option<Money>,
+    pub baseline_own: bool,
+    pub baseline_sources: Vec<BaselineSourceView>,
+    pub years: Vec<BodyYearView>,
+    pub may_explain: bool,
+    pub may_record_baseline: bool,
+    pub problems: Vec<String>,
+}
+
+/// An amount in a trace: where it came from, its prices, the deflation and the result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceTermView {
+    pub source: String,
+    pub prices: FinancialYear,
+    pub amount: Money,
+    pub index_from: Option<String>,
+    pub index_to: Option<String>,
+    pub factor: String,
+    pub value_exact: String,
+    pub value: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceLineView {
+    pub category: String,
+    pub category_name: String,
+    pub baseline: Vec<TraceTermView>,
+    pub actual: Option<TraceTermView>,
+    pub baseline_exact: String,
+    pub actual_exact: String,
+    pub saving_exact: String,
+    pub saving: Money,
+}
+
+/// How a body's saving for a year was calculated (the page and `…/trace.json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceView {
+    pub org_code: String,
+    pub org_name: String,
+    pub year: FinancialYear,
+    pub basis: String,
+    pub basis_label: String,
+    pub method: String,
+    pub return_version: i64,
+    pub provisional: bool,
+    pub deflator_release: Option<String>,
+    pub deflators_verified: bool,
+    pub lines: Vec<TraceLineView>,
+    pub baseline_exact: String,
+    pub actual_exact: String,
+    pub saving_exact: String,
+    pub saving: Money,
+    pub target: Option<Money>,
+    pub target_method: String,
+    pub target_working: Option<String>,
+    pub rag: Rag,
+}
+
+/// A version of a body's own baseline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineVersionView {
+    pub version: i64,
+    pub year: FinancialYear,
+    pub reason: String,
+    pub recorded_at: String,
+    pub recorded_by: Option<String>,
+    pub amounts: Vec<(String, String, Money)>,
+    pub total: Money,
+}
+
+/// The baseline page of a body: its versions and the form for a new one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselinePage {
+    pub code: String,
+    pub name: String,
+    pub versions: Vec<BaselineVersionView>,
+    pub inherited: Vec<BaselineSourceView>,
+    pub may_record: bool,
+    /// The year and amounts the form starts with (the latest version, or a return's totals).
+    pub form_year: FinancialYear,
+    pub form_amounts: Vec<(String, String, String)>,
+    pub prefill_note: Option<String>,
+}
+
+/// The trajectory and settings page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetsPage {
+    pub profile: String,
+    pub method: ApportionMethod,
+    pub profiles: Vec<ProfileView>,
+    pub may_edit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub name: String,
+    pub years: Vec<(FinancialYear, Money, Money, String)>,
+}
