@@ -94,8 +94,23 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
             Access::OrgWrite,
             "org=council-fife&fy=2013-14&row_version=999&action=submit",
         ),
+        // The savings engine: national figures for the board and office, a body's for its readers.
+        "/savings" | "/trajectory" => (Access::Reviewer, ""),
+        "/savings/{org}" | "/savings/{org}/baseline" | "/savings/{org}/{fy}/calculation" => {
+            (Access::OrgRead, "")
+        }
+        "/api/savings/summary" | "/api/savings/targets" => (Access::Reviewer, ""),
+        "/api/savings/body" | "/api/savings/baseline" => (Access::OrgRead, "org=council-fife"),
+        "/api/savings/trace" => (Access::OrgRead, "org=council-fife&fy=2013-14"),
+        "/api/savings/record-baseline" => {
+            (Access::OrgWrite, "org=council-fife&year=2008-09&reason=")
+        }
+        "/api/savings/explain" => (Access::OrgWrite, "org=council-fife&fy=2013-14&explanation="),
+        "/api/savings/save-targets" => (Access::Admin, "profile=nosuch&method=nosuch"),
         // The REST API.
         "/api/v1/returns" => (Access::OrgRead, "org=council-fife&fy=2013-14"),
+        "/api/v1/savings" => (Access::Reviewer, ""),
+        "/api/v1/savings/{org}/{fy}/calculation" => (Access::OrgRead, ""),
         _ => return None,
     })
 }
@@ -111,6 +126,11 @@ fn all_routes() -> Vec<(String, Method)> {
     routes.push(("/healthz".to_owned(), Method::GET));
     // Plain axum routes (not Leptos pages or server functions): listed here by hand.
     routes.push(("/api/v1/returns".to_owned(), Method::GET));
+    routes.push(("/api/v1/savings".to_owned(), Method::GET));
+    routes.push((
+        "/api/v1/savings/{org}/{fy}/calculation".to_owned(),
+        Method::GET,
+    ));
     routes.push(("/returns/template.xlsx".to_owned(), Method::GET));
     routes.push(("/returns/{org}/{fy}/template.xlsx".to_owned(), Method::GET));
     routes.push(("/import/upload".to_owned(), Method::POST));

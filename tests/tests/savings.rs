@@ -1,0 +1,933 @@
+//! The savings engine through its services (and a few pages), on SQLite and on PostgreSQL:
+//! baselines and their versions, the read model kept in step with returns, hand-calculated
+//! savings in nominal and real terms, inherited baselines, targets and explanations.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+
+use app::domain::savings::Rag;
+use app::domain::spend_line::LineInput;
+use app::domain::{FinancialYear, Money, ReturnAction, Role, SpendCategory};
+use app::error::AppError;
+use app::model::CurrentUser;
+use app::services::auth::Client;
+use app::services::{returns, savings};
+use http::StatusCode;
+use std::collections::HashMap;
+use tests::{on_both_backends, Backend, TestApp};
+
+async fn user(app: &TestApp, email: &str, role: Role, orgs: &[&str]) -> CurrentUser {
+    app.create_user(email, role, orgs).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    app::db::users::current_user(app.db.pool(), id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn client() -> Client {
+    Client {
+        addr: "test".into(),
+    }
+}
+
+fn fy(text: &str) -> FinancialYear {
+    text.parse().unwrap()
+}
+
+fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Fife's baseline for the worked example: £399,000.00 in 2008-09.
+fn fife_baseline(reason: &str) -> HashMap<String, String> {
+    form(&[
+        ("org", "council-fife"),
+        ("year", "2008-09"),
+        ("hardware", "100000"),
+        ("staff", "250,000.00"),
+        ("energy", "50000"),
+        ("other", "-1000"),
+        ("reason", reason),
+    ])
+}
+
+/// Enters, submits and (unless `approve` is false) approves a return.
+async fn file_return(
+    app: &TestApp,
+    officer: &CurrentUser,
+    board: &CurrentUser,
+    org: &str,
+    year: &str,
+    lines: &[(SpendCategory, &str, &str)],
+    approve: bool,
+) {
+    let key = returns::ReturnRef {
+        org_code: org,
+        fy: fy(year),
+    };
+    let c = client();
+    let draft = returns::open(&app.db, officer, &c, &key).await.unwrap();
+    let inputs: Vec<(SpendCategory, LineInput<'_>)> = lines
+        .iter()
+        .map(|(category, capital, revenue)| {
+            (
+                *category,
+                LineInput {
+                    capital,
+                    revenue,
+                    fte: if *category == SpendCategory::StaffCost {
+                        "5"
+                    } else {
+                        ""
+                    },
+                    ..LineInput::default()
+                },
+            )
+        })
+        .collect();
+    let parsed = returns::parse_lines(&inputs).unwrap();
+    let saved = returns::save_lines(&app.db, officer, &c, &key, draft.row_version, &parsed, &[])
+        .await
+        .unwrap();
+    let submitted = returns::act(
+        &app.db,
+        officer,
+        &c,
+        &key,
+        saved.row_version,
+        ReturnAction::Submit,
+        None,
+    )
+    .await
+    .unwrap();
+    if approve {
+        returns::act(
+            &app.db,
+            board,
+            &c,
+            &key,
+            submitted.row_version,
+            ReturnAction::Approve,
+            None,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+const FIFE_2013: [(SpendCategory, &str, &str); 3] = [
+    (SpendCategory::Hardware, "5000", "75000"),
+    (SpendCategory::StaffCost, "", "240000"),
+    (SpendCategory::Energy, "", "45000.50"),
+];
+
+/// The worked example for one council, by hand.
+///
+/// Fife Council records its 2008-09 baseline: hardware £100,000.00, staff £250,000.00, energy
+/// £50,000.00 and other costs −£1,000.00 (a credit): £399,000.00 in all. Its approved 2013-14
+/// return holds hardware £5,000.00 capital + £75,000.00 revenue = £80,000.00, staff
+/// £240,000.00 and energy £45,000.50: £365,000.50.
+///
+/// Nominal: saving = £399,000.00 − £365,000.50 = £33,999.50.
+///
+/// Real terms at 2024-25 prices, with the fixture's HM Treasury GDP deflators (2008-09 =
+/// 66.8397, 2013-14 = 73.0337, 2024-25 = 100):
+///   factor 2008-09 = 100 ÷ 66.8397 = 1.4961168288 (rounded once, to 10 places)
+///   factor 2013-14 = 100 ÷ 73.0337 = 1.3692309167
+///   baseline = 399,000.00 × 1.4961168288 = 596,950.6146912
+///   actual   = 365,000.50 × 1.3692309167 = 499,769.96921095835
+///   saving   = 97,180.64548024165, shown as £97,180.65.
+///
+/// Target (profile "low", apportioned by share of the review's national baseline): the
+/// 2013-14 national target £120,000,000 × £399,000 ÷ £1,400,000,000 = £34,200.00; the saving
+/// is 99.4% of it: amber, so the body must explain.
+async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &client(),
+        "council-fife",
+        &fife_baseline("From the 2008-09 accounts"),
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "council-fife",
+        "2013-14",
+        &FIFE_2013,
+        true,
+    )
+    .await;
+
+    let nominal = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert_eq!(nominal.saving_exact, "33999.5");
+    assert_eq!(nominal.saving, Money::from_pence(3_399_950));
+    assert_eq!(nominal.return_version, 1);
+    assert!(!nominal.provisional);
+    let hardware = nominal
+        .lines
+        .iter()
+        .find(|l| l.category == "hardware")
+        .unwrap();
+    assert_eq!(hardware.baseline[0].amount, Money::from_pence(10_000_000));
+    assert_eq!(
+        hardware.actual.as_ref().unwrap().amount,
+        Money::from_pence(8_000_000)
+    );
+    assert_eq!(hardware.saving_exact, "20000");
+
+    let real = savings::trace(
+        &app.db,
+        &board,
+        "council-fife",
+        fy("2013-14"),
+        Some("real-2024-25"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(real.baseline_exact, "596950.6146912");
+    assert_eq!(real.actual_exact, "499769.96921095835");
+    assert_eq!(real.saving_exact, "97180.64548024165");
+    assert_eq!(real.saving, Money::from_pence(9_718_065));
+    let energy = real.lines.iter().find(|l| l.category == "energy").unwrap();
+    let term = &energy.baseline[0];
+    assert_eq!(
+        (
+            term.index_from.as_deref(),
+            term.index_to.as_deref(),
+            term.factor.as_str()
+        ),
+        (Some("66.8397"), Some("100"), "1.4961168288")
+    );
+    assert!(real
+        .deflator_release
+        .as_deref()
+        .unwrap()
+        .contains("March 2026"));
+    assert!(
+        !real.deflators_verified,
+        "the shipped deflators are marked unverified"
+    );
+
+    assert_eq!(nominal.target, Some(Money::from_pence(3_420_000)));
+    assert_eq!(nominal.rag, Rag::Amber);
+
+    // The body's page and the national summary show the same figures.
+    let body = savings::body(&app.db, &officer, "council-fife", None)
+        .await
+        .unwrap();
+    let year = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
+    assert_eq!(year.saving, Some(Money::from_pence(3_399_950)));
+    assert_eq!(year.target, Some(Money::from_pence(3_420_000)));
+    assert_eq!((year.status.as_str(), year.rag), ("counted", Rag::Amber));
+    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    let national = summary
+        .years
+        .iter()
+        .find(|y| y.year == fy("2013-14"))
+        .unwrap();
+    assert_eq!(national.saving, Money::from_pence(3_399_950));
+    assert_eq!(national.target, Some(Money::from_pence(12_000_000_000)));
+    assert_eq!(national.bodies_counted, 1);
+    let real_summary = savings::summary(
+        &app.db,
+        &board,
+        &savings::SummaryQuery {
+            basis: Some("real-2024-25".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let national = real_summary
+        .years
+        .iter()
+        .find(|y| y.year == fy("2013-14"))
+        .unwrap();
+    assert_eq!(national.saving, Money::from_pence(9_718_065));
+    let coverage = &summary.coverage[0];
+    assert_eq!(
+        (coverage.recorded, coverage.bodies_with_baseline),
+        (Money::from_pence(39_900_000), 1)
+    );
+    assert_eq!(coverage.percent.as_deref(), Some("0.0%"));
+
+    // The JSON endpoint gives the same trace.
+    let password = app.create_user("board2@gov.scot", Role::Board, &[]).await;
+    let token = app.login("board2@gov.scot", &password).await;
+    let response = app
+        .get_as(
+            "/api/v1/savings/council-fife/2013-14/calculation?basis=real-2024-25",
+            token.as_deref(),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let json: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(json["saving_exact"], "97180.64548024165");
+    app.teardown().await;
+}
+
+async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let admin = user(&app, "admin@gov.scot", Role::Admin, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &client(),
+        "council-fife",
+        &fife_baseline("accounts"),
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "council-fife",
+        "2013-14",
+        &FIFE_2013,
+        true,
+    )
+    .await;
+
+    let empty = savings::explain_target(
+        &app.db,
+        &officer,
+        &client(),
+        "council-fife",
+        fy("2013-14"),
+        "  ",
+    )
+    .await;
+    assert!(matches!(empty, Err(AppError::Validation { ref field, .. }) if field == "explanation"));
+    assert!(matches!(
+        savings::explain_target(
+            &app.db,
+            &board,
+            &client(),
+            "council-fife",
+            fy("2013-14"),
+            "x"
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    savings::explain_target(
+        &app.db,
+        &officer,
+        &client(),
+        "council-fife",
+        fy("2013-14"),
+        "A data-centre move slipped to 2014-15.",
+    )
+    .await
+    .unwrap();
+    let summary = savings::summary(
+        &app.db,
+        &board,
+        &savings::SummaryQuery {
+            year: Some("2013-14".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let fife = summary
+        .bodies
+        .iter()
+        .find(|b| b.code == "council-fife")
+        .unwrap();
+    assert_eq!(fife.rag, Rag::Amber);
+    assert_eq!(
+        fife.explanation.as_deref(),
+        Some("A data-centre move slipped to 2014-15.")
+    );
+
+    // The programme office lowers the 2013-14 target: £110m × 399,000 ÷ 1.4bn = £31,350.00, met.
+    let mut edit = form(&[
+        ("profile", "low"),
+        ("method", "review-national-share"),
+        ("target-low-2013-14", "110000000"),
+    ]);
+    assert!(matches!(
+        savings::save_targets(&app.db, &board, &client(), &edit).await,
+        Err(AppError::Forbidden)
+    ));
+    edit.insert("target-high-2013-14".into(), "-5".into());
+    match savings::save_targets(&app.db, &admin, &client(), &edit).await {
+        Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "target-high-2013-14"),
+        other => panic!("a negative target must be refused: {other:?}"),
+    }
+    edit.remove("target-high-2013-14");
+    savings::save_targets(&app.db, &admin, &client(), &edit)
+        .await
+        .unwrap();
+    let body = savings::body(&app.db, &officer, "council-fife", None)
+        .await
+        .unwrap();
+    let year = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
+    assert_eq!(
+        (year.target, year.rag),
+        (Some(Money::from_pence(3_135_000)), Rag::Green)
+    );
+    let page = savings::targets_page(&app.db, &board).await.unwrap();
+    let low = page.profiles.iter().find(|p| p.name == "low").unwrap();
+    assert!(low.years.iter().any(|(y, m, _, source)| *y == fy("2013-14")
+        && *m == Money::from_pence(11_000_000_000)
+        && source.starts_with("Edited")));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type IN ('target', 'trajectory') ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(actions, vec!["target_explained", "target_changed"]);
+    app.teardown().await;
+}
+
+async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let forces = [
+        "police-central-scotland",
+        "police-dumfries-and-galloway",
+        "police-fife",
+        "police-grampian",
+        "police-lothian-and-borders",
+        "police-northern",
+        "police-strathclyde",
+        "police-tayside",
+        "scottish-crime-and-drug-enforcement-agency",
+    ];
+    let mut orgs: Vec<&str> = forces.to_vec();
+    orgs.push("police-scotland");
+    let officer = user(&app, "officer@police.scot", Role::Officer, &orgs).await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let mut total = 0i64;
+    for (i, code) in forces.iter().enumerate() {
+        let pounds = 1_000_000 + 12_345 * i64::try_from(i).unwrap();
+        total += pounds * 100;
+        let amount = pounds.to_string();
+        let mut f = form(&[
+            ("year", "2008-09"),
+            ("hardware", &amount),
+            ("reason", "legacy accounts"),
+        ]);
+        f.insert("org".into(), (*code).into());
+        savings::record_baseline(&app.db, &officer, &client(), code, &f)
+            .await
+            .unwrap();
+        file_return(
+            &app,
+            &officer,
+            &board,
+            code,
+            "2012-13",
+            &[(SpendCategory::Hardware, "", &amount)],
+            true,
+        )
+        .await;
+    }
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "police-scotland",
+        "2013-14",
+        &[(SpendCategory::Hardware, "", "8000000")],
+        true,
+    )
+    .await;
+
+    let body = savings::body(&app.db, &board, "police-scotland", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        body.baseline_total,
+        Some(Money::from_pence(total)),
+        "the sum of its predecessors'"
+    );
+    assert!(!body.baseline_own);
+    assert_eq!(body.baseline_sources.len(), 9);
+    assert!(
+        body.problems
+            .iter()
+            .any(|p| p.contains("Scottish Police Services Authority has no baseline")),
+        "{:?}",
+        body.problems
+    );
+    let year = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
+    assert_eq!(year.saving, Some(Money::from_pence(total - 800_000_000)));
+    assert!(
+        body.years.iter().all(|y| y.year >= fy("2013-14")),
+        "it did not exist before 2013-14"
+    );
+
+    // Sector totals: 2012-13 is the nine predecessors, 2013-14 their successor; the baseline is
+    // the same in both years (a merger preserves totals).
+    let summary = savings::summary(
+        &app.db,
+        &board,
+        &savings::SummaryQuery {
+            sector: Some("police-fire".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let baseline = |y: &str| {
+        summary
+            .years
+            .iter()
+            .find(|r| r.year == fy(y))
+            .unwrap()
+            .baseline
+    };
+    assert_eq!(baseline("2012-13"), Money::from_pence(total));
+    assert_eq!(baseline("2013-14"), Money::from_pence(total));
+    assert_eq!(
+        summary
+            .years
+            .iter()
+            .find(|r| r.year == fy("2012-13"))
+            .unwrap()
+            .bodies_counted,
+        9
+    );
+
+    // The trace names each predecessor.
+    let trace = savings::trace(&app.db, &board, "police-scotland", fy("2013-14"), None)
+        .await
+        .unwrap();
+    let sources: Vec<&str> = trace.lines[0]
+        .baseline
+        .iter()
+        .map(|t| t.source.as_str())
+        .collect();
+    assert_eq!(sources.len(), 9);
+    assert!(
+        sources[0].contains("inherited by succession"),
+        "{sources:?}"
+    );
+    app.teardown().await;
+}
+
+async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &client(),
+        "council-fife",
+        &fife_baseline("accounts"),
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "council-fife",
+        "2013-14",
+        &FIFE_2013,
+        true,
+    )
+    .await;
+    let mut restated = fife_baseline("Energy was under-counted: the 2008-09 bills, restated");
+    restated.insert("energy".into(), "60000".into());
+    savings::record_baseline(&app.db, &officer, &client(), "council-fife", &restated)
+        .await
+        .unwrap();
+
+    let page = savings::baseline_page(&app.db, &board, "council-fife", None)
+        .await
+        .unwrap();
+    assert_eq!(page.versions.len(), 2);
+    assert_eq!(page.versions[0].version, 2, "newest first");
+    assert_eq!(page.versions[0].total, Money::from_pence(40_900_000));
+    assert!(page.versions[0]
+        .reason
+        .starts_with("Energy was under-counted"));
+    assert_eq!(
+        page.versions[0].recorded_by.as_deref(),
+        Some("officer@fife.gov.uk")
+    );
+    assert_eq!(page.versions[1].total, Money::from_pence(39_900_000));
+    assert!(!page.may_record, "the board reads but does not record");
+
+    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        trace.saving_exact, "43999.5",
+        "the read model moved with the restatement"
+    );
+    assert!(trace
+        .lines
+        .iter()
+        .flat_map(|l| &l.baseline)
+        .all(|t| t.source.contains("version 2")));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type = 'baseline' ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(actions, vec!["baseline_recorded", "baseline_restated"]);
+
+    // Prefilled from the return: the form holds its totals.
+    let prefilled = savings::baseline_page(&app.db, &officer, "council-fife", Some("2013-14"))
+        .await
+        .unwrap();
+    assert_eq!(prefilled.form_year, fy("2013-14"));
+    let energy = prefilled
+        .form_amounts
+        .iter()
+        .find(|(code, _, _)| code == "energy")
+        .unwrap();
+    assert_eq!(energy.2, "45000.50");
+    app.teardown().await;
+}
+
+async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let angus = user(
+        &app,
+        "officer@angus.gov.uk",
+        Role::Officer,
+        &["council-angus"],
+    )
+    .await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let bad = form(&[
+        ("org", "council-fife"),
+        ("year", "2008/9x"),
+        ("hardware", "12abc"),
+        ("staff", "-5"),
+        ("software", "2000000000"),
+        ("reason", ""),
+    ]);
+    match savings::record_baseline(&app.db, &officer, &client(), "council-fife", &bad).await {
+        Err(AppError::Form { errors, values }) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(
+                fields,
+                vec!["year", "hardware", "software", "staff", "reason"]
+            );
+            assert!(errors[2].message.contains("£1bn"), "{}", errors[2].message);
+            assert!(
+                values.iter().any(|(k, v)| k == "hardware" && v == "12abc"),
+                "what was typed comes back"
+            );
+        }
+        other => panic!("expected a refused form, got {other:?}"),
+    }
+    for who in [&angus, &board] {
+        assert!(matches!(
+            savings::record_baseline(&app.db, who, &client(), "council-fife", &fife_baseline("x"))
+                .await,
+            Err(AppError::Forbidden)
+        ));
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM baselines")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was written");
+    assert!(matches!(
+        savings::summary(&app.db, &officer, &savings::SummaryQuery::default()).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        savings::body(&app.db, &angus, "council-fife", None).await,
+        Err(AppError::Forbidden)
+    ));
+    let unknown = savings::summary(
+        &app.db,
+        &board,
+        &savings::SummaryQuery {
+            basis: Some("real-1999-00".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(matches!(unknown, Err(AppError::Validation { ref field, .. }) if field == "basis"));
+    app.teardown().await;
+}
+
+async fn only_submitted_and_approved_returns_count(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &client(),
+        "council-fife",
+        &fife_baseline("accounts"),
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "council-fife",
+        "2013-14",
+        &FIFE_2013,
+        false,
+    )
+    .await;
+    let status = |body: &app::model::savings::BodySavings| {
+        body.years
+            .iter()
+            .find(|y| y.year == fy("2013-14"))
+            .map(|y| y.status.clone())
+            .unwrap()
+    };
+    let body = savings::body(&app.db, &board, "council-fife", None)
+        .await
+        .unwrap();
+    assert_eq!(status(&body), "provisional");
+    let key = returns::ReturnRef {
+        org_code: "council-fife",
+        fy: fy("2013-14"),
+    };
+    let current = returns::get(&app.db, &board, &key).await.unwrap();
+    returns::act(
+        &app.db,
+        &board,
+        &client(),
+        &key,
+        current.row_version,
+        ReturnAction::SendBack,
+        Some("Check the energy line"),
+    )
+    .await
+    .unwrap();
+    let body = savings::body(&app.db, &board, "council-fife", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        status(&body),
+        "no-return",
+        "a return sent back no longer counts"
+    );
+    assert!(matches!(
+        savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None).await,
+        Err(AppError::NotFound(_))
+    ));
+    app.teardown().await;
+}
+
+/// From the fixtures alone: the review's headline trajectory, annual and cumulative.
+async fn the_fixtures_reproduce_the_review_trajectory(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let page = savings::targets_page(&app.db, &board).await.unwrap();
+    let profile = |name: &str| {
+        page.profiles
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap()
+            .clone()
+    };
+    let millions = |m: Money| m.pence() / 100_000_000;
+    for (name, annual, cumulative) in [
+        ("low", [60, 120, 180, 230, 280], [60, 180, 360, 590, 870]),
+        ("high", [70, 140, 210, 280, 300], [70, 210, 420, 700, 1000]),
+    ] {
+        let p = profile(name);
+        let years: Vec<String> = p.years.iter().map(|y| y.0.to_string()).collect();
+        assert_eq!(
+            years,
+            ["2012-13", "2013-14", "2014-15", "2015-16", "2016-17"],
+            "savings from 2012-13"
+        );
+        assert_eq!(
+            p.years.iter().map(|y| millions(y.1)).collect::<Vec<_>>(),
+            annual
+        );
+        assert_eq!(
+            p.years.iter().map(|y| millions(y.2)).collect::<Vec<_>>(),
+            cumulative
+        );
+        // The review's published constraints: at least £230m a year by 2015-16, £870m-£1bn
+        // over the five years, at most £300m a year.
+        let y2015 = millions(p.years[3].1);
+        assert!((230..=300).contains(&y2015), "{name}: £{y2015}m in 2015-16");
+        assert!((870..=1000).contains(&cumulative[4]));
+    }
+    assert_eq!(page.profile, "low");
+    assert_eq!(
+        page.method,
+        app::domain::savings::ApportionMethod::ReviewNationalShare
+    );
+    // £56.1m of confirmed benefits (2011-14) against the £870m floor: the ratio the tracker
+    // computes itself (shared/DOMAIN.md §7): 6.45%.
+    let floor = profile("low").years[4].2;
+    let ratio = rust_decimal::Decimal::from(5_610_000_000i64) * rust_decimal::Decimal::from(100)
+        / rust_decimal::Decimal::from(floor.pence());
+    assert_eq!(ratio.round_dp(2).to_string(), "6.45");
+    app.teardown().await;
+}
+
+/// The demo data seeds, counts and is not written twice.
+async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = user(&app, "admin@gov.scot", Role::Admin, &[]).await;
+    let written = app::services::demo::seed(&app.db, admin.id).await.unwrap();
+    assert!(written > 200, "{written} returns");
+    assert_eq!(
+        app::services::demo::seed(&app.db, admin.id).await.unwrap(),
+        0,
+        "seeding twice changes nothing"
+    );
+    let summary = savings::summary(&app.db, &admin, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    let y2013 = summary
+        .years
+        .iter()
+        .find(|y| y.year == fy("2013-14"))
+        .unwrap();
+    assert!(y2013.saving > Money::ZERO);
+    assert!(y2013.bodies_counted >= 48);
+    let fife = summary
+        .bodies
+        .iter()
+        .find(|b| b.code == "council-fife")
+        .unwrap();
+    assert!(
+        fife.provisional,
+        "Fife's 2016-17 return is submitted, not approved"
+    );
+    // Rebuilding the read model from scratch gives the same figures.
+    app::services::savings::refresh_all(&app.db).await.unwrap();
+    let again = savings::summary(&app.db, &admin, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(again.years, summary.years);
+    app.teardown().await;
+}
+
+async fn the_pages_render_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer_password = app
+        .create_user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board_password = app.create_user("board@gov.scot", Role::Board, &[]).await;
+    let officer = app.login("officer@fife.gov.uk", &officer_password).await;
+    let board = app.login("board@gov.scot", &board_password).await;
+    // A plain HTML form post records the baseline and comes back to the page.
+    let response = app
+        .post_form(
+            "/api/savings/record-baseline",
+            &[
+                ("org", "council-fife"),
+                ("year", "2008-09"),
+                ("hardware", "1000"),
+                ("reason", "From the accounts"),
+            ],
+            officer.as_deref(),
+        )
+        .await;
+    assert!(
+        response.status.is_success() || response.status.is_redirection(),
+        "{}: {}",
+        response.status,
+        response.body
+    );
+    let page = app
+        .get_as("/savings/council-fife/baseline", officer.as_deref())
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body;
+    assert!(
+        html.contains("id=\"baseline-versions\"") && html.contains("From the accounts"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"baseline-form\""));
+    for path in [
+        "/savings",
+        "/savings?basis=real-2024-25&sector=local-government",
+        "/trajectory",
+        "/savings/council-fife",
+    ] {
+        let page = app.get_as(path, board.as_deref()).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+    }
+    let summary = app.get_as("/savings", board.as_deref()).await.body;
+    assert!(
+        summary.contains("id=\"savings-years\"") && summary.contains("id=\"savings-coverage\"")
+    );
+    let officer_summary = app.get_as("/savings", officer.as_deref()).await;
+    assert_eq!(officer_summary.status, StatusCode::FORBIDDEN);
+    app.teardown().await;
+}
+
+on_both_backends!(
+    a_council_saving_matches_the_hand_calculation,
+    missing_a_target_needs_an_explanation_shown_beside_it,
+    police_scotland_inherits_the_forces_baselines,
+    a_restated_baseline_keeps_every_version_and_moves_the_figures,
+    bad_baseline_input_names_each_field_and_saves_nothing,
+    only_submitted_and_approved_returns_count,
+    the_fixtures_reproduce_the_review_trajectory,
+    the_demo_data_shows_savings_for_the_board,
+    the_pages_render_without_javascript,
+);
