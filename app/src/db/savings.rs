@@ -356,16 +356,30 @@ pub async fn latest_baselines(
         .collect())
 }
 
+/// A baseline version to store.
+pub struct NewBaseline<'a> {
+    pub org: i64,
+    pub version: i64,
+    pub year: FinancialYear,
+    pub reason: &'a str,
+    pub amounts: &'a BTreeMap<SpendCategory, Money>,
+    pub at: i64,
+    pub user: i64,
+}
+
 pub async fn insert_baseline(
     conn: &mut AnyConnection,
-    org: i64,
-    version: i64,
-    year: FinancialYear,
-    reason: &str,
-    amounts: &BTreeMap<SpendCategory, Money>,
-    now: i64,
-    user: i64,
+    b: &NewBaseline<'_>,
 ) -> Result<i64, DbError> {
+    let NewBaseline {
+        org,
+        version,
+        year,
+        reason,
+        amounts,
+        at: now,
+        user,
+    } = *b;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO baselines (org_id, version, fy_start, reason, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

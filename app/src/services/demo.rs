@@ -76,7 +76,7 @@ fn spend_per_mille(code: &str, year: i32) -> i64 {
     let h = hash(code);
     let years = i64::from(year - 2011);
     let pace = 20 + i64::try_from((h >> 16) % 40).unwrap_or(0); // 2.0% to 5.9% a year
-    if h % 7 == 0 {
+    if h.is_multiple_of(7) {
         1000 + 15 * years
     } else {
         1000 - pace * years
@@ -113,13 +113,15 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<usize, DbError> {
         if row.exists_in(baseline_year) {
             store::insert_baseline(
                 &mut tx,
-                *id,
-                1,
-                baseline_year,
-                DEMO_REASON,
-                &split(pounds),
-                now(),
-                admin_user,
+                &store::NewBaseline {
+                    org: *id,
+                    version: 1,
+                    year: baseline_year,
+                    reason: DEMO_REASON,
+                    amounts: &split(pounds),
+                    at: now(),
+                    user: admin_user,
+                },
             )
             .await?;
         }

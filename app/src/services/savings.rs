@@ -1095,13 +1095,15 @@ pub async fn record_baseline(
     let version = previous.map_or(1, |v| v.version + 1);
     let id = store::insert_baseline(
         &mut tx,
-        org.id,
-        version,
-        year,
-        reason,
-        &amounts,
-        now(),
-        user.id,
+        &store::NewBaseline {
+            org: org.id,
+            version,
+            year,
+            reason,
+            amounts: &amounts,
+            at: now(),
+            user: user.id,
+        },
     )
     .await?;
     let describe = |year: FinancialYear, amounts: &BTreeMap<SpendCategory, Money>| {

@@ -223,6 +223,10 @@ mod tests {
         FinancialYear::starting(y).unwrap()
     }
 
+    fn pounds(p: i64) -> Money {
+        Money::from_pounds(p).unwrap()
+    }
+
     fn initiative(id: i64, org: i64, party: Party, counterparty: Option<i64>) -> Initiative {
         Initiative {
             id,
@@ -231,8 +235,8 @@ mod tests {
             title: "SWAN".into(),
             class: SavingClass::CashReleasing,
             evidence: Evidence::Partial,
-            recurring: Money::from_pence(40_000_00),
-            one_off: Money::from_pence(100_000_00),
+            recurring: pounds(40_000),
+            one_off: pounds(100_000),
             first_year: fy(2014),
             last_year: None,
             service: Some("swan".into()),
@@ -246,9 +250,9 @@ mod tests {
         // £40k a year from 2014-15 against a £100k one-off: −£60k, then +£40k a year;
         // cumulative £20k by 2016-17, so it pays back in 2016-17 (ceil(100/40) = 3 years).
         let i = initiative(1, 1, Party::Own, None);
-        assert_eq!(i.net_in(fy(2014)), Money::from_pence(-60_000_00));
-        assert_eq!(i.net_in(fy(2015)), Money::from_pence(40_000_00));
-        assert_eq!(i.cumulative_net_to(fy(2016)), Money::from_pence(20_000_00));
+        assert_eq!(i.net_in(fy(2014)), pounds(-60_000));
+        assert_eq!(i.net_in(fy(2015)), pounds(40_000));
+        assert_eq!(i.cumulative_net_to(fy(2016)), pounds(20_000));
         assert_eq!(i.cumulative_net_to(fy(2013)), Money::ZERO);
         assert_eq!(i.payback_year(), Some(fy(2016)));
         let short = Initiative {
@@ -278,11 +282,11 @@ mod tests {
         let totals = totals_by_class(&[a, b], fy(2015));
         assert_eq!(
             totals[&SavingClass::CashReleasing].gross,
-            Money::from_pence(40_000_00)
+            pounds(40_000)
         );
         assert_eq!(
             totals[&SavingClass::CostAvoidance].gross,
-            Money::from_pence(40_000_00)
+            pounds(40_000)
         );
         assert_eq!(totals.len(), 2);
     }
