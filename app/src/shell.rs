@@ -95,6 +95,7 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/savings") view=pages::savings::SavingsPage ssr=SsrMode::Async />
                                 <Route path=path!("/savings/:org") view=pages::savings::BodySavingsPage ssr=SsrMode::Async />
                                 <Route path=path!("/savings/:org/baseline") view=pages::savings::BaselinePageView ssr=SsrMode::Async />
+                                <Route path=path!("/savings/:org/initiatives") view=pages::savings::InitiativesPageView ssr=SsrMode::Async />
                                 <Route path=path!("/savings/:org/:fy/calculation") view=pages::savings::CalculationPage ssr=SsrMode::Async />
                                 <Route path=path!("/trajectory") view=pages::savings::TrajectoryPage ssr=SsrMode::Async />
                                 <Route path=path!("/data-centres") view=pages::pending::DataCentresPage />

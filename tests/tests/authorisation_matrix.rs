@@ -96,9 +96,12 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         ),
         // The savings engine: national figures for the board and office, a body's for its readers.
         "/savings" | "/trajectory" => (Access::Reviewer, ""),
-        "/savings/{org}" | "/savings/{org}/baseline" | "/savings/{org}/{fy}/calculation" => {
-            (Access::OrgRead, "")
-        }
+        "/savings/{org}"
+        | "/savings/{org}/baseline"
+        | "/savings/{org}/initiatives"
+        | "/savings/{org}/{fy}/calculation" => (Access::OrgRead, ""),
+        "/api/savings/initiatives" => (Access::OrgRead, "org=council-fife"),
+        "/api/savings/record-initiative" => (Access::OrgWrite, "org=council-fife&title="),
         "/api/savings/summary" | "/api/savings/targets" => (Access::Reviewer, ""),
         "/api/savings/body" | "/api/savings/baseline" => (Access::OrgRead, "org=council-fife"),
         "/api/savings/trace" => (Access::OrgRead, "org=council-fife&fy=2013-14"),

@@ -920,7 +920,170 @@ async fn the_pages_render_without_javascript(backend: Backend) {
     app.teardown().await;
 }
 
+/// SWAN: the Scottish Government provides it and claims Fife's saving; Fife claims it too.
+async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let fife = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let sg = user(
+        &app,
+        "officer@gov.scot",
+        Role::Officer,
+        &["scottish-government"],
+    )
+    .await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let claim = |org: &str, party: &str, one_off: &str, counterparty: &str| {
+        form(&[
+            ("org", org),
+            ("title", "SWAN network"),
+            ("kind", "shared-service"),
+            ("class", "cash-releasing"),
+            ("evidence", "partial"),
+            ("recurring", "40000"),
+            ("one_off", one_off),
+            ("first_year", "2014-15"),
+            ("party", party),
+            ("service", "swan"),
+            ("counterparty", counterparty),
+            (
+                "quality_note",
+                "The same network service at a lower price; no sites dropped.",
+            ),
+        ])
+    };
+    let bad = form(&[
+        ("org", "council-fife"),
+        ("title", ""),
+        ("kind", "shared-service"),
+        ("class", "savings"),
+        ("evidence", "partial"),
+        ("recurring", "-1"),
+        ("first_year", "2015-16"),
+        ("last_year", "2014-15"),
+        ("party", "consumer"),
+        ("counterparty", "council-atlantis"),
+        ("quality_note", ""),
+    ]);
+    match savings::record_initiative(&app.db, &fife, &client(), "council-fife", &bad).await {
+        Err(AppError::Form { errors, .. }) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(
+                fields,
+                vec![
+                    "title",
+                    "class",
+                    "recurring",
+                    "last_year",
+                    "service",
+                    "quality_note",
+                    "counterparty"
+                ]
+            );
+        }
+        other => panic!("expected a refused form, got {other:?}"),
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM initiatives")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was written");
+    assert!(matches!(
+        savings::record_initiative(
+            &app.db,
+            &fife,
+            &client(),
+            "scottish-government",
+            &claim("scottish-government", "provider", "0", "")
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+
+    savings::record_initiative(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        &claim("council-fife", "consumer", "100000", ""),
+    )
+    .await
+    .unwrap();
+    savings::record_initiative(
+        &app.db,
+        &sg,
+        &client(),
+        "scottish-government",
+        &claim("scottish-government", "provider", "0", "council-fife"),
+    )
+    .await
+    .unwrap();
+
+    let page = savings::initiatives_page(&app.db, &board, "council-fife")
+        .await
+        .unwrap();
+    let swan = &page.initiatives[0];
+    assert_eq!(
+        swan.payback_year,
+        Some(fy("2016-17")),
+        "£100,000 one-off at £40,000 a year: three years"
+    );
+    assert_eq!(
+        swan.double_count_with,
+        vec!["The Scottish Government".to_owned()]
+    );
+    assert_eq!(swan.class, "Cash-releasing");
+
+    let summary = savings::summary(
+        &app.db,
+        &board,
+        &savings::SummaryQuery {
+            year: Some("2014-15".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.double_counts, 1);
+    let cash = summary
+        .initiatives
+        .iter()
+        .find(|c| c.class == "Cash-releasing")
+        .unwrap();
+    assert_eq!(
+        (cash.gross, cash.one_off, cash.net),
+        (
+            Money::from_pence(8_000_000),
+            Money::from_pence(10_000_000),
+            Money::from_pence(-2_000_000)
+        )
+    );
+    let spend = summary
+        .years
+        .iter()
+        .find(|y| y.year == fy("2014-15"))
+        .unwrap();
+    assert_eq!(
+        spend.saving,
+        Money::ZERO,
+        "initiative savings are never added to spend-based ones"
+    );
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'initiative'")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(actions.len(), 2);
+    app.teardown().await;
+}
+
 on_both_backends!(
+    initiatives_are_classed_kept_apart_and_double_counts_flagged,
     a_council_saving_matches_the_hand_calculation,
     missing_a_target_needs_an_explanation_shown_beside_it,
     police_scotland_inherits_the_forces_baselines,

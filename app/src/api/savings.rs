@@ -149,3 +149,35 @@ pub async fn save_targets(
         .await,
     )
 }
+
+/// A body's initiatives and the form to record one.
+#[server(prefix = "/api", endpoint = "savings/initiatives", input = server_fn::codec::GetUrl)]
+pub async fn get_initiatives_page(
+    org: String,
+) -> Result<crate::model::savings::InitiativesPage, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::savings::initiatives_page(&state.db, &user, &org).await
+        }
+        .await,
+    )
+}
+
+/// Records an initiative's claimed saving, then shows the body's initiatives.
+#[server(prefix = "/api", endpoint = "savings/record-initiative")]
+pub async fn record_initiative(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let org = form.get("org").cloned().unwrap_or_default();
+            crate::services::savings::record_initiative(&state.db, &user, &client, &org, &form)
+                .await?;
+            leptos_axum::redirect(&format!("/savings/{org}/initiatives"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -790,3 +790,57 @@ pub async fn initiatives(
         )
         .collect()
 }
+
+/// An initiative to store.
+pub struct NewInitiative<'a> {
+    pub org: i64,
+    pub initiative: &'a crate::domain::savings::Initiative,
+    pub quality_note: &'a str,
+    pub source_ref: Option<&'a str>,
+    pub at: i64,
+    pub user: i64,
+}
+
+pub async fn insert_initiative(
+    conn: &mut AnyConnection,
+    n: &NewInitiative<'_>,
+) -> Result<i64, DbError> {
+    let i = n.initiative;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO initiatives (org_id, kind, title, class, evidence, recurring_pence, one_off_pence,
+                                  first_fy, last_fy, service_code, party, counterparty_id, quality_note,
+                                  source_ref, created_at, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
+    )
+    .bind(n.org)
+    .bind(i.kind.code())
+    .bind(&i.title)
+    .bind(i.class.code())
+    .bind(i.evidence.code())
+    .bind(i.recurring.pence())
+    .bind(i.one_off.pence())
+    .bind(fy_start(i.first_year))
+    .bind(i.last_year.map(fy_start))
+    .bind(i.service.as_deref())
+    .bind(i.party.code())
+    .bind(i.counterparty.map(|o| o.0))
+    .bind(n.quality_note)
+    .bind(n.source_ref)
+    .bind(n.at)
+    .bind(n.user)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The quality notes of initiatives, by id.
+pub async fn initiative_notes(
+    conn: &mut AnyConnection,
+    org: i64,
+) -> Result<std::collections::HashMap<i64, String>, DbError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, quality_note FROM initiatives WHERE org_id = $1")
+            .bind(org)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().collect())
+}

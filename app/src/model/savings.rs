@@ -127,6 +127,8 @@ pub struct BodySavings {
     pub years: Vec<BodyYearView>,
     pub may_explain: bool,
     pub may_record_baseline: bool,
+    /// Initiative-based savings, shown beside the spend-based ones and never added to them.
+    pub initiatives: Vec<InitiativeView>,
     pub problems: Vec<String>,
 }
 
@@ -218,4 +220,36 @@ pub struct TargetsPage {
 pub struct ProfileView {
     pub name: String,
     pub years: Vec<(FinancialYear, Money, Money, String)>,
+}
+
+/// One initiative's claimed saving as a body's pages show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitiativeView {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub class: String,
+    pub evidence: String,
+    pub recurring: Money,
+    pub one_off: Money,
+    pub first_year: FinancialYear,
+    pub last_year: Option<FinancialYear>,
+    pub service: Option<String>,
+    pub party: String,
+    pub counterparty: Option<String>,
+    pub quality_note: String,
+    pub payback_year: Option<FinancialYear>,
+    /// Net of one-off costs, cumulative to the year shown.
+    pub net_to: Option<(FinancialYear, Money)>,
+    /// The bodies whose claims on the same shared service may count this saving twice.
+    pub double_count_with: Vec<String>,
+}
+
+/// A body's initiatives and the form to record one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitiativesPage {
+    pub code: String,
+    pub name: String,
+    pub initiatives: Vec<InitiativeView>,
+    pub may_record: bool,
 }

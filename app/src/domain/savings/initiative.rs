@@ -280,14 +280,8 @@ mod tests {
             ..initiative(2, 2, Party::Own, None)
         };
         let totals = totals_by_class(&[a, b], fy(2015));
-        assert_eq!(
-            totals[&SavingClass::CashReleasing].gross,
-            pounds(40_000)
-        );
-        assert_eq!(
-            totals[&SavingClass::CostAvoidance].gross,
-            pounds(40_000)
-        );
+        assert_eq!(totals[&SavingClass::CashReleasing].gross, pounds(40_000));
+        assert_eq!(totals[&SavingClass::CostAvoidance].gross, pounds(40_000));
         assert_eq!(totals.len(), 2);
     }
 
