@@ -105,6 +105,7 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin/users/new") view=pages::admin_user::NewUserPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin/users/:id") view=pages::admin_user::UserPage ssr=SsrMode::Async />
+                                <Route path=path!("/admin/organisation-changes") view=pages::savings::SuccessionsPageView ssr=SsrMode::Async />
                                 <Route path=path!("/admin/audit") view=pages::admin::AuditPage ssr=SsrMode::Async />
                             </Routes>
                         </main>

@@ -57,7 +57,13 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         "/returns/{org}/{fy}" => (Access::OrgRead, ""),
         "/organisations/{code}" => (Access::Public, ""),
         "/healthz" => (Access::Public, ""),
-        "/admin" | "/admin/audit" | "/admin/users/new" | "/admin/users/{id}" => (Access::Admin, ""),
+        "/admin"
+        | "/admin/audit"
+        | "/admin/users/new"
+        | "/admin/users/{id}"
+        | "/admin/organisation-changes" => (Access::Admin, ""),
+        "/api/savings/successions" => (Access::Admin, ""),
+        "/api/savings/record-succession" => (Access::Admin, "predecessor=nobody"),
         // Server functions.
         "/api/organisations/list" => (Access::Public, "sector=nhs"),
         "/api/organisations/get" => (Access::Public, "code=nhs-fife"),

@@ -1082,7 +1082,158 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     app.teardown().await;
 }
 
+/// The SPSA split in 2013 with no published shares: the office records them, and the split
+/// passes its baseline on, to the penny.
+async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let spsa = user(
+        &app,
+        "officer@spsa.police.uk",
+        Role::Officer,
+        &["scottish-police-services-authority"],
+    )
+    .await;
+    let admin = user(&app, "admin@gov.scot", Role::Admin, &[]).await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &spsa,
+        &client(),
+        "scottish-police-services-authority",
+        &form(&[
+            ("year", "2008-09"),
+            ("hardware", "1000.01"),
+            ("reason", "accounts"),
+        ]),
+    )
+    .await
+    .unwrap();
+    let before = savings::successions_page(&app.db, &admin).await.unwrap();
+    assert!(
+        before
+            .problems
+            .iter()
+            .any(|p| p.contains("Scottish Police Services Authority split")),
+        "{:?}",
+        before.problems
+    );
+
+    let change = |successor: &str, share: &str| {
+        form(&[
+            ("predecessor", "scottish-police-services-authority"),
+            ("successor", successor),
+            ("effective_date", "2013-04-01"),
+            ("kind", "split"),
+            ("share", share),
+        ])
+    };
+    assert!(matches!(
+        savings::record_succession(
+            &app.db,
+            &board,
+            &client(),
+            &change("police-scotland", "60%")
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    savings::record_succession(
+        &app.db,
+        &admin,
+        &client(),
+        &change("police-scotland", "60%"),
+    )
+    .await
+    .unwrap();
+    match savings::record_succession(
+        &app.db,
+        &admin,
+        &client(),
+        &change("scottish-police-authority", "50%"),
+    )
+    .await
+    {
+        Err(AppError::Form { errors, .. }) => {
+            assert!(errors[0].message.contains("more than 100%"), "{errors:?}")
+        }
+        other => panic!("shares over 100% must be refused: {other:?}"),
+    }
+    let looping = form(&[
+        ("predecessor", "police-scotland"),
+        ("successor", "police-fife"),
+        ("effective_date", "2014-04-01"),
+        ("kind", "merger"),
+    ]);
+    match savings::record_succession(&app.db, &admin, &client(), &looping).await {
+        Err(AppError::Form { errors, .. }) => {
+            assert!(errors[0].message.contains("loop"), "{errors:?}")
+        }
+        other => panic!("a loop must be refused: {other:?}"),
+    }
+    let bad = form(&[
+        ("predecessor", "nobody"),
+        ("successor", "police-scotland"),
+        ("effective_date", "1 April"),
+        ("kind", "split"),
+        ("share", ""),
+    ]);
+    match savings::record_succession(&app.db, &admin, &client(), &bad).await {
+        Err(AppError::Form { errors, .. }) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, vec!["predecessor", "effective_date", "share"]);
+        }
+        other => panic!("bad input must be refused: {other:?}"),
+    }
+    savings::record_succession(
+        &app.db,
+        &admin,
+        &client(),
+        &change("scottish-police-authority", "40%"),
+    )
+    .await
+    .unwrap();
+
+    let after = savings::successions_page(&app.db, &admin).await.unwrap();
+    assert!(
+        !after
+            .problems
+            .iter()
+            .any(|p| p.contains("Scottish Police Services Authority split")),
+        "{:?}",
+        after.problems
+    );
+    let spsa_rows: Vec<_> = after
+        .successions
+        .iter()
+        .filter(|s| s.predecessor_code == "scottish-police-services-authority")
+        .collect();
+    assert_eq!(
+        spsa_rows
+            .iter()
+            .map(|s| s.share.clone().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["60%", "40%"]
+    );
+    // £1,000.01 split 60:40 is £600.006 and £400.004: £600.01 and £400.00, adding up exactly.
+    let police = savings::body(&app.db, &board, "police-scotland", None)
+        .await
+        .unwrap();
+    let authority = savings::body(&app.db, &board, "scottish-police-authority", None)
+        .await
+        .unwrap();
+    assert_eq!(police.baseline_total, Some(Money::from_pence(60_001)));
+    assert_eq!(authority.baseline_total, Some(Money::from_pence(40_000)));
+    let audit: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'succession_recorded'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(audit, 2);
+    app.teardown().await;
+}
+
 on_both_backends!(
+    the_office_records_a_split_and_the_baseline_passes_on,
     initiatives_are_classed_kept_apart_and_double_counts_flagged,
     a_council_saving_matches_the_hand_calculation,
     missing_a_target_needs_an_explanation_shown_beside_it,

@@ -181,3 +181,31 @@ pub async fn record_initiative(
         .await,
     )
 }
+
+/// Every organisation change and the problems they cause (programme office).
+#[server(prefix = "/api", endpoint = "savings/successions", input = server_fn::codec::GetUrl)]
+pub async fn get_successions_page() -> Result<crate::model::savings::SuccessionsPage, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::savings::successions_page(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Records or corrects a merger, split, transfer or rename (programme office).
+#[server(prefix = "/api", endpoint = "savings/record-succession")]
+pub async fn record_succession(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            crate::services::savings::record_succession(&state.db, &user, &client, &form).await?;
+            leptos_axum::redirect("/admin/organisation-changes");
+            Ok(())
+        }
+        .await,
+    )
+}

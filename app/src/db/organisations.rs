@@ -180,6 +180,8 @@ pub async fn upsert(conn: &mut AnyConnection, org: &NewOrganisation) -> Result<(
 }
 
 /// Records that `predecessor` passed (wholly or partly) to `successor` on `effective_date`.
+/// An existing record is replaced only if `replace` (the programme office's correction);
+/// seeding the fixtures again never overwrites what the office recorded.
 pub async fn upsert_succession(
     conn: &mut AnyConnection,
     predecessor: &OrgCode,
@@ -187,24 +189,27 @@ pub async fn upsert_succession(
     effective_date: chrono::NaiveDate,
     kind: &str,
     share: Option<crate::domain::savings::Share>,
+    replace: bool,
 ) -> Result<(), DbError> {
     let done = sqlx::query(
         "INSERT INTO organisation_successions
              (predecessor_id, successor_id, effective_date, kind, share_ppm)
          SELECT p.id, s.id, $3, $4, $5 FROM organisations p, organisations s
           WHERE p.code = $1 AND s.code = $2
-         ON CONFLICT (predecessor_id, successor_id)
-         DO UPDATE SET effective_date = excluded.effective_date, kind = excluded.kind,
-             share_ppm = excluded.share_ppm",
+         ON CONFLICT (predecessor_id, successor_id) DO UPDATE
+             SET effective_date = excluded.effective_date, kind = excluded.kind,
+                 share_ppm = excluded.share_ppm
+             WHERE $6 = 1",
     )
     .bind(predecessor.as_str())
     .bind(successor.as_str())
     .bind(effective_date.format("%Y-%m-%d").to_string())
     .bind(kind)
     .bind(share.map(|s| i64::from(s.ppm())))
+    .bind(i64::from(replace))
     .execute(conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if replace && done.rows_affected() == 0 {
         return Err(DbError::Corrupt(format!(
             "succession {predecessor} -> {successor}: both bodies must exist"
         )));

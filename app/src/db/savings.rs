@@ -844,3 +844,35 @@ pub async fn initiative_notes(
             .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Every succession with the bodies' codes and names, in date order.
+pub async fn succession_rows(
+    conn: &mut AnyConnection,
+) -> Result<Vec<crate::model::savings::SuccessionView>, DbError> {
+    let rows: Vec<(String, String, String, String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT p.code, p.name, s.code, s.name, x.effective_date, x.kind, x.share_ppm
+           FROM organisation_successions x
+           JOIN organisations p ON p.id = x.predecessor_id
+           JOIN organisations s ON s.id = x.successor_id
+          ORDER BY x.effective_date, s.name, p.name",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(pc, pn, sc, sn, date, kind, share)| crate::model::savings::SuccessionView {
+                predecessor_code: pc,
+                predecessor: pn,
+                successor_code: sc,
+                successor: sn,
+                effective_date: date,
+                kind,
+                share: share
+                    .and_then(|ppm| u32::try_from(ppm).ok())
+                    .and_then(Share::from_ppm)
+                    .map(|s| s.to_string()),
+            },
+        )
+        .collect())
+}

@@ -253,3 +253,22 @@ pub struct InitiativesPage {
     pub initiatives: Vec<InitiativeView>,
     pub may_record: bool,
 }
+
+/// A merger, split, transfer or rename as the programme office sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuccessionView {
+    pub predecessor_code: String,
+    pub predecessor: String,
+    pub successor_code: String,
+    pub successor: String,
+    pub effective_date: String,
+    pub kind: String,
+    pub share: Option<String>,
+}
+
+/// The organisation changes page: every succession, the problems they cause, and the form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuccessionsPage {
+    pub successions: Vec<SuccessionView>,
+    pub problems: Vec<String>,
+}

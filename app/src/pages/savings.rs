@@ -4,8 +4,8 @@
 
 use crate::api::savings::{
     get_baseline_page, get_body_savings, get_initiatives_page, get_savings_summary,
-    get_savings_trace, get_targets_page, ExplainTarget, RecordBaseline, RecordInitiative,
-    SaveTargets,
+    get_savings_trace, get_successions_page, get_targets_page, ExplainTarget, RecordBaseline,
+    RecordInitiative, RecordSuccession, SaveTargets,
 };
 use crate::components::error_page::view_or_error;
 use crate::components::forms::{message_for, ErrorSummary};
@@ -987,5 +987,89 @@ fn InitiativesBody(
             {form}
             <p><a href=back>"The body's savings"</a></p>
         </div>
+    }
+}
+
+// ---------------------------------------------------------------- organisation changes
+
+/// Mergers, splits, transfers and renames, with the form to record one (programme office).
+#[component]
+pub fn SuccessionsPageView() -> impl IntoView {
+    let record = ServerAction::<RecordSuccession>::new();
+    let page = Resource::new(move || record.version().get(), |_| get_successions_page());
+    let error = move || record.value().get().and_then(Result::err);
+    view! {
+        <PageHeader title="Organisation changes" label="Programme office" />
+        <div class="ds_layout__content">
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move { view_or_error(page.await, |page| view! { <SuccessionsBody page error=error() record /> }) })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn SuccessionsBody(
+    page: SuccessionsPage,
+    error: Option<AppError>,
+    record: ServerAction<RecordSuccession>,
+) -> impl IntoView {
+    let rows = page
+        .successions
+        .into_iter()
+        .map(|s| {
+            view! {
+                <tr>
+                    <td>{s.predecessor}" ("<code>{s.predecessor_code}</code>")"</td>
+                    <td>{s.successor}" ("<code>{s.successor_code}</code>")"</td>
+                    <td>{s.effective_date}</td>
+                    <td>{s.kind}</td>
+                    <td>{s.share.unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let e = error.as_ref();
+    let typed = |field: &str| e.and_then(|e| e.typed_value(field)).unwrap_or_default();
+    let kinds = [
+        ("merger", "Merger"),
+        ("split", "Split"),
+        ("transfer", "Transfer"),
+        ("rename", "Rename"),
+    ];
+    let kind = {
+        let k = typed("kind");
+        if k.is_empty() {
+            "merger".to_owned()
+        } else {
+            k
+        }
+    };
+    let fields = view! {
+        {text_field("predecessor", "Predecessor (code)", None, typed("predecessor"), message_for(e, "predecessor"), "ds_input--fixed-20")}
+        {text_field("successor", "Successor (code)", None, typed("successor"), message_for(e, "successor"), "ds_input--fixed-20")}
+        {text_field("effective_date", "Effective date", Some("Like 2013-04-01."), typed("effective_date"), message_for(e, "effective_date"), "ds_input--fixed-10")}
+        {choice("kind", "Kind", &kinds, &kind, message_for(e, "kind"))}
+        {text_field("share", "Share of the predecessor's baseline (for a split)", Some("Like 60%. The shares of a split must add up to 100% for its baseline to pass on."), typed("share"), message_for(e, "share"), "ds_input--fixed-10")}
+    };
+    view! {
+        {error.clone().map(|error| view! { <ErrorSummary error default_field="succession-form" /> })}
+        <p>"A successor's baseline is the sum of its predecessors' (for a split, the share recorded), so that savings stay comparable across reorganisations."</p>
+        {(!page.problems.is_empty()).then(|| view! {
+            <div class="ds_warning-text" id="succession-problems">
+                <strong class="ds_warning-text__icon" aria-hidden="true"></strong>
+                <div class="ds_warning-text__text"><ul>{page.problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
+            </div>
+        })}
+        <table class="ds_table" id="successions">
+            <caption class="visually-hidden">"Organisation changes"</caption>
+            <thead><tr><th scope="col">"Predecessor"</th><th scope="col">"Successor"</th><th scope="col">"Effective"</th><th scope="col">"Kind"</th><th scope="col">"Share"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <h2>"Record or correct a change"</h2>
+        <ActionForm action=record attr:id="succession-form" attr:novalidate="novalidate">
+            {fields}
+            <button type="submit" class="ds_button" id="record-succession">"Record the change"</button>
+        </ActionForm>
     }
 }

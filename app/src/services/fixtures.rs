@@ -325,6 +325,7 @@ impl ReferenceData {
                 s.effective_date,
                 &s.kind,
                 s.share,
+                false,
             )
             .await?;
         }

@@ -1656,3 +1656,173 @@ pub async fn record_initiative(
     tx.commit().await.map_err(DbError::from)?;
     Ok(id)
 }
+
+// ---------------------------------------------------------------- organisation changes
+
+/// Every merger, split, transfer and rename, and what keeps a baseline from passing on
+/// (programme office).
+pub async fn successions_page(db: &Db, user: &CurrentUser) -> Result<SuccessionsPage, AppError> {
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let engine = Engine::load(db, &mut conn, None, None).await?;
+    Ok(SuccessionsPage {
+        successions: store::succession_rows(&mut conn).await?,
+        problems: engine.issues.iter().map(|i| engine.issue_text(i)).collect(),
+    })
+}
+
+/// Records (or corrects) a succession: `predecessor`, `successor`, `effective_date`
+/// (YYYY-MM-DD), `kind` and, for a split, `share`. Refused if the shares of the predecessor's
+/// successors would pass 100% or the successions would loop; the read model of the successor
+/// and every body after it is refreshed in the same transaction.
+pub async fn record_succession(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::domain::savings::{Share, Succession};
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let predecessor = store::body(&mut tx, field("predecessor")).await?;
+    if predecessor.is_none() {
+        errors.push(FieldError {
+            field: "predecessor".into(),
+            message: format!(
+                "Predecessor: there is no body with the code {:?}",
+                field("predecessor")
+            ),
+        });
+    }
+    let successor = store::body(&mut tx, field("successor")).await?;
+    if successor.is_none() {
+        errors.push(FieldError {
+            field: "successor".into(),
+            message: format!(
+                "Successor: there is no body with the code {:?}",
+                field("successor")
+            ),
+        });
+    }
+    if predecessor.is_some()
+        && predecessor.as_ref().map(|b| b.id) == successor.as_ref().map(|b| b.id)
+    {
+        errors.push(FieldError {
+            field: "successor".into(),
+            message: "Successor: a body cannot succeed itself".into(),
+        });
+    }
+    let date = chrono::NaiveDate::parse_from_str(field("effective_date"), "%Y-%m-%d").ok();
+    if date.is_none() {
+        errors.push(FieldError {
+            field: "effective_date".into(),
+            message: "Effective date: a date like 2013-04-01".into(),
+        });
+    }
+    let kind = field("kind");
+    if !["merger", "split", "transfer", "rename"].contains(&kind) {
+        errors.push(FieldError {
+            field: "kind".into(),
+            message: "Kind: merger, split, transfer or rename".into(),
+        });
+    }
+    let share = match field("share") {
+        "" if kind == "split" => {
+            errors.push(FieldError {
+                field: "share".into(),
+                message:
+                    "Share: a split needs the share of the baseline this successor takes, like 60%"
+                        .into(),
+            });
+            None
+        }
+        "" => None,
+        text => match Share::parse(text) {
+            Some(s) => Some(s),
+            None => {
+                errors.push(FieldError {
+                    field: "share".into(),
+                    message: "Share: a percentage from 0% to 100% with at most four decimal places"
+                        .into(),
+                });
+                None
+            }
+        },
+    };
+    if let (Some(p), Some(s), Some(date), true) =
+        (&predecessor, &successor, date, errors.is_empty())
+    {
+        let mut all = store::successions(&mut tx).await?;
+        all.retain(|x| !(x.predecessor.0 == p.id && x.successor.0 == s.id));
+        all.push(Succession {
+            predecessor: OrgId(p.id),
+            successor: OrgId(s.id),
+            effective: date,
+            share,
+        });
+        let total: u64 = all
+            .iter()
+            .filter(|x| x.predecessor.0 == p.id)
+            .filter_map(|x| x.share)
+            .map(|x| u64::from(x.ppm()))
+            .sum();
+        if total > u64::from(Share::WHOLE.ppm()) {
+            errors.push(FieldError {
+                field: "share".into(),
+                message: format!(
+                    "Share: {}'s successors would take more than 100% of its baseline",
+                    p.name
+                ),
+            });
+        }
+        if descendants(&[s.id], &all).contains(&p.id) {
+            errors.push(FieldError {
+                field: "successor".into(),
+                message: format!(
+                    "Successor: {} already comes before {}; the successions would loop",
+                    s.name, p.name
+                ),
+            });
+        }
+    }
+    let (Some(p), Some(s), Some(date), true) = (predecessor, successor, date, errors.is_empty())
+    else {
+        return Err(AppError::Form {
+            errors,
+            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        });
+    };
+    let (pc, sc) = (
+        p.code
+            .parse::<crate::domain::OrgCode>()
+            .map_err(|e| AppError::internal(e.to_string()))?,
+        s.code
+            .parse::<crate::domain::OrgCode>()
+            .map_err(|e| AppError::internal(e.to_string()))?,
+    );
+    crate::db::organisations::upsert_succession(&mut tx, &pc, &sc, date, kind, share, true).await?;
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            at: now(),
+            actor_user_id: Some(user.id),
+            actor_email: Some(user.email.clone()),
+            action: "succession_recorded".into(),
+            entity_type: "succession".into(),
+            entity_id: Some(format!("{}>{}", p.code, s.code)),
+            after: Some(serde_json::json!({ "effective_date": date.to_string(), "kind": kind, "share": share.map(|s| s.to_string()) })),
+            client_addr: Some(client.addr.clone()),
+            ..AuditEntry::default()
+        },
+    )
+    .await?;
+    refresh(&mut tx, &[s.id]).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
