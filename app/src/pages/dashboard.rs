@@ -14,6 +14,7 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <PageHeader title="Dashboard" label="Programme board" />
         <div class="ds_layout__content">
+            <p id="savings-link"><a href="/savings">"Savings against the trajectory"</a>" (programme board and office): by year, sector and body, with how each figure was calculated."</p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                     {move || Suspend::new(async move { view_or_error(baseline.await, |summary| view! { <BaselineTables summary /> }) })}
             </Suspense>
