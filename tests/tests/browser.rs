@@ -431,6 +431,73 @@ async fn officer_return_without_javascript(client: &Client, base: &str) -> anyho
     Ok(())
 }
 
+/// Savings with JavaScript on: an officer records the baseline (a mistake first), then the
+/// programme office reads the national savings in real terms and the trajectory.
+async fn savings_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    sign_in_as(
+        client,
+        base,
+        E2E_OFFICER_EMAIL,
+        E2E_OFFICER_PASSWORD,
+        "/savings/council-fife/baseline",
+    )
+    .await?;
+    wait_for(client, "#baseline-form").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/savings/council-fife/baseline").await?;
+    fill(client, "#hardware", "12abc").await?;
+    click(client, "#record-baseline").await?;
+    wait_for(client, "#error-summary a[href='#hardware']").await?;
+    wait_for(client, "#error-summary a[href='#reason']").await?;
+    assert_accessible(client, "a baseline form with errors").await?;
+    fill(client, "#hardware", "100000").await?;
+    fill(client, "#reason", "From the 2008-09 accounts").await?;
+    click(client, "#record-baseline").await?;
+    wait_for(client, "#baseline-versions tr[data-version='1']").await?;
+    let versions = text_of(client, "#baseline-versions").await?;
+    anyhow::ensure!(versions.contains("From the 2008-09 accounts"), "{versions}");
+    client.goto(&format!("{base}/savings/council-fife")).await?;
+    wait_for(client, "#savings-body-years").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/savings/council-fife").await?;
+    click(client, "#sign-out").await?;
+    wait_for(client, "#sign-in-link").await?;
+
+    sign_in_as(
+        client,
+        base,
+        E2E_ADMIN_EMAIL,
+        E2E_ADMIN_PASSWORD,
+        "/savings",
+    )
+    .await?;
+    wait_for(client, "#savings-years").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/savings").await?;
+    client
+        .find(Locator::Css("#basis"))
+        .await?
+        .select_by_value("real-2024-25")
+        .await?;
+    click(client, "#savings-filter button[type='submit']").await?;
+    wait_for(client, "#deflator-note").await?;
+    let note = text_of(client, "#deflator-note").await?;
+    anyhow::ensure!(note.contains("unverified"), "{note}");
+    let coverage = text_of(client, "#savings-coverage").await?;
+    anyhow::ensure!(
+        coverage.contains("£100,000.00"),
+        "Fife's baseline counted: {coverage}"
+    );
+    for path in ["/trajectory", "/admin/organisation-changes"] {
+        client.goto(&format!("{base}{path}")).await?;
+        wait_for_hydration(client).await?;
+        assert_accessible(client, path).await?;
+    }
+    click(client, "#sign-out").await?;
+    wait_for(client, "#sign-in-link").await?;
+    Ok(())
+}
+
 async fn every_page_is_accessible(client: &Client, base: &str) -> anyhow::Result<()> {
     for path in [
         "/",
@@ -490,6 +557,10 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     if import.is_err() {
         save_screenshot(&browser.client, "import-journey").await;
     }
+    let savings = savings_journey(&browser.client, &server.base_url).await;
+    if savings.is_err() {
+        save_screenshot(&browser.client, "savings-journey").await;
+    }
     let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
     if pages.is_err() {
         save_screenshot(&browser.client, "accessibility").await;
@@ -501,6 +572,7 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     admin.expect("admin journey");
     returns.expect("officer's return journey");
     import.expect("officer's import journey");
+    savings.expect("savings journey");
     pages.expect("accessibility of every page");
 }
 
