@@ -271,6 +271,26 @@ async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
         .find(|y| y.year == fy("2013-14"))
         .unwrap();
     assert_eq!(national.saving, Money::from_pence(9_718_065));
+    // By category, for the year of the bodies' table: hardware £100,000 − £80,000.
+    let hardware = summary
+        .categories
+        .iter()
+        .find(|c| c.code == "hardware")
+        .unwrap();
+    assert_eq!(summary.year, Some(fy("2013-14")));
+    assert_eq!(
+        (hardware.baseline, hardware.actual, hardware.saving),
+        (
+            Money::from_pence(10_000_000),
+            Money::from_pence(8_000_000),
+            Money::from_pence(2_000_000)
+        )
+    );
+    let category_total: i64 = summary.categories.iter().map(|c| c.saving.pence()).sum();
+    assert_eq!(
+        category_total, 3_399_950,
+        "the categories add up to the year's saving"
+    );
     let coverage = &summary.coverage[0];
     assert_eq!(
         (coverage.recorded, coverage.bodies_with_baseline),

@@ -849,7 +849,8 @@ pub async fn initiative_notes(
 pub async fn succession_rows(
     conn: &mut AnyConnection,
 ) -> Result<Vec<crate::model::savings::SuccessionView>, DbError> {
-    let rows: Vec<(String, String, String, String, String, String, Option<i64>)> = sqlx::query_as(
+    type Row = (String, String, String, String, String, String, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT p.code, p.name, s.code, s.name, x.effective_date, x.kind, x.share_ppm
            FROM organisation_successions x
            JOIN organisations p ON p.id = x.predecessor_id

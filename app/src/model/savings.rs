@@ -63,6 +63,17 @@ pub struct ClassRow {
     pub net: Money,
 }
 
+/// One category's figures in a year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryRow {
+    pub code: String,
+    pub name: String,
+    pub group: String,
+    pub baseline: Money,
+    pub actual: Money,
+    pub saving: Money,
+}
+
 /// The national or sector savings summary.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavingsSummary {
@@ -78,6 +89,8 @@ pub struct SavingsSummary {
     /// The year of the bodies' table and the initiatives.
     pub year: Option<FinancialYear>,
     pub bodies: Vec<BodyRagRow>,
+    /// The year's spend-based figures by category (same bodies and basis as `years`).
+    pub categories: Vec<CategoryRow>,
     pub initiatives: Vec<ClassRow>,
     pub double_counts: usize,
     pub coverage: Vec<CoverageRow>,

@@ -211,11 +211,40 @@ fn Summary(summary: SavingsSummary) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        <CategoriesTable summary=summary.clone() />
         <BodiesTable summary=summary.clone() />
         <Initiatives summary=summary.clone() />
         <Coverage rows=coverage />
         <p><a href="/trajectory">"The trajectory and how targets are apportioned"</a></p>
     }
+}
+
+#[component]
+fn CategoriesTable(summary: SavingsSummary) -> impl IntoView {
+    let year = summary.year?;
+    let rows = summary
+        .categories
+        .into_iter()
+        .map(|c| {
+            view! {
+                <tr data-category=c.code>
+                    <th scope="row">{c.name}</th>
+                    <td>{c.group}</td>
+                    <td class="tracker-number">{c.baseline.to_string()}</td>
+                    <td class="tracker-number">{c.actual.to_string()}</td>
+                    <td class="tracker-number">{c.saving.to_string()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <h2>{format!("By category, {year}")}</h2>
+        <table class="ds_table" id="savings-categories">
+            <caption class="visually-hidden">{format!("Spend-based savings by category, {year}")}</caption>
+            <thead><tr><th scope="col">"Category"</th><th scope="col">"Cost group"</th><th scope="col">"Baseline"</th><th scope="col">"Actual spend"</th><th scope="col">"Saving"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    })
 }
 
 #[component]
@@ -237,7 +266,11 @@ fn BodiesTable(summary: SavingsSummary) -> impl IntoView {
                     <td class="tracker-number">{money(b.saving)}{b.provisional.then_some(" (provisional)")}</td>
                     <td class="tracker-number">{b.target.to_string()}</td>
                     <td>{rag_tag(b.rag)}</td>
-                    <td>{b.explanation.clone().unwrap_or_default()}</td>
+                    <td>{match (&b.explanation, b.rag.needs_explanation()) {
+                        (Some(text), _) => text.clone(),
+                        (None, true) => "Explanation needed from the body".to_owned(),
+                        (None, false) => String::new(),
+                    }}</td>
                 </tr>
             }
         })

@@ -431,6 +431,25 @@ pub async fn summary(
     let figures = evaluate_years(&sums, basis, &engine.deflators, &mut problems);
     let nominal = evaluate_years(&sums, Basis::Nominal, &engine.deflators, &mut Vec::new());
     let body_years = store::body_years(&mut conn, &scope).await?;
+    let category_sums = |year: FinancialYear| -> Vec<CategoryRow> {
+        let of_year: Vec<FactSum> = sums.iter().filter(|s| s.year == year).cloned().collect();
+        let Ok(by_category) = evaluate(&of_year, basis, &engine.deflators) else {
+            return Vec::new();
+        };
+        SpendCategory::ALL
+            .iter()
+            .filter_map(|c| {
+                by_category.get(&(year, *c)).map(|f| CategoryRow {
+                    code: c.code().to_owned(),
+                    name: c.name().to_owned(),
+                    group: c.group().name().to_owned(),
+                    baseline: to_money(f.baseline),
+                    actual: to_money(f.actual),
+                    saving: to_money(f.saving()),
+                })
+            })
+            .collect()
+    };
     let in_scope = |b: &BodyRow| sector.is_none_or(|s| engine.sector(b) == s);
 
     let last_data = figures.keys().next_back().copied();
@@ -613,6 +632,7 @@ pub async fn summary(
         profile: engine.trajectory.profile.clone(),
         profiles: engine.profiles.clone(),
         method: engine.method,
+        categories: year.map(category_sums).unwrap_or_default(),
         years,
         year,
         bodies,
