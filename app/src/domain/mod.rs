@@ -5,8 +5,31 @@
 //! (`shared/DOMAIN.md` gathers the sources).
 #![deny(clippy::float_arithmetic)]
 
+/// An enum of named choices with a stable code (for forms, files and the database), a name for
+/// people, `ALL`, and a `parse` that names what was expected.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal, $expected:literal { $($variant:ident => $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn name(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+            pub fn parse(text: &str) -> Result<$name, crate::domain::ParseError> {
+                Self::ALL.iter().copied().find(|v| v.code() == text.trim())
+                    .ok_or_else(|| crate::domain::ParseError::new($what, text, $expected))
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.name()) }
+        }
+    };
+}
+
 pub mod account;
 pub mod category;
+pub mod estate;
 pub mod financial_year;
 pub mod money;
 pub mod org;

@@ -14,30 +14,9 @@
 //! - A saving on one shared service claimed by both its provider and a consumer is a double
 //!   count: both claims are flagged (when the provider names its consumer, only that pair).
 
-use crate::domain::{FinancialYear, Money, OrgId, ParseError};
+use crate::domain::{FinancialYear, Money, OrgId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
-
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident, $what:literal, $expected:literal { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn name(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn parse(text: &str) -> Result<$name, ParseError> {
-                Self::ALL.iter().copied().find(|v| v.code() == text.trim())
-                    .ok_or_else(|| ParseError::new($what, text, $expected))
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.name()) }
-        }
-    };
-}
 
 coded_enum!(
     /// The efficiency-reporting class of a saving.
