@@ -6,6 +6,7 @@ use crate::domain::{Money, Sector};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod estate;
 pub mod import;
 pub mod returns;
 pub mod savings;

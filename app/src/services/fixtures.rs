@@ -22,6 +22,7 @@ pub struct FixtureFiles {
     pub baselines: (&'static str, &'static str),
     pub deflators: (&'static str, &'static str),
     pub trajectory: (&'static str, &'static str),
+    pub ghg_factors: (&'static str, &'static str),
 }
 
 impl FixtureFiles {
@@ -47,6 +48,10 @@ impl FixtureFiles {
             trajectory: (
                 "fixtures/trajectory.csv",
                 include_str!("../../../fixtures/trajectory.csv"),
+            ),
+            ghg_factors: (
+                "fixtures/ghg_electricity_factors.csv",
+                include_str!("../../../fixtures/ghg_electricity_factors.csv"),
             ),
         }
     }
@@ -92,6 +97,7 @@ pub struct ReferenceData {
     deflators: Vec<(FinancialYear, Decimal, bool)>,
     deflator_release: String,
     trajectory: Vec<(String, FinancialYear, Money, String)>,
+    ghg_factors: Vec<(i32, Decimal, bool)>,
 }
 
 /// The first `#` line of a fixture file, without the `#` and trailing punctuation: the release
@@ -297,7 +303,23 @@ impl ReferenceData {
             ));
         }
 
+        let (ghg_file, ghg_text) = files.ghg_factors;
+        let mut ghg_factors = Vec::new();
+        for row in rows(ghg_file, ghg_text)? {
+            // year,kg_co2e_per_kwh,verified
+            let year: i32 = row.parse(0, "year")?;
+            let factor: Decimal = row.parse(1, "kg_co2e_per_kwh")?;
+            if factor <= Decimal::ZERO || factor > Decimal::ONE {
+                return Err(row.error(
+                    "column kg_co2e_per_kwh: expected a factor between 0 and 1 kg per kWh",
+                ));
+            }
+            let verified = row.text(2, "verified")? == "1";
+            ghg_factors.push((year, factor, verified));
+        }
+
         Ok(ReferenceData {
+            ghg_factors,
             organisations: orgs,
             successions,
             baselines,
@@ -338,6 +360,9 @@ impl ReferenceData {
         }
         for (profile, year, amount, source) in &self.trajectory {
             savings::insert_target_if_absent(&mut tx, profile, *year, *amount, source).await?;
+        }
+        for (year, factor, verified) in &self.ghg_factors {
+            crate::db::estate::upsert_ghg_factor(&mut tx, *year, *factor, *verified).await?;
         }
         savings::insert_setting_if_absent(&mut tx, "profile", "low").await?;
         savings::insert_setting_if_absent(&mut tx, "method", "review-national-share").await?;
@@ -420,6 +445,7 @@ mod tests {
         FixtureFiles {
             deflators: ("defl.csv", "financial_year,index,verified\n"),
             trajectory: ("traj.csv", "profile,financial_year,amount_pounds,source\n"),
+            ghg_factors: ("ghg.csv", "year,kg_co2e_per_kwh,verified\n"),
             ..FixtureFiles::embedded()
         }
     }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod demo;
+pub mod estate;
 pub mod fixtures;
 pub mod import;
 pub mod organisations;

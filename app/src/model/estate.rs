@@ -1,0 +1,104 @@
+//! What the data-centre pages show (shared by server and browser).
+
+use crate::domain::{FinancialYear, Money};
+use serde::{Deserialize, Serialize};
+
+/// A closure's saving, with the load that moved and the energy and carbon saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClosureView {
+    pub stopping: Money,
+    pub moving: Money,
+    pub recurring: Money,
+    pub one_off: Money,
+    pub moved_it_kwh: i64,
+    pub destination_kwh: String,
+    pub destination_pue_known: bool,
+    pub saved_kwh: String,
+    /// Carbon saved a year at the closure year's factor, in tonnes; `None` without a factor.
+    pub carbon_saved_tonnes: Option<String>,
+    pub carbon_year: Option<FinancialYear>,
+}
+
+/// A site as its pages show it, with the computed figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteView {
+    pub id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub name: String,
+    pub postcode: Option<String>,
+    pub site_type: String,
+    pub site_type_name: String,
+    pub ownership: String,
+    pub ownership_name: String,
+    pub tier: Option<i64>,
+    pub floor_area_m2: Option<i64>,
+    pub racks: Option<i64>,
+    pub physical_servers: i64,
+    pub virtual_hosts: i64,
+    pub virtual_machines: i64,
+    pub it_load_kw: Option<String>,
+    pub total_energy_kwh: Option<i64>,
+    pub total_energy_metering: Option<String>,
+    pub it_energy_kwh: Option<i64>,
+    pub it_energy_metering: Option<String>,
+    pub cost_power: Money,
+    pub cost_accommodation: Money,
+    pub cost_maintenance: Money,
+    pub cost_staff: Money,
+    pub cost_total: Money,
+    pub opened: Option<String>,
+    pub status: String,
+    pub status_name: String,
+    pub target_date: Option<String>,
+    pub closed_date: Option<String>,
+    pub destination: Option<String>,
+    pub destination_site: Option<String>,
+    pub evidence: Option<String>,
+    pub row_version: i64,
+    pub pue: Option<String>,
+    pub pue_band: Option<String>,
+    pub virtualisation_ratio: Option<String>,
+    /// This year's carbon at the year's factor: (year, tonnes, factor).
+    pub carbon: Option<(FinancialYear, String, String)>,
+    pub closure: Option<ClosureView>,
+}
+
+/// A body's sites and what its officers may do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SitesPage {
+    pub code: String,
+    pub name: String,
+    pub sites: Vec<SiteView>,
+    pub may_edit: bool,
+    /// Sites a closing site's services may move to: (id, "name (body)").
+    pub destinations: Vec<(i64, String)>,
+}
+
+/// The number of sites at a year's end, by type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteCount {
+    pub year: FinancialYear,
+    pub sites: usize,
+    pub by_type: Vec<(String, usize)>,
+}
+
+/// Energy and carbon of the estate in a year, with the load moved to destinations outside it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnergyYear {
+    pub year: FinancialYear,
+    pub kwh: String,
+    pub carbon_tonnes: Option<String>,
+}
+
+/// The consolidation of the estate (board and programme office).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EstateSummary {
+    pub sector: Option<String>,
+    pub sectors: Vec<(String, String)>,
+    pub counts: Vec<SiteCount>,
+    pub by_status: Vec<(String, usize)>,
+    pub energy: Vec<EnergyYear>,
+    pub factors_verified: bool,
+    pub closed: Vec<SiteView>,
+}

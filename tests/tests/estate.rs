@@ -1,0 +1,498 @@
+//! Data centres through the service layer, on SQLite and on PostgreSQL: the inventory with its
+//! computed figures, the closure lifecycle moving load and carbon to the destination, and bad
+//! input refused with nothing saved.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+
+use app::domain::{Money, Role};
+use app::error::AppError;
+use app::model::CurrentUser;
+use app::services::auth::Client;
+use app::services::estate;
+use std::collections::HashMap;
+use tests::{on_both_backends, Backend, TestApp};
+
+async fn user(app: &TestApp, email: &str, role: Role, orgs: &[&str]) -> CurrentUser {
+    app.create_user(email, role, orgs).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    app::db::users::current_user(app.db.pool(), id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn client() -> Client {
+    Client {
+        addr: "test".into(),
+    }
+}
+
+fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Fife's computer room: 1,250,000 kWh in all, 500,000 kWh of it IT; £330,000 a year to run.
+fn computer_room() -> HashMap<String, String> {
+    form(&[
+        ("name", "Fife House computer room"),
+        ("postcode", "KY7 5LT"),
+        ("site_type", "server-room"),
+        ("ownership", "owned"),
+        ("physical_servers", "200"),
+        ("virtual_hosts", "20"),
+        ("virtual_machines", "400"),
+        ("total_energy_kwh", "1,250,000"),
+        ("total_energy_kwh-metering", "metered"),
+        ("it_energy_kwh", "500000"),
+        ("it_energy_kwh-metering", "estimated"),
+        ("cost_power", "150000"),
+        ("cost_accommodation", "80000"),
+        ("cost_maintenance", "40000"),
+        ("cost_staff", "60000"),
+        ("opened", "2005-04-01"),
+    ])
+}
+
+/// A shared public-sector data centre with PUE 1.4: 1,400,000 kWh, 1,000,000 of it IT.
+fn shared_centre() -> HashMap<String, String> {
+    form(&[
+        ("name", "North-East shared data centre"),
+        ("site_type", "data-centre"),
+        ("ownership", "shared-public"),
+        ("physical_servers", "500"),
+        ("total_energy_kwh", "1400000"),
+        ("total_energy_kwh-metering", "metered"),
+        ("it_energy_kwh", "1000000"),
+        ("it_energy_kwh-metering", "metered"),
+        ("opened", "2010-04-01"),
+    ])
+}
+
+async fn site(
+    app: &TestApp,
+    user: &CurrentUser,
+    code: &str,
+    id: i64,
+) -> app::model::estate::SiteView {
+    estate::sites_page(&app.db, user, code)
+        .await
+        .unwrap()
+        .sites
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap()
+}
+
+/// PUE = 1,250,000 ÷ 500,000 = 2.5; virtualisation = (200 + 400) ÷ 200 = 3; carbon this year at
+/// the latest factor recorded (2025: 0.177 kg/kWh): 1,250,000 × 0.177 = 221,250 kg = 221.3 t.
+async fn a_site_s_pue_energy_and_carbon_match_a_hand_calculation(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let id = estate::save_site(
+        &app.db,
+        &officer,
+        &client(),
+        "council-fife",
+        None,
+        None,
+        &computer_room(),
+    )
+    .await
+    .unwrap();
+    let view = site(&app, &officer, "council-fife", id).await;
+    assert_eq!(view.pue.as_deref(), Some("2.50"));
+    assert_eq!(
+        view.pue_band.as_deref(),
+        Some("Above the DCOI target of 1.5")
+    );
+    assert_eq!(view.virtualisation_ratio.as_deref(), Some("3.00"));
+    assert_eq!(view.cost_total, Money::from_pounds(330_000).unwrap());
+    let (year, tonnes, factor) = view.carbon.clone().unwrap();
+    assert!(year.start_year() >= 2025);
+    assert_eq!((tonnes.as_str(), factor.as_str()), ("221.3", "0.177"));
+    assert_eq!(view.status, "operational");
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'data_centre'")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(audit, vec!["data_centre_added"]);
+    app.teardown().await;
+}
+
+/// Fife's room closes on 1 March 2015; its services move to the shared data centre (PUE 1.4).
+/// Saving: £330,000 − £90,000 moving = £240,000 a year, against £120,000 once. Energy: the
+/// 500,000 kWh of IT load uses 700,000 kWh at the destination, so 1,250,000 − 700,000 =
+/// 550,000 kWh are saved; carbon at the 2014 factor (0.49426): 271,843 kg = 271.8 t.
+async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let fife = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let aberdeen = user(&app, "officer@abdn.ac.uk", Role::Officer, &["uni-aberdeen"]).await;
+    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let room = estate::save_site(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        None,
+        None,
+        &computer_room(),
+    )
+    .await
+    .unwrap();
+    let shared = estate::save_site(
+        &app.db,
+        &aberdeen,
+        &client(),
+        "uni-aberdeen",
+        None,
+        None,
+        &shared_centre(),
+    )
+    .await
+    .unwrap();
+    let shared_id = shared.to_string();
+    let page = estate::sites_page(&app.db, &fife, "council-fife")
+        .await
+        .unwrap();
+    assert!(
+        page.destinations.iter().any(|(id, _)| *id == shared),
+        "a shared public-sector centre is offered as a destination"
+    );
+
+    let step = |action: &str, extra: &[(&str, &str)]| {
+        let mut f = form(&[("action", action)]);
+        for (k, v) in extra {
+            f.insert((*k).to_owned(), (*v).to_owned());
+        }
+        f
+    };
+    let rv = |v: &app::model::estate::SiteView| v.row_version;
+    let v = site(&app, &fife, "council-fife", room).await;
+    estate::site_action(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        room,
+        rv(&v),
+        &step(
+            "plan",
+            &[
+                ("target_date", "2015-03-31"),
+                ("destination", "shared-public"),
+                ("destination_site", &shared_id),
+                ("costs_moving", "90000"),
+                ("migration_cost", "120000"),
+            ],
+        ),
+    )
+    .await
+    .unwrap();
+    let v = site(&app, &fife, "council-fife", room).await;
+    assert_eq!(v.status, "closure-planned");
+    estate::site_action(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        room,
+        rv(&v),
+        &step("migrate", &[]),
+    )
+    .await
+    .unwrap();
+    let v = site(&app, &fife, "council-fife", room).await;
+    estate::site_action(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        room,
+        rv(&v),
+        &step(
+            "close",
+            &[
+                ("closed_date", "2015-03-01"),
+                ("evidence", "Decommissioning certificate, March 2015"),
+            ],
+        ),
+    )
+    .await
+    .unwrap();
+
+    let v = site(&app, &fife, "council-fife", room).await;
+    assert_eq!(v.status, "closed");
+    let closure = v.closure.unwrap();
+    assert_eq!(closure.recurring, Money::from_pounds(240_000).unwrap());
+    assert_eq!(closure.one_off, Money::from_pounds(120_000).unwrap());
+    assert_eq!(
+        (closure.destination_kwh.as_str(), closure.saved_kwh.as_str()),
+        ("700000", "550000")
+    );
+    assert!(closure.destination_pue_known);
+    assert_eq!(closure.carbon_saved_tonnes.as_deref(), Some("271.8"));
+    assert_eq!(
+        v.destination_site.as_deref(),
+        Some("North-East shared data centre (University of Aberdeen)")
+    );
+
+    // The board sees the site count fall, and the energy move rather than vanish.
+    let summary = estate::estate_summary(&app.db, &board, None).await.unwrap();
+    let count = |y: &str| {
+        summary
+            .counts
+            .iter()
+            .find(|c| c.year.to_string() == y)
+            .unwrap()
+            .sites
+    };
+    assert_eq!((count("2013-14"), count("2014-15")), (2, 1));
+    let kwh = |y: &str| {
+        summary
+            .energy
+            .iter()
+            .find(|e| e.year.to_string() == y)
+            .unwrap()
+            .kwh
+            .clone()
+    };
+    assert_eq!(kwh("2013-14"), "2650000");
+    assert_eq!(
+        kwh("2014-15"),
+        "2100000",
+        "1,400,000 at the destination + the 700,000 moved there"
+    );
+    assert_eq!(summary.closed.len(), 1);
+    let local = estate::estate_summary(&app.db, &board, Some("local-government"))
+        .await
+        .unwrap();
+    assert_eq!(
+        local
+            .counts
+            .iter()
+            .find(|c| c.year.to_string() == "2013-14")
+            .unwrap()
+            .sites,
+        1
+    );
+
+    // The closure's saving reaches the savings engine as an initiative.
+    let (source, recurring, one_off, first): (Option<String>, i64, i64, i64) = sqlx::query_as(
+        "SELECT source_ref, recurring_pence, one_off_pence, first_fy FROM initiatives WHERE kind = 'data-centre'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(source, Some(format!("data-centre:{room}")));
+    assert_eq!((recurring, one_off, first), (24_000_000, 12_000_000, 2014));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type = 'data_centre' ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        vec![
+            "data_centre_added",
+            "data_centre_added",
+            "data_centre_closure_planned",
+            "data_centre_migrating",
+            "data_centre_closed"
+        ]
+    );
+    app.teardown().await;
+}
+
+async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let fife = user(
+        &app,
+        "officer@fife.gov.uk",
+        Role::Officer,
+        &["council-fife"],
+    )
+    .await;
+    let angus = user(
+        &app,
+        "officer@angus.gov.uk",
+        Role::Officer,
+        &["council-angus"],
+    )
+    .await;
+    let mut bad = computer_room();
+    bad.insert("it_energy_kwh".into(), "2000000".into());
+    bad.insert("total_energy_kwh".into(), "1000000".into());
+    bad.insert("cost_staff".into(), "-5".into());
+    match estate::save_site(&app.db, &fife, &client(), "council-fife", None, None, &bad).await {
+        Err(AppError::Form { errors, values }) => {
+            assert_eq!(
+                errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+                vec!["it_energy_kwh", "cost_staff"]
+            );
+            assert!(errors[0]
+                .message
+                .contains("more than the total facility energy"));
+            assert!(values
+                .iter()
+                .any(|(k, v)| k == "it_energy_kwh" && v == "2000000"));
+        }
+        other => panic!("expected a refused form: {other:?}"),
+    }
+    let mut negative = computer_room();
+    negative.insert("total_energy_kwh".into(), "-1".into());
+    match estate::save_site(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        None,
+        None,
+        &negative,
+    )
+    .await
+    {
+        Err(AppError::Form { errors, .. }) => assert!(
+            errors[0].message.contains("kWh cannot be negative"),
+            "{errors:?}"
+        ),
+        other => panic!("expected a refused form: {other:?}"),
+    }
+    assert!(matches!(
+        estate::save_site(
+            &app.db,
+            &angus,
+            &client(),
+            "council-fife",
+            None,
+            None,
+            &computer_room()
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM data_centres")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "nothing was saved");
+
+    let room = estate::save_site(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        None,
+        None,
+        &computer_room(),
+    )
+    .await
+    .unwrap();
+    let v = site(&app, &fife, "council-fife", room).await;
+    // Closing a site that has no planned closure is refused; so is a closure before it opened,
+    // an unknown destination and a stale copy.
+    let close = form(&[("action", "close"), ("closed_date", "2015-03-01")]);
+    assert!(matches!(
+        estate::site_action(&app.db, &fife, &client(), "council-fife", room, v.row_version, &close).await,
+        Err(AppError::Conflict(ref m)) if m.contains("plan its closure first")
+    ));
+    let unknown = form(&[
+        ("action", "plan"),
+        ("target_date", "2015-03-31"),
+        ("destination", "shared-public"),
+        ("destination_site", "999999"),
+    ]);
+    match estate::site_action(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        room,
+        v.row_version,
+        &unknown,
+    )
+    .await
+    {
+        Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "destination_site"),
+        other => panic!("an unknown destination must be refused: {other:?}"),
+    }
+    let plan = form(&[
+        ("action", "plan"),
+        ("target_date", "2015-03-31"),
+        ("destination", "cloud"),
+    ]);
+    estate::site_action(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        room,
+        v.row_version,
+        &plan,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        estate::site_action(&app.db, &fife, &client(), "council-fife", room, v.row_version, &plan).await,
+        Err(AppError::Conflict(ref m)) if m.contains("Someone changed")
+    ));
+    let v = site(&app, &fife, "council-fife", room).await;
+    let early = form(&[("action", "close"), ("closed_date", "2004-01-01")]);
+    match estate::site_action(
+        &app.db,
+        &fife,
+        &client(),
+        "council-fife",
+        room,
+        v.row_version,
+        &early,
+    )
+    .await
+    {
+        Err(AppError::Form { errors, .. }) => {
+            assert_eq!(errors[0].field, "closed_date");
+            assert!(
+                errors[0].message.contains("before the site opened"),
+                "{}",
+                errors[0].message
+            );
+        }
+        other => panic!("a closure before opening must be refused: {other:?}"),
+    }
+    let v2 = site(&app, &fife, "council-fife", room).await;
+    assert_eq!(
+        (v2.status.as_str(), v2.row_version),
+        ("closure-planned", v.row_version),
+        "nothing changed"
+    );
+    app.teardown().await;
+}
+
+on_both_backends!(
+    a_site_s_pue_energy_and_carbon_match_a_hand_calculation,
+    a_closure_moves_load_and_carbon_to_its_destination,
+    bad_input_gets_a_clear_message_and_nothing_is_saved,
+);
