@@ -98,7 +98,9 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/savings/:org/initiatives") view=pages::savings::InitiativesPageView ssr=SsrMode::Async />
                                 <Route path=path!("/savings/:org/:fy/calculation") view=pages::savings::CalculationPage ssr=SsrMode::Async />
                                 <Route path=path!("/trajectory") view=pages::savings::TrajectoryPage ssr=SsrMode::Async />
-                                <Route path=path!("/data-centres") view=pages::pending::DataCentresPage />
+                                <Route path=path!("/data-centres") view=pages::estate::DataCentresPage ssr=SsrMode::Async />
+                                <Route path=path!("/data-centres/:org") view=pages::estate::SitesPageView ssr=SsrMode::Async />
+                                <Route path=path!("/data-centres/:org/:id") view=pages::estate::SitePageView ssr=SsrMode::Async />
                                 <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
                                 <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
                                 <Route path=path!("/import/:token") view=pages::import::ImportPreviewPage ssr=SsrMode::Async />

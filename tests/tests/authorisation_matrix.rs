@@ -43,7 +43,6 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         | "/login"
         | "/organisations"
         | "/dashboard"
-        | "/data-centres"
         | "/shared-services"
         | "/returns/template.xlsx" => (Access::Public, ""),
         "/import" => (Access::SignedIn, ""),
@@ -53,6 +52,16 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         "/api/import/preview" => (Access::Lookup, "token=nosuchupload"),
         "/api/import/commit" => (Access::Lookup, "token=nosuchupload"),
         "/returns" | "/returns/deadlines" => (Access::SignedIn, ""),
+        // Data centres: the section for anyone signed in (the estate for the board and office),
+        // a body's sites for its readers, changes for its officers.
+        "/data-centres" | "/api/estate/overview" => (Access::SignedIn, ""),
+        "/data-centres/{org}" | "/data-centres/{org}/{id}" => (Access::OrgRead, ""),
+        "/api/estate/sites" => (Access::OrgRead, "org=council-fife"),
+        "/api/estate/save-site" => (Access::OrgWrite, "org=council-fife&name="),
+        "/api/estate/site-action" => (
+            Access::OrgWrite,
+            "org=council-fife&id=999999&row_version=1&action=close",
+        ),
         "/returns/status" => (Access::Reviewer, ""),
         "/returns/{org}/{fy}" => (Access::OrgRead, ""),
         "/organisations/{code}" => (Access::Public, ""),

@@ -491,7 +491,73 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     app.teardown().await;
 }
 
+async fn the_pages_work_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer_password = app
+        .create_user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board_password = app.create_user("board@gov.scot", Role::Board, &[]).await;
+    let officer = app.login("officer@fife.gov.uk", &officer_password).await;
+    let board = app.login("board@gov.scot", &board_password).await;
+    let fields: Vec<(String, String)> = computer_room()
+        .into_iter()
+        .chain([("org".to_owned(), "council-fife".to_owned())])
+        .collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = app
+        .post_form("/api/estate/save-site", &pairs, officer.as_deref())
+        .await;
+    assert!(
+        response.status.is_success() || response.status.is_redirection(),
+        "{}: {}",
+        response.status,
+        response.body
+    );
+    let list = app
+        .get_as("/data-centres/council-fife", officer.as_deref())
+        .await;
+    assert_eq!(list.status, http::StatusCode::OK);
+    assert!(
+        list.body.contains("Fife House computer room") && list.body.contains("id=\"site-form\"")
+    );
+    let id: i64 = sqlx::query_scalar("SELECT id FROM data_centres")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let page = app
+        .get_as(
+            &format!("/data-centres/council-fife/{id}"),
+            officer.as_deref(),
+        )
+        .await;
+    assert_eq!(page.status, http::StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"plan-form\"") && page.body.contains("2.50"),
+        "{}",
+        page.body
+    );
+    let front = app.get_as("/data-centres", officer.as_deref()).await.body;
+    assert!(front.contains("id=\"my-bodies\"") && !front.contains("id=\"estate-counts\""));
+    let estate = app.get_as("/data-centres", board.as_deref()).await;
+    assert_eq!(estate.status, http::StatusCode::OK);
+    assert!(
+        estate.body.contains("id=\"estate-counts\"")
+            && estate.body.contains("id=\"estate-energy\"")
+    );
+    assert_eq!(
+        app.get_as("/data-centres/council-fife/999999", board.as_deref())
+            .await
+            .status,
+        http::StatusCode::NOT_FOUND
+    );
+    app.teardown().await;
+}
+
 on_both_backends!(
+    the_pages_work_without_javascript,
     a_site_s_pue_energy_and_carbon_match_a_hand_calculation,
     a_closure_moves_load_and_carbon_to_its_destination,
     bad_input_gets_a_clear_message_and_nothing_is_saved,

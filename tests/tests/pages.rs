@@ -266,7 +266,7 @@ async fn seeding_twice_changes_nothing(backend: Backend) {
 
 async fn sections_not_built_yet_say_so(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for path in ["/data-centres", "/shared-services"] {
+    for path in ["/shared-services"] {
         let page = app.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(page.body.contains("not available yet"), "{path}");

@@ -102,3 +102,11 @@ pub struct EstateSummary {
     pub factors_verified: bool,
     pub closed: Vec<SiteView>,
 }
+
+/// The data-centres section's front page: the estate for the board and office, and the bodies
+/// an officer records sites for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EstateOverview {
+    pub summary: Option<EstateSummary>,
+    pub my_bodies: Vec<(String, String)>,
+}

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod admin_user;
 pub mod dashboard;
+pub mod estate;
 pub mod home;
 pub mod import;
 pub mod login;

@@ -19,11 +19,6 @@ fn SectionNotYetAvailable(title: &'static str, purpose: &'static str) -> impl In
 }
 
 #[component]
-pub fn DataCentresPage() -> impl IntoView {
-    view! { <SectionNotYetAvailable title="Data centres" purpose="Bodies record their data centres and server rooms here, and their consolidation." /> }
-}
-
-#[component]
 pub fn SharedServicesPage() -> impl IntoView {
     view! { <SectionNotYetAvailable title="Shared services" purpose="Bodies record their adoption of shared services such as SWAN here." /> }
 }

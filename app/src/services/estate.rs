@@ -613,3 +613,24 @@ pub async fn estate_summary(
             .collect(),
     })
 }
+
+/// The data-centres front page for whoever is asking.
+pub async fn overview(
+    db: &Db,
+    user: &CurrentUser,
+    sector: Option<&str>,
+) -> Result<EstateOverview, AppError> {
+    let summary = if user.role.reads_all_organisations() {
+        Some(estate_summary(db, user, sector).await?)
+    } else {
+        None
+    };
+    Ok(EstateOverview {
+        summary,
+        my_bodies: user
+            .organisations
+            .iter()
+            .map(|o| (o.code.clone(), o.name.clone()))
+            .collect(),
+    })
+}

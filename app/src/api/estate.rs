@@ -1,0 +1,109 @@
+//! Server functions for data centres. Each authorises through the estate service: a body's
+//! sites for those who may read it, changes for its officers, the estate for the board and office.
+
+use crate::error::AppError;
+use crate::model::estate::{EstateOverview, SitesPage};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+use super::context;
+
+/// The data-centres front page.
+#[server(prefix = "/api", endpoint = "estate/overview", input = server_fn::codec::GetUrl)]
+pub async fn get_estate_overview(sector: Option<String>) -> Result<EstateOverview, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::estate::overview(&state.db, &user, sector.as_deref()).await
+        }
+        .await,
+    )
+}
+
+/// A body's sites.
+#[server(prefix = "/api", endpoint = "estate/sites", input = server_fn::codec::GetUrl)]
+pub async fn get_sites_page(org: String) -> Result<SitesPage, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::estate::sites_page(&state.db, &user, &org).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn number(form: &HashMap<String, String>, name: &str) -> Result<Option<i64>, AppError> {
+    match form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| {
+            AppError::validation(
+                name,
+                "The form is incomplete: reload the page and try again",
+            )
+        }),
+    }
+}
+
+/// Adds a site (no `id`) or saves its figures (`id`, `row_version`); then shows the site.
+#[server(prefix = "/api", endpoint = "estate/save-site")]
+pub async fn save_site(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let org = form.get("org").cloned().unwrap_or_default();
+            let id = number(&form, "id")?;
+            let row_version = number(&form, "row_version")?;
+            let id = crate::services::estate::save_site(
+                &state.db,
+                &user,
+                &client,
+                &org,
+                id,
+                row_version,
+                &form,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/data-centres/{org}/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Plans, starts, records or cancels a site's closure; then shows the site.
+#[server(prefix = "/api", endpoint = "estate/site-action")]
+pub async fn site_action(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let org = form.get("org").cloned().unwrap_or_default();
+            let id = number(&form, "id")?.ok_or_else(|| {
+                AppError::validation(
+                    "id",
+                    "The form is incomplete: reload the page and try again",
+                )
+            })?;
+            let row_version = number(&form, "row_version")?.ok_or_else(|| {
+                AppError::validation(
+                    "row_version",
+                    "The form is incomplete: reload the page and try again",
+                )
+            })?;
+            crate::services::estate::site_action(
+                &state.db,
+                &user,
+                &client,
+                &org,
+                id,
+                row_version,
+                &form,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/data-centres/{org}/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
