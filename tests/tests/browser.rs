@@ -498,6 +498,82 @@ async fn savings_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Data centres with JavaScript on: an officer adds a site, plans and records its closure; the
+/// programme office sees the number of sites fall.
+async fn data_centre_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    sign_in_as(
+        client,
+        base,
+        E2E_OFFICER_EMAIL,
+        E2E_OFFICER_PASSWORD,
+        "/data-centres/council-fife",
+    )
+    .await?;
+    wait_for(client, "#site-form").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/data-centres/council-fife").await?;
+    fill(client, "#name", "Fife House computer room").await?;
+    fill(client, "#physical_servers", "40").await?;
+    fill(client, "#total_energy_kwh", "1250000").await?;
+    fill(client, "#it_energy_kwh", "2500000").await?;
+    click(client, "#save-site").await?;
+    wait_for(client, "#error-summary a[href='#it_energy_kwh']").await?;
+    fill(client, "#it_energy_kwh", "500000").await?;
+    fill(client, "#cost_power", "150000").await?;
+    click(client, "#save-site").await?;
+    wait_for(client, "#plan-form").await?;
+    let summary = text_of(client, "#site-summary").await?;
+    anyhow::ensure!(summary.contains("2.50"), "PUE computed: {summary}");
+    assert_accessible(client, "a site").await?;
+    fill(client, "#target_date", "2015-03-31").await?;
+    client
+        .find(Locator::Css("#destination"))
+        .await?
+        .select_by_value("cloud")
+        .await?;
+    fill(client, "#migration_cost", "20000").await?;
+    click(client, "#plan-closure").await?;
+    wait_for(client, "#close-form").await?;
+    fill(client, "#closed_date", "2015-03-01").await?;
+    fill(client, "#evidence", "Decommissioning certificate").await?;
+    click(client, "#record-closure").await?;
+    wait_for(client, "#closure-summary").await?;
+    let closure = text_of(client, "#closure-summary").await?;
+    anyhow::ensure!(closure.contains("£150,000.00"), "{closure}");
+    assert_accessible(client, "a closed site").await?;
+    click(client, "#sign-out").await?;
+    wait_for(client, "#sign-in-link").await?;
+
+    sign_in_as(
+        client,
+        base,
+        E2E_ADMIN_EMAIL,
+        E2E_ADMIN_PASSWORD,
+        "/data-centres",
+    )
+    .await?;
+    wait_for(client, "#estate-counts").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/data-centres").await?;
+    let before = text_of(
+        client,
+        "#estate-counts tr[data-year='2013-14'] td[data-col='sites']",
+    )
+    .await?;
+    let after = text_of(
+        client,
+        "#estate-counts tr[data-year='2014-15'] td[data-col='sites']",
+    )
+    .await?;
+    anyhow::ensure!(
+        before == "1" && after == "0",
+        "sites: {before} then {after}"
+    );
+    click(client, "#sign-out").await?;
+    wait_for(client, "#sign-in-link").await?;
+    Ok(())
+}
+
 async fn every_page_is_accessible(client: &Client, base: &str) -> anyhow::Result<()> {
     for path in [
         "/",
@@ -561,6 +637,10 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     if savings.is_err() {
         save_screenshot(&browser.client, "savings-journey").await;
     }
+    let estate = data_centre_journey(&browser.client, &server.base_url).await;
+    if estate.is_err() {
+        save_screenshot(&browser.client, "data-centre-journey").await;
+    }
     let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
     if pages.is_err() {
         save_screenshot(&browser.client, "accessibility").await;
@@ -573,6 +653,7 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     returns.expect("officer's return journey");
     import.expect("officer's import journey");
     savings.expect("savings journey");
+    estate.expect("data-centre journey");
     pages.expect("accessibility of every page");
 }
 
