@@ -19,6 +19,18 @@ pub struct ClosureView {
     pub carbon_year: Option<FinancialYear>,
 }
 
+/// Closure to cash: the body's facilities and energy spend the year before and after closing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CashCheckView {
+    pub before_year: FinancialYear,
+    pub before: Option<Money>,
+    pub after_year: FinancialYear,
+    pub after: Option<Money>,
+    /// "fell", "did-not-fall" or "not-yet-known".
+    pub verdict: String,
+    pub text: String,
+}
+
 /// A site as its pages show it, with the computed figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SiteView {
@@ -62,6 +74,8 @@ pub struct SiteView {
     /// This year's carbon at the year's factor: (year, tonnes, factor).
     pub carbon: Option<(FinancialYear, String, String)>,
     pub closure: Option<ClosureView>,
+    /// For a closed site: whether its body's spend fell.
+    pub cash: Option<CashCheckView>,
 }
 
 /// A body's sites and what its officers may do.

@@ -108,6 +108,14 @@ fn Estate(summary: EstateSummary) -> impl IntoView {
                     <td class="tracker-number">{or_dash(c.as_ref().map(|c| c.one_off))}</td>
                     <td class="tracker-number">{or_dash(c.as_ref().map(|c| c.saved_kwh.clone()))}</td>
                     <td class="tracker-number">{or_dash(c.and_then(|c| c.carbon_saved_tonnes))}</td>
+                    <td data-cash=s.cash.as_ref().map(|k| k.verdict.clone()).unwrap_or_default()>{s.cash.as_ref().map(|k| {
+                        let tag = match k.verdict.as_str() {
+                            "fell" => ("ds_tag ds_tag--green", "Spend fell"),
+                            "did-not-fall" => ("ds_tag ds_tag--red", "Flag: spend did not fall"),
+                            _ => ("ds_tag ds_tag--grey", "Not yet known"),
+                        };
+                        view! { <span class=tag.0>{tag.1}</span><br />{k.text.clone()} }
+                    })}</td>
                 </tr>
             }
         })
@@ -144,7 +152,7 @@ fn Estate(summary: EstateSummary) -> impl IntoView {
         <h2>"Closed sites"</h2>
         <table class="ds_table" id="estate-closed">
             <caption class="visually-hidden">"Closed sites and what their closure saves"</caption>
-            <thead><tr><th scope="col">"Site"</th><th scope="col">"Body"</th><th scope="col">"Closed"</th><th scope="col">"Destination"</th><th scope="col">"Saving a year"</th><th scope="col">"One-off cost"</th><th scope="col">"Energy saved (kWh)"</th><th scope="col">"Carbon saved (t)"</th></tr></thead>
+            <thead><tr><th scope="col">"Site"</th><th scope="col">"Body"</th><th scope="col">"Closed"</th><th scope="col">"Destination"</th><th scope="col">"Saving a year"</th><th scope="col">"One-off cost"</th><th scope="col">"Energy saved (kWh)"</th><th scope="col">"Carbon saved (t)"</th><th scope="col">"Closure to cash"</th></tr></thead>
             <tbody>{closed}</tbody>
         </table>
     }
@@ -533,6 +541,11 @@ fn SiteDetail(
             _ => view! { <p id="site-closed">"This site is closed; its figures are kept as they were."</p> }.into_any(),
         }
     });
+    let cash_text = site
+        .cash
+        .as_ref()
+        .map(|k| k.text.clone())
+        .unwrap_or_default();
     let closure = site.closure.clone().map(|c| view! {
         <h2>"What the closure saves"</h2>
         <dl class="ds_summary-list" id="closure-summary">
@@ -543,6 +556,7 @@ fn SiteDetail(
             {row("IT energy moved", format!("{} kWh a year", c.moved_it_kwh))}
             {row("Energy at the destination", format!("{} kWh a year{}", c.destination_kwh, if c.destination_pue_known { " (at its PUE)" } else { " (IT energy only: the destination's PUE is not known)" }))}
             {row("Energy saved", format!("{} kWh a year", c.saved_kwh))}
+            {row("Closure to cash", cash_text.clone())}
             {row("Carbon saved", c.carbon_saved_tonnes.map_or_else(|| "No conversion factor for the year".to_owned(), |t| format!("{t} tCO2e a year{}", c.carbon_year.map(|y| format!(" (factor of {y})")).unwrap_or_default())))}
         </dl>
     });

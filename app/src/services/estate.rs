@@ -135,7 +135,82 @@ fn view(r: &SiteRecord, all: &[SiteRecord], factors: &CarbonFactors) -> SiteView
         virtualisation_ratio: s.virtualisation_ratio().map(|v| format!("{v:.2}")),
         carbon,
         closure,
+        cash: None,
     }
+}
+
+/// Facilities and energy spend (capital plus revenue) in the body's counted return of a year.
+async fn facilities_and_energy(
+    conn: &mut AnyConnection,
+    org: i64,
+) -> Result<HashMap<FinancialYear, Money>, AppError> {
+    use crate::domain::SpendCategory;
+    let countable = savings_store::countable_returns(&mut *conn, org).await?;
+    let mut out = HashMap::new();
+    for (year, (r, _)) in crate::services::savings::counted_returns(countable) {
+        let lines = crate::db::returns::lines(&mut *conn, r.id).await?;
+        let total = Money::sum(
+            lines
+                .iter()
+                .filter(|l| {
+                    matches!(
+                        l.category,
+                        SpendCategory::AccommodationAndFacilities | SpendCategory::Energy
+                    )
+                })
+                .map(|l| l.total().unwrap_or(Money::ZERO)),
+        )
+        .unwrap_or(Money::ZERO);
+        out.insert(year, total);
+    }
+    Ok(out)
+}
+
+/// Adds the closure-to-cash check to closed sites' views.
+async fn check_cash(
+    conn: &mut AnyConnection,
+    views: &mut [SiteView],
+    records: &[SiteRecord],
+) -> Result<(), AppError> {
+    use crate::domain::estate::site::{closure_to_cash, CashCheck};
+    let mut spend: HashMap<i64, HashMap<FinancialYear, Money>> = HashMap::new();
+    for view in views.iter_mut() {
+        let Some(r) = records.iter().find(|r| r.id == view.id) else {
+            continue;
+        };
+        let Some(year) = r
+            .closed_date
+            .and_then(|d| FinancialYear::containing(d).ok())
+        else {
+            continue;
+        };
+        let (Some(before_year), Some(after_year)) = (year.previous(), year.next()) else {
+            continue;
+        };
+        if !spend.contains_key(&r.org_id) {
+            let by_year = facilities_and_energy(&mut *conn, r.org_id).await?;
+            spend.insert(r.org_id, by_year);
+        }
+        let by_year = &spend[&r.org_id];
+        let (before, after) = (
+            by_year.get(&before_year).copied(),
+            by_year.get(&after_year).copied(),
+        );
+        let (verdict, text) = match closure_to_cash(before, after) {
+            CashCheck::Fell(by) => ("fell", format!("Facilities and energy spend fell by {by} from {before_year} to {after_year}.")),
+            CashCheck::DidNotFall(by) => ("did-not-fall", format!("Facilities and energy spend did not fall from {before_year} to {after_year} (up {by}): the closure has not shown up as cash.")),
+            CashCheck::NotYetKnown => ("not-yet-known", format!("Needs the body's counted returns for {before_year} and {after_year}.")),
+        };
+        view.cash = Some(CashCheckView {
+            before_year,
+            before,
+            after_year,
+            after,
+            verdict: verdict.into(),
+            text,
+        });
+    }
+    Ok(())
 }
 
 async fn org_id(conn: &mut AnyConnection, code: &str) -> Result<(i64, String), AppError> {
@@ -162,14 +237,16 @@ pub async fn sites_page(db: &Db, user: &CurrentUser, code: &str) -> Result<Sites
         })
         .map(|d| (d.id, format!("{} ({})", d.site.name, d.org_name)))
         .collect();
+    let mut sites: Vec<SiteView> = all
+        .iter()
+        .filter(|r| r.org_id == org)
+        .map(|r| view(r, &all, &factors))
+        .collect();
+    check_cash(&mut conn, &mut sites, &all).await?;
     Ok(SitesPage {
         code: code.to_owned(),
         name,
-        sites: all
-            .iter()
-            .filter(|r| r.org_id == org)
-            .map(|r| view(r, &all, &factors))
-            .collect(),
+        sites,
         may_edit: user.may_write_org(code),
         destinations,
     })
@@ -596,6 +673,12 @@ pub async fn estate_summary(
             )
         })
         .collect();
+    let mut closed: Vec<SiteView> = in_scope
+        .iter()
+        .filter(|r| r.status == SiteStatus::Closed)
+        .map(|r| view(r, &all, &factors))
+        .collect();
+    check_cash(&mut conn, &mut closed, &all).await?;
     Ok(EstateSummary {
         sector: sector.map(|s| s.code().to_owned()),
         sectors: Sector::ALL
@@ -606,11 +689,7 @@ pub async fn estate_summary(
         by_status,
         energy,
         factors_verified: factors.verified,
-        closed: in_scope
-            .iter()
-            .filter(|r| r.status == SiteStatus::Closed)
-            .map(|r| view(r, &all, &factors))
-            .collect(),
+        closed,
     })
 }
 

@@ -64,7 +64,7 @@ fn ancestors(orgs: &BTreeSet<i64>, successions: &[crate::domain::savings::Succes
 }
 
 /// Which return counts for each year: the latest approved version, else the latest submitted.
-fn counted_returns(
+pub(crate) fn counted_returns(
     all: Vec<store::CountableReturn>,
 ) -> BTreeMap<FinancialYear, (store::CountableReturn, bool)> {
     let mut out: BTreeMap<FinancialYear, (store::CountableReturn, bool)> = BTreeMap::new();

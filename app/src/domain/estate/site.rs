@@ -756,3 +756,50 @@ mod tests {
         assert!(!unknown.destination_pue_known);
     }
 }
+
+/// Whether a closure shows up as cash: the body's facilities and energy spend in the year
+/// after the closure year against the year before it (issue 7, "closure to cash").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CashCheck {
+    /// Spend fell by this much.
+    Fell(Money),
+    /// Spend stayed the same or rose by this much: flagged for the board.
+    DidNotFall(Money),
+    /// A counted return for one of the two years is missing.
+    NotYetKnown,
+}
+
+pub fn closure_to_cash(before: Option<Money>, after: Option<Money>) -> CashCheck {
+    match (before, after) {
+        (Some(before), Some(after)) if after < before => {
+            CashCheck::Fell(before.checked_sub(after).unwrap_or(Money::ZERO))
+        }
+        (Some(before), Some(after)) => {
+            CashCheck::DidNotFall(after.checked_sub(before).unwrap_or(Money::ZERO))
+        }
+        _ => CashCheck::NotYetKnown,
+    }
+}
+
+#[cfg(test)]
+mod cash_tests {
+    use super::*;
+
+    #[test]
+    fn a_closure_is_cash_only_if_spend_fell() {
+        let m = Money::from_pence;
+        assert_eq!(
+            closure_to_cash(Some(m(500)), Some(m(300))),
+            CashCheck::Fell(m(200))
+        );
+        assert_eq!(
+            closure_to_cash(Some(m(500)), Some(m(500))),
+            CashCheck::DidNotFall(m(0))
+        );
+        assert_eq!(
+            closure_to_cash(Some(m(500)), Some(m(650))),
+            CashCheck::DidNotFall(m(150))
+        );
+        assert_eq!(closure_to_cash(None, Some(m(1))), CashCheck::NotYetKnown);
+    }
+}
