@@ -20,6 +20,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/returns", get(returns))
         .route("/api/v1/savings", get(savings_summary))
+        .route("/api/v1/data-centres", get(data_centres))
         .route(
             "/api/v1/savings/{org}/{fy}/calculation",
             get(savings_calculation),
@@ -165,4 +166,59 @@ async fn savings_calculation(
         Ok(trace) => Json(trace).into_response(),
         Err(error) => error.into_response(),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SitesQuery {
+    pub org: Option<String>,
+    pub sector: Option<String>,
+    /// `json` (the default) or `csv`; an `Accept: text/csv` header also asks for CSV.
+    pub format: Option<String>,
+}
+
+/// `GET /api/v1/data-centres?org=council-fife[&sector=…][&format=csv]`: the sites the caller may
+/// read, with their computed figures, closure savings and closure-to-cash checks.
+async fn data_centres(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    headers: HeaderMap,
+    query: Result<Query<SitesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+        let wants_csv = match q.format.as_deref() {
+            Some("csv") => true,
+            Some("json") | None | Some("") => headers
+                .get(header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/csv")),
+            Some(other) => {
+                return Err(AppError::validation(
+                    "format",
+                    format!("{other:?} is not a format: use json or csv"),
+                ))
+            }
+        };
+        let org = q.org.as_deref().filter(|o| !o.trim().is_empty());
+        let sites =
+            app::services::estate::export(&state.db, &user, org, q.sector.as_deref()).await?;
+        Ok(if wants_csv {
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"data-centres.csv\"",
+                    ),
+                ],
+                app::services::estate::export_csv(&sites),
+            )
+                .into_response()
+        } else {
+            Json(serde_json::json!({ "data_centres": sites })).into_response()
+        })
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
 }

@@ -128,6 +128,7 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         // The REST API.
         "/api/v1/returns" => (Access::OrgRead, "org=council-fife&fy=2013-14"),
         "/api/v1/savings" => (Access::Reviewer, ""),
+        "/api/v1/data-centres" => (Access::OrgRead, "org=council-fife"),
         "/api/v1/savings/{org}/{fy}/calculation" => (Access::OrgRead, ""),
         _ => return None,
     })
@@ -145,6 +146,7 @@ fn all_routes() -> Vec<(String, Method)> {
     // Plain axum routes (not Leptos pages or server functions): listed here by hand.
     routes.push(("/api/v1/returns".to_owned(), Method::GET));
     routes.push(("/api/v1/savings".to_owned(), Method::GET));
+    routes.push(("/api/v1/data-centres".to_owned(), Method::GET));
     routes.push((
         "/api/v1/savings/{org}/{fy}/calculation".to_owned(),
         Method::GET,

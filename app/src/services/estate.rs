@@ -713,3 +713,92 @@ pub async fn overview(
             .collect(),
     })
 }
+
+/// The sites the caller may read: one body's (`org`), a sector's, or all of them (officers: their
+/// own bodies' only), for the REST export.
+pub async fn export(
+    db: &Db,
+    user: &CurrentUser,
+    org: Option<&str>,
+    sector: Option<&str>,
+) -> Result<Vec<SiteView>, AppError> {
+    if let Some(code) = org {
+        if !user.may_read_org(code) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let sector = match sector.filter(|s| !s.is_empty()) {
+        Some(text) => Some(
+            text.parse::<Sector>()
+                .map_err(|e| AppError::validation("sector", e.to_string()))?,
+        ),
+        None => None,
+    };
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    if let Some(code) = org {
+        org_id(&mut conn, code).await?;
+    }
+    let all = store::sites(&mut conn, None, None).await?;
+    let factors = store::ghg_factors(&mut conn).await?;
+    let mut views: Vec<SiteView> = all
+        .iter()
+        .filter(|r| org.is_none_or(|c| r.org_code == c))
+        .filter(|r| sector.is_none_or(|s| r.sector_code == s.code()))
+        .filter(|r| user.may_read_org(&r.org_code))
+        .map(|r| view(r, &all, &factors))
+        .collect();
+    check_cash(&mut conn, &mut views, &all).await?;
+    Ok(views)
+}
+
+/// The export as CSV: one row per site, amounts in pounds, energy in kWh a year.
+pub fn export_csv(sites: &[SiteView]) -> String {
+    use crate::services::returns::csv_cell;
+    let mut out = String::from(
+        "org_code,org_name,site_id,name,postcode,type,ownership,status,physical_servers,virtual_hosts,virtual_machines,total_energy_kwh,total_energy_metering,it_energy_kwh,it_energy_metering,pue,virtualisation_ratio,cost_total_gbp,opened,target_date,closed_date,destination,closure_saving_gbp,closure_one_off_gbp,energy_saved_kwh,carbon_saved_t,closure_to_cash\r\n",
+    );
+    for s in sites {
+        let c = s.closure.as_ref();
+        let cells = [
+            s.org_code.clone(),
+            s.org_name.clone(),
+            s.id.to_string(),
+            s.name.clone(),
+            s.postcode.clone().unwrap_or_default(),
+            s.site_type.clone(),
+            s.ownership.clone(),
+            s.status.clone(),
+            s.physical_servers.to_string(),
+            s.virtual_hosts.to_string(),
+            s.virtual_machines.to_string(),
+            s.total_energy_kwh
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            s.total_energy_metering.clone().unwrap_or_default(),
+            s.it_energy_kwh.map(|v| v.to_string()).unwrap_or_default(),
+            s.it_energy_metering.clone().unwrap_or_default(),
+            s.pue.clone().unwrap_or_default(),
+            s.virtualisation_ratio.clone().unwrap_or_default(),
+            s.cost_total.as_decimal().to_string(),
+            s.opened.clone().unwrap_or_default(),
+            s.target_date.clone().unwrap_or_default(),
+            s.closed_date.clone().unwrap_or_default(),
+            s.destination.clone().unwrap_or_default(),
+            c.map(|c| c.recurring.as_decimal().to_string())
+                .unwrap_or_default(),
+            c.map(|c| c.one_off.as_decimal().to_string())
+                .unwrap_or_default(),
+            c.map(|c| c.saved_kwh.clone()).unwrap_or_default(),
+            c.and_then(|c| c.carbon_saved_tonnes.clone())
+                .unwrap_or_default(),
+            s.cash
+                .as_ref()
+                .map(|k| k.verdict.clone())
+                .unwrap_or_default(),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}

@@ -1071,7 +1071,7 @@ pub fn export_csv(returns: &[ReturnExport]) -> String {
 }
 
 /// Quotes a CSV cell when needed, and defuses text a spreadsheet would run as a formula.
-fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     let guarded = if text.starts_with(['=', '+', '@', '\t', '\r'])
         || (text.starts_with('-') && text.parse::<rust_decimal::Decimal>().is_err())
     {
