@@ -187,9 +187,8 @@ async fn check_cash(
         let (Some(before_year), Some(after_year)) = (year.previous(), year.next()) else {
             continue;
         };
-        if !spend.contains_key(&r.org_id) {
-            let by_year = facilities_and_energy(&mut *conn, r.org_id).await?;
-            spend.insert(r.org_id, by_year);
+        if let std::collections::hash_map::Entry::Vacant(slot) = spend.entry(r.org_id) {
+            slot.insert(facilities_and_energy(&mut *conn, r.org_id).await?);
         }
         let by_year = &spend[&r.org_id];
         let (before, after) = (
