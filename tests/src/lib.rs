@@ -236,6 +236,25 @@ impl TestApp {
         password
     }
 
+    /// Creates an account and returns it as the services see it (for service-level tests).
+    pub async fn user(
+        &self,
+        email: &str,
+        role: app::domain::Role,
+        orgs: &[&str],
+    ) -> app::model::CurrentUser {
+        self.create_user(email, role, orgs).await;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("the account just created");
+        app::db::users::current_user(self.db.pool(), id)
+            .await
+            .expect("reading the account")
+            .expect("the account exists")
+    }
+
     /// POSTs a form as the tracker's own pages do (same Host and Origin), with an optional session.
     pub async fn post_form(
         &self,
@@ -370,6 +389,13 @@ impl Drop for TestApp {
         if !matches!(dropped, Ok(Some(_))) {
             eprintln!("warning: could not drop the test database; remove it with DROP DATABASE");
         }
+    }
+}
+
+/// The client address service-level tests act from.
+pub fn test_client() -> app::services::auth::Client {
+    app::services::auth::Client {
+        addr: "test".into(),
     }
 }
 

@@ -10,29 +10,9 @@
 use app::domain::{Money, Role};
 use app::error::AppError;
 use app::model::CurrentUser;
-use app::services::auth::Client;
 use app::services::estate;
 use std::collections::HashMap;
-use tests::{on_both_backends, Backend, TestApp};
-
-async fn user(app: &TestApp, email: &str, role: Role, orgs: &[&str]) -> CurrentUser {
-    app.create_user(email, role, orgs).await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    app::db::users::current_user(app.db.pool(), id)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-fn client() -> Client {
-    Client {
-        addr: "test".into(),
-    }
-}
+use tests::{on_both_backends, test_client, Backend, TestApp};
 
 fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs
@@ -97,17 +77,13 @@ async fn site(
 /// the latest factor recorded (2025: 0.177 kg/kWh): 1,250,000 × 0.177 = 221,250 kg = 221.3 t.
 async fn a_site_s_pue_energy_and_carbon_match_a_hand_calculation(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
     let id = estate::save_site(
         &app.db,
         &officer,
-        &client(),
+        &test_client(),
         "council-fife",
         None,
         None,
@@ -142,19 +118,17 @@ async fn a_site_s_pue_energy_and_carbon_match_a_hand_calculation(backend: Backen
 /// 550,000 kWh are saved; carbon at the 2014 factor (0.49426): 271,843 kg = 271.8 t.
 async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let fife = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let aberdeen = user(&app, "officer@abdn.ac.uk", Role::Officer, &["uni-aberdeen"]).await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let fife = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let aberdeen = app
+        .user("officer@abdn.ac.uk", Role::Officer, &["uni-aberdeen"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let room = estate::save_site(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         None,
         None,
@@ -165,7 +139,7 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     let shared = estate::save_site(
         &app.db,
         &aberdeen,
-        &client(),
+        &test_client(),
         "uni-aberdeen",
         None,
         None,
@@ -194,7 +168,7 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     estate::site_action(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         room,
         rv(&v),
@@ -216,7 +190,7 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     estate::site_action(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         room,
         rv(&v),
@@ -228,7 +202,7 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     estate::site_action(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         room,
         rv(&v),
@@ -329,25 +303,27 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
 
 async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let fife = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let angus = user(
-        &app,
-        "officer@angus.gov.uk",
-        Role::Officer,
-        &["council-angus"],
-    )
-    .await;
+    let fife = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let angus = app
+        .user("officer@angus.gov.uk", Role::Officer, &["council-angus"])
+        .await;
     let mut bad = computer_room();
     bad.insert("it_energy_kwh".into(), "2000000".into());
     bad.insert("total_energy_kwh".into(), "1000000".into());
     bad.insert("cost_staff".into(), "-5".into());
-    match estate::save_site(&app.db, &fife, &client(), "council-fife", None, None, &bad).await {
+    match estate::save_site(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        None,
+        None,
+        &bad,
+    )
+    .await
+    {
         Err(AppError::Form { errors, values }) => {
             assert_eq!(
                 errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
@@ -367,7 +343,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     match estate::save_site(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         None,
         None,
@@ -385,7 +361,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
         estate::save_site(
             &app.db,
             &angus,
-            &client(),
+            &test_client(),
             "council-fife",
             None,
             None,
@@ -403,7 +379,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     let room = estate::save_site(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         None,
         None,
@@ -416,7 +392,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     // an unknown destination and a stale copy.
     let close = form(&[("action", "close"), ("closed_date", "2015-03-01")]);
     assert!(matches!(
-        estate::site_action(&app.db, &fife, &client(), "council-fife", room, v.row_version, &close).await,
+        estate::site_action(&app.db, &fife, &test_client(), "council-fife", room, v.row_version, &close).await,
         Err(AppError::Conflict(ref m)) if m.contains("plan its closure first")
     ));
     let unknown = form(&[
@@ -428,7 +404,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     match estate::site_action(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         room,
         v.row_version,
@@ -447,7 +423,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     estate::site_action(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         room,
         v.row_version,
@@ -456,7 +432,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     .await
     .unwrap();
     assert!(matches!(
-        estate::site_action(&app.db, &fife, &client(), "council-fife", room, v.row_version, &plan).await,
+        estate::site_action(&app.db, &fife, &test_client(), "council-fife", room, v.row_version, &plan).await,
         Err(AppError::Conflict(ref m)) if m.contains("Someone changed")
     ));
     let v = site(&app, &fife, "council-fife", room).await;
@@ -464,7 +440,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     match estate::site_action(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         room,
         v.row_version,
@@ -573,7 +549,7 @@ async fn facilities_return(
         org_code: org,
         fy: year.parse().unwrap(),
     };
-    let draft = returns::open(&app.db, officer, &client(), &key)
+    let draft = returns::open(&app.db, officer, &test_client(), &key)
         .await
         .unwrap();
     let lines = returns::parse_lines(&[
@@ -596,7 +572,7 @@ async fn facilities_return(
     let saved = returns::save_lines(
         &app.db,
         officer,
-        &client(),
+        &test_client(),
         &key,
         draft.row_version,
         &lines,
@@ -607,7 +583,7 @@ async fn facilities_return(
     let submitted = returns::act(
         &app.db,
         officer,
-        &client(),
+        &test_client(),
         &key,
         saved.row_version,
         ReturnAction::Submit,
@@ -618,7 +594,7 @@ async fn facilities_return(
     returns::act(
         &app.db,
         board,
-        &client(),
+        &test_client(),
         &key,
         submitted.row_version,
         ReturnAction::Approve,
@@ -632,7 +608,7 @@ async fn close_site(app: &TestApp, officer: &CurrentUser, org: &str, on: &str) -
     let id = estate::save_site(
         &app.db,
         officer,
-        &client(),
+        &test_client(),
         org,
         None,
         None,
@@ -646,12 +622,12 @@ async fn close_site(app: &TestApp, officer: &CurrentUser, org: &str, on: &str) -
         ("target_date", on),
         ("destination", "cloud"),
     ]);
-    estate::site_action(&app.db, officer, &client(), org, id, rv, &plan)
+    estate::site_action(&app.db, officer, &test_client(), org, id, rv, &plan)
         .await
         .unwrap();
     let rv = site(app, officer, org, id).await.row_version;
     let close = form(&[("action", "close"), ("closed_date", on)]);
-    estate::site_action(&app.db, officer, &client(), org, id, rv, &close)
+    estate::site_action(&app.db, officer, &test_client(), org, id, rv, &close)
         .await
         .unwrap();
     id
@@ -662,14 +638,14 @@ async fn close_site(app: &TestApp, officer: &CurrentUser, org: &str, on: &str) -
 /// 2015-16 return is missing: not yet known.
 async fn closure_to_cash_flags_a_body_whose_spend_did_not_fall(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@councils.gov.uk",
-        Role::Officer,
-        &["council-fife", "council-angus", "council-moray"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let officer = app
+        .user(
+            "officer@councils.gov.uk",
+            Role::Officer,
+            &["council-fife", "council-angus", "council-moray"],
+        )
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     for org in ["council-fife", "council-angus", "council-moray"] {
         close_site(&app, &officer, org, "2014-06-30").await;
         facilities_return(&app, &officer, &board, org, "2013-14", "30000", "50000").await;

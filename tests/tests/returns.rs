@@ -8,29 +8,8 @@
 use app::domain::spend_line::LineInput;
 use app::domain::{FinancialYear, ReturnAction, ReturnStatus, Role, SpendCategory};
 use app::error::AppError;
-use app::model::CurrentUser;
-use app::services::auth::Client;
 use app::services::returns;
-use tests::{on_both_backends, Backend, TestApp};
-
-async fn user(app: &TestApp, email: &str, role: Role, orgs: &[&str]) -> CurrentUser {
-    app.create_user(email, role, orgs).await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    app::db::users::current_user(app.db.pool(), id)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-fn client() -> Client {
-    Client {
-        addr: "test".into(),
-    }
-}
+use tests::{on_both_backends, test_client, Backend, TestApp};
 
 fn key(org_code: &str) -> returns::ReturnRef<'_> {
     returns::ReturnRef { org_code, fy: fy() }
@@ -78,15 +57,11 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
 
 async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
-    let c = client();
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let c = test_client();
 
     let draft = returns::open(&app.db, &officer, &c, &key("council-fife"))
         .await
@@ -247,9 +222,13 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
 
 async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let first = user(&app, "one@fife.gov.uk", Role::Officer, &["council-fife"]).await;
-    let second = user(&app, "two@fife.gov.uk", Role::Officer, &["council-fife"]).await;
-    let c = client();
+    let first = app
+        .user("one@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let second = app
+        .user("two@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let c = test_client();
     let opened = returns::open(&app.db, &first, &c, &key("council-fife"))
         .await
         .unwrap();
@@ -291,22 +270,14 @@ async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
 
 async fn bad_lines_name_their_fields_and_only_members_may_write(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let fife = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let angus = user(
-        &app,
-        "officer@angus.gov.uk",
-        Role::Officer,
-        &["council-angus"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
-    let c = client();
+    let fife = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let angus = app
+        .user("officer@angus.gov.uk", Role::Officer, &["council-angus"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let c = test_client();
     let bad = returns::parse_lines(&[
         (
             SpendCategory::Hardware,

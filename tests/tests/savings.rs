@@ -12,30 +12,10 @@ use app::domain::spend_line::LineInput;
 use app::domain::{FinancialYear, Money, ReturnAction, Role, SpendCategory};
 use app::error::AppError;
 use app::model::CurrentUser;
-use app::services::auth::Client;
 use app::services::{returns, savings};
 use http::StatusCode;
 use std::collections::HashMap;
-use tests::{on_both_backends, Backend, TestApp};
-
-async fn user(app: &TestApp, email: &str, role: Role, orgs: &[&str]) -> CurrentUser {
-    app.create_user(email, role, orgs).await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    app::db::users::current_user(app.db.pool(), id)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-fn client() -> Client {
-    Client {
-        addr: "test".into(),
-    }
-}
+use tests::{on_both_backends, test_client, Backend, TestApp};
 
 fn fy(text: &str) -> FinancialYear {
     text.parse().unwrap()
@@ -75,7 +55,7 @@ async fn file_return(
         org_code: org,
         fy: fy(year),
     };
-    let c = client();
+    let c = test_client();
     let draft = returns::open(&app.db, officer, &c, &key).await.unwrap();
     let inputs: Vec<(SpendCategory, LineInput<'_>)> = lines
         .iter()
@@ -153,18 +133,14 @@ const FIFE_2013: [(SpendCategory, &str, &str); 3] = [
 /// is 99.4% of it: amber, so the body must explain.
 async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     savings::record_baseline(
         &app.db,
         &officer,
-        &client(),
+        &test_client(),
         "council-fife",
         &fife_baseline("From the 2008-09 accounts"),
     )
@@ -315,19 +291,15 @@ async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
 
 async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
-    let admin = user(&app, "admin@gov.scot", Role::Admin, &[]).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
     savings::record_baseline(
         &app.db,
         &officer,
-        &client(),
+        &test_client(),
         "council-fife",
         &fife_baseline("accounts"),
     )
@@ -347,7 +319,7 @@ async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend)
     let empty = savings::explain_target(
         &app.db,
         &officer,
-        &client(),
+        &test_client(),
         "council-fife",
         fy("2013-14"),
         "  ",
@@ -358,7 +330,7 @@ async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend)
         savings::explain_target(
             &app.db,
             &board,
-            &client(),
+            &test_client(),
             "council-fife",
             fy("2013-14"),
             "x"
@@ -369,7 +341,7 @@ async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend)
     savings::explain_target(
         &app.db,
         &officer,
-        &client(),
+        &test_client(),
         "council-fife",
         fy("2013-14"),
         "A data-centre move slipped to 2014-15.",
@@ -404,16 +376,16 @@ async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend)
         ("target-low-2013-14", "110000000"),
     ]);
     assert!(matches!(
-        savings::save_targets(&app.db, &board, &client(), &edit).await,
+        savings::save_targets(&app.db, &board, &test_client(), &edit).await,
         Err(AppError::Forbidden)
     ));
     edit.insert("target-high-2013-14".into(), "-5".into());
-    match savings::save_targets(&app.db, &admin, &client(), &edit).await {
+    match savings::save_targets(&app.db, &admin, &test_client(), &edit).await {
         Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "target-high-2013-14"),
         other => panic!("a negative target must be refused: {other:?}"),
     }
     edit.remove("target-high-2013-14");
-    savings::save_targets(&app.db, &admin, &client(), &edit)
+    savings::save_targets(&app.db, &admin, &test_client(), &edit)
         .await
         .unwrap();
     let body = savings::body(&app.db, &officer, "council-fife", None)
@@ -454,8 +426,8 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
     ];
     let mut orgs: Vec<&str> = forces.to_vec();
     orgs.push("police-scotland");
-    let officer = user(&app, "officer@police.scot", Role::Officer, &orgs).await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let officer = app.user("officer@police.scot", Role::Officer, &orgs).await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let mut total = 0i64;
     for (i, code) in forces.iter().enumerate() {
         let pounds = 1_000_000 + 12_345 * i64::try_from(i).unwrap();
@@ -467,7 +439,7 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
             ("reason", "legacy accounts"),
         ]);
         f.insert("org".into(), (*code).into());
-        savings::record_baseline(&app.db, &officer, &client(), code, &f)
+        savings::record_baseline(&app.db, &officer, &test_client(), code, &f)
             .await
             .unwrap();
         file_return(
@@ -567,18 +539,14 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
 
 async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     savings::record_baseline(
         &app.db,
         &officer,
-        &client(),
+        &test_client(),
         "council-fife",
         &fife_baseline("accounts"),
     )
@@ -596,7 +564,7 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
     .await;
     let mut restated = fife_baseline("Energy was under-counted: the 2008-09 bills, restated");
     restated.insert("energy".into(), "60000".into());
-    savings::record_baseline(&app.db, &officer, &client(), "council-fife", &restated)
+    savings::record_baseline(&app.db, &officer, &test_client(), "council-fife", &restated)
         .await
         .unwrap();
 
@@ -652,21 +620,13 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
 
 async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let angus = user(
-        &app,
-        "officer@angus.gov.uk",
-        Role::Officer,
-        &["council-angus"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let angus = app
+        .user("officer@angus.gov.uk", Role::Officer, &["council-angus"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let bad = form(&[
         ("org", "council-fife"),
         ("year", "2008/9x"),
@@ -675,7 +635,7 @@ async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend)
         ("software", "2000000000"),
         ("reason", ""),
     ]);
-    match savings::record_baseline(&app.db, &officer, &client(), "council-fife", &bad).await {
+    match savings::record_baseline(&app.db, &officer, &test_client(), "council-fife", &bad).await {
         Err(AppError::Form { errors, values }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(
@@ -692,8 +652,14 @@ async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend)
     }
     for who in [&angus, &board] {
         assert!(matches!(
-            savings::record_baseline(&app.db, who, &client(), "council-fife", &fife_baseline("x"))
-                .await,
+            savings::record_baseline(
+                &app.db,
+                who,
+                &test_client(),
+                "council-fife",
+                &fife_baseline("x")
+            )
+            .await,
             Err(AppError::Forbidden)
         ));
     }
@@ -725,18 +691,14 @@ async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend)
 
 async fn only_submitted_and_approved_returns_count(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let officer = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     savings::record_baseline(
         &app.db,
         &officer,
-        &client(),
+        &test_client(),
         "council-fife",
         &fife_baseline("accounts"),
     )
@@ -771,7 +733,7 @@ async fn only_submitted_and_approved_returns_count(backend: Backend) {
     returns::act(
         &app.db,
         &board,
-        &client(),
+        &test_client(),
         &key,
         current.row_version,
         ReturnAction::SendBack,
@@ -797,7 +759,7 @@ async fn only_submitted_and_approved_returns_count(backend: Backend) {
 /// From the fixtures alone: the review's headline trajectory, annual and cumulative.
 async fn the_fixtures_reproduce_the_review_trajectory(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let page = savings::targets_page(&app.db, &board).await.unwrap();
     let profile = |name: &str| {
         page.profiles
@@ -849,7 +811,7 @@ async fn the_fixtures_reproduce_the_review_trajectory(backend: Backend) {
 /// The demo data seeds, counts and is not written twice.
 async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = user(&app, "admin@gov.scot", Role::Admin, &[]).await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
     let written = app::services::demo::seed(&app.db, admin.id).await.unwrap();
     assert!(written > 200, "{written} returns");
     assert_eq!(
@@ -943,21 +905,13 @@ async fn the_pages_render_without_javascript(backend: Backend) {
 /// SWAN: the Scottish Government provides it and claims Fife's saving; Fife claims it too.
 async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let fife = user(
-        &app,
-        "officer@fife.gov.uk",
-        Role::Officer,
-        &["council-fife"],
-    )
-    .await;
-    let sg = user(
-        &app,
-        "officer@gov.scot",
-        Role::Officer,
-        &["scottish-government"],
-    )
-    .await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let fife = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let sg = app
+        .user("officer@gov.scot", Role::Officer, &["scottish-government"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let claim = |org: &str, party: &str, one_off: &str, counterparty: &str| {
         form(&[
             ("org", org),
@@ -990,7 +944,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
         ("counterparty", "council-atlantis"),
         ("quality_note", ""),
     ]);
-    match savings::record_initiative(&app.db, &fife, &client(), "council-fife", &bad).await {
+    match savings::record_initiative(&app.db, &fife, &test_client(), "council-fife", &bad).await {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(
@@ -1017,7 +971,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
         savings::record_initiative(
             &app.db,
             &fife,
-            &client(),
+            &test_client(),
             "scottish-government",
             &claim("scottish-government", "provider", "0", "")
         )
@@ -1028,7 +982,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     savings::record_initiative(
         &app.db,
         &fife,
-        &client(),
+        &test_client(),
         "council-fife",
         &claim("council-fife", "consumer", "100000", ""),
     )
@@ -1037,7 +991,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     savings::record_initiative(
         &app.db,
         &sg,
-        &client(),
+        &test_client(),
         "scottish-government",
         &claim("scottish-government", "provider", "0", "council-fife"),
     )
@@ -1106,19 +1060,19 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
 /// passes its baseline on, to the penny.
 async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let spsa = user(
-        &app,
-        "officer@spsa.police.uk",
-        Role::Officer,
-        &["scottish-police-services-authority"],
-    )
-    .await;
-    let admin = user(&app, "admin@gov.scot", Role::Admin, &[]).await;
-    let board = user(&app, "board@gov.scot", Role::Board, &[]).await;
+    let spsa = app
+        .user(
+            "officer@spsa.police.uk",
+            Role::Officer,
+            &["scottish-police-services-authority"],
+        )
+        .await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
     savings::record_baseline(
         &app.db,
         &spsa,
-        &client(),
+        &test_client(),
         "scottish-police-services-authority",
         &form(&[
             ("year", "2008-09"),
@@ -1151,7 +1105,7 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         savings::record_succession(
             &app.db,
             &board,
-            &client(),
+            &test_client(),
             &change("police-scotland", "60%")
         )
         .await,
@@ -1160,7 +1114,7 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
     savings::record_succession(
         &app.db,
         &admin,
-        &client(),
+        &test_client(),
         &change("police-scotland", "60%"),
     )
     .await
@@ -1168,7 +1122,7 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
     match savings::record_succession(
         &app.db,
         &admin,
-        &client(),
+        &test_client(),
         &change("scottish-police-authority", "50%"),
     )
     .await
@@ -1184,7 +1138,7 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         ("effective_date", "2014-04-01"),
         ("kind", "merger"),
     ]);
-    match savings::record_succession(&app.db, &admin, &client(), &looping).await {
+    match savings::record_succession(&app.db, &admin, &test_client(), &looping).await {
         Err(AppError::Form { errors, .. }) => {
             assert!(errors[0].message.contains("loop"), "{errors:?}")
         }
@@ -1197,7 +1151,7 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         ("kind", "split"),
         ("share", ""),
     ]);
-    match savings::record_succession(&app.db, &admin, &client(), &bad).await {
+    match savings::record_succession(&app.db, &admin, &test_client(), &bad).await {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(fields, vec!["predecessor", "effective_date", "share"]);
@@ -1207,7 +1161,7 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
     savings::record_succession(
         &app.db,
         &admin,
-        &client(),
+        &test_client(),
         &change("scottish-police-authority", "40%"),
     )
     .await
