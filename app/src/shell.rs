@@ -101,7 +101,8 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/data-centres") view=pages::estate::DataCentresPage ssr=SsrMode::Async />
                                 <Route path=path!("/data-centres/:org") view=pages::estate::SitesPageView ssr=SsrMode::Async />
                                 <Route path=path!("/data-centres/:org/:id") view=pages::estate::SitePageView ssr=SsrMode::Async />
-                                <Route path=path!("/shared-services") view=pages::pending::SharedServicesPage />
+                                <Route path=path!("/shared-services") view=pages::shared::SharedServicesPage ssr=SsrMode::Async />
+                                <Route path=path!("/shared-services/:org") view=pages::shared::AdoptionsPageView ssr=SsrMode::Async />
                                 <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
                                 <Route path=path!("/import/:token") view=pages::import::ImportPreviewPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />

@@ -38,13 +38,10 @@ enum Access {
 /// The policy for each route, with a request that exercises it (query string or form body).
 fn policy(path: &str) -> Option<(Access, &'static str)> {
     Some(match path {
-        // Pages open to everyone: public reference information and sections not built yet.
-        "/"
-        | "/login"
-        | "/organisations"
-        | "/dashboard"
-        | "/shared-services"
-        | "/returns/template.xlsx" => (Access::Public, ""),
+        // Pages open to everyone: public reference information.
+        "/" | "/login" | "/organisations" | "/dashboard" | "/returns/template.xlsx" => {
+            (Access::Public, "")
+        }
         "/import" => (Access::SignedIn, ""),
         "/import/{token}" => (Access::Lookup, ""),
         "/returns/{org}/{fy}/template.xlsx" => (Access::OrgRead, ""),
@@ -55,6 +52,15 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         // Data centres: the section for anyone signed in (the estate for the board and office),
         // a body's sites for its readers, changes for its officers.
         "/data-centres" | "/api/estate/overview" => (Access::SignedIn, ""),
+        "/shared-services" | "/api/shared/front" => (Access::SignedIn, ""),
+        "/shared-services/{org}" => (Access::OrgRead, ""),
+        "/api/shared/adoptions" => (Access::OrgRead, "org=council-fife"),
+        "/api/shared/save-service" => (Access::Admin, "code=Bad+Code"),
+        "/api/shared/record-adoption" => (Access::OrgWrite, "org=council-fife&service=nosuch"),
+        "/api/shared/move-adoption" => (
+            Access::OrgWrite,
+            "org=council-fife&id=999999&row_version=1&stage=live&date=2015-04-01",
+        ),
         "/data-centres/{org}" | "/data-centres/{org}/{id}" => (Access::OrgRead, ""),
         "/api/estate/sites" => (Access::OrgRead, "org=council-fife"),
         "/api/estate/save-site" => (Access::OrgWrite, "org=council-fife&name="),

@@ -264,16 +264,6 @@ async fn seeding_twice_changes_nothing(backend: Backend) {
     app.teardown().await;
 }
 
-async fn sections_not_built_yet_say_so(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    for path in ["/shared-services"] {
-        let page = app.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}");
-        assert!(page.body.contains("not available yet"), "{path}");
-    }
-    app.teardown().await;
-}
-
 on_both_backends!(
     the_home_page_renders_the_design_system_shell,
     the_organisations_page_lists_every_seeded_body,
@@ -288,5 +278,4 @@ on_both_backends!(
     the_dashboard_shows_both_published_baselines_and_their_difference,
     server_functions_answer_json,
     seeding_twice_changes_nothing,
-    sections_not_built_yet_say_so,
 );

@@ -12,6 +12,7 @@ pub mod organisations;
 pub mod reference;
 pub mod returns;
 pub mod savings;
+pub mod shared;
 
 /// Who is asking, the application state and the client's address: every server function's start.
 #[cfg(feature = "ssr")]

@@ -35,7 +35,7 @@ pub fn ErrorSummary(error: AppError, #[prop(into)] default_field: String) -> imp
     }
 }
 
-fn capitalise(text: &str) -> String {
+pub(crate) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -14,6 +14,7 @@ pub mod reference;
 pub mod returns;
 pub mod savings;
 pub mod sessions;
+pub mod shared;
 pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -124,3 +124,68 @@ pub struct EstateOverview {
     pub summary: Option<EstateSummary>,
     pub my_bodies: Vec<(String, String)>,
 }
+
+/// A shared service in the catalogue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceView {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub source: String,
+    /// Bodies live on it now.
+    pub live: usize,
+}
+
+/// A body's adoption of a shared service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdoptionView {
+    pub id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub service_code: String,
+    pub service_name: String,
+    pub stage: String,
+    pub stage_name: String,
+    /// The stages it may move to next: (code, name).
+    pub next: Vec<(String, String)>,
+    pub contracted: Option<String>,
+    pub live: Option<String>,
+    pub exited: Option<String>,
+    pub cost_before: Money,
+    pub cost_after: Money,
+    pub recurring_saving: Money,
+    pub one_off: Money,
+    pub sites: Option<i64>,
+    pub users: Option<i64>,
+    pub class: String,
+    pub row_version: i64,
+}
+
+/// The shared-services front page: the catalogue, the adoption matrix (board and office) and
+/// the bodies an officer records adoptions for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedServicesPage {
+    pub services: Vec<ServiceView>,
+    /// Bodies × services (board and office).
+    pub matrix: Option<Vec<MatrixRow>>,
+    pub my_bodies: Vec<(String, String)>,
+    pub may_edit_catalogue: bool,
+}
+
+/// A body's row of the adoption matrix: its stage for each service, in catalogue order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub code: String,
+    pub name: String,
+    pub stages: Vec<Option<String>>,
+}
+
+/// A body's adoptions and the form to record one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdoptionsPage {
+    pub code: String,
+    pub name: String,
+    pub adoptions: Vec<AdoptionView>,
+    pub services: Vec<(String, String)>,
+    pub may_edit: bool,
+}

@@ -11,6 +11,6 @@ pub mod login;
 pub mod not_found;
 pub mod organisation;
 pub mod organisations;
-pub mod pending;
 pub mod returns;
 pub mod savings;
+pub mod shared;

@@ -7,6 +7,7 @@
 //! Energy of a closed site moves to its destination — counted there (× the destination's PUE when
 //! it is a site in the inventory), not dropped.
 
+use crate::components::forms::capitalise;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::estate::{self as store, Lifecycle, SiteRecord};
 use crate::db::{savings as savings_store, Db, DbError};
@@ -575,14 +576,6 @@ pub async fn site_action(
     }
     tx.commit().await.map_err(DbError::from)?;
     Ok(())
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Whether a site was open at the end of a year (31 March).

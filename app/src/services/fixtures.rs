@@ -23,6 +23,7 @@ pub struct FixtureFiles {
     pub deflators: (&'static str, &'static str),
     pub trajectory: (&'static str, &'static str),
     pub ghg_factors: (&'static str, &'static str),
+    pub shared_services: (&'static str, &'static str),
 }
 
 impl FixtureFiles {
@@ -52,6 +53,10 @@ impl FixtureFiles {
             ghg_factors: (
                 "fixtures/ghg_electricity_factors.csv",
                 include_str!("../../../fixtures/ghg_electricity_factors.csv"),
+            ),
+            shared_services: (
+                "fixtures/shared_services.csv",
+                include_str!("../../../fixtures/shared_services.csv"),
             ),
         }
     }
@@ -98,6 +103,7 @@ pub struct ReferenceData {
     deflator_release: String,
     trajectory: Vec<(String, FinancialYear, Money, String)>,
     ghg_factors: Vec<(i32, Decimal, bool)>,
+    shared_services: Vec<(OrgCode, String, String)>,
 }
 
 /// The first `#` line of a fixture file, without the `#` and trailing punctuation: the release
@@ -318,7 +324,19 @@ impl ReferenceData {
             ghg_factors.push((year, factor, verified));
         }
 
+        let (svc_file, svc_text) = files.shared_services;
+        let mut shared_services = Vec::new();
+        for row in rows(svc_file, svc_text)? {
+            // code,name,description (codes follow the same rule as body codes)
+            shared_services.push((
+                row.parse(0, "code")?,
+                row.text(1, "name")?,
+                row.text(2, "description")?,
+            ));
+        }
+
         Ok(ReferenceData {
+            shared_services,
             ghg_factors,
             organisations: orgs,
             successions,
@@ -363,6 +381,16 @@ impl ReferenceData {
         }
         for (year, factor, verified) in &self.ghg_factors {
             crate::db::estate::upsert_ghg_factor(&mut tx, *year, *factor, *verified).await?;
+        }
+        for (code, name, description) in &self.shared_services {
+            crate::db::shared::insert_service_if_absent(
+                &mut tx,
+                code.as_str(),
+                name,
+                description,
+                "shared/DOMAIN.md section 9",
+            )
+            .await?;
         }
         savings::insert_setting_if_absent(&mut tx, "profile", "low").await?;
         savings::insert_setting_if_absent(&mut tx, "method", "review-national-share").await?;
@@ -446,6 +474,7 @@ mod tests {
             deflators: ("defl.csv", "financial_year,index,verified\n"),
             trajectory: ("traj.csv", "profile,financial_year,amount_pounds,source\n"),
             ghg_factors: ("ghg.csv", "year,kg_co2e_per_kwh,verified\n"),
+            shared_services: ("svc.csv", "code,name,description\n"),
             ..FixtureFiles::embedded()
         }
     }

@@ -5,6 +5,7 @@
 //! at; the commit runs exactly the validation the preview showed. Only the body's officers may
 //! upload, preview or commit its imports.
 
+use crate::components::forms::capitalise;
 use crate::db::imports::{self, NewUpload, UploadRow};
 use crate::db::{Db, DbError};
 use crate::domain::spend_line::{change_warning, SpendLine};
@@ -56,14 +57,6 @@ pub fn analyse(
             ..ParsedSpend::default()
         },
     }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Every organisation code, for telling "another body" from "no such body" in a file.

@@ -11,3 +11,4 @@ pub mod organisations;
 pub mod reference;
 pub mod returns;
 pub mod savings;
+pub mod shared;

@@ -1,0 +1,236 @@
+//! Queries on the shared-service catalogue and the bodies' adoptions.
+
+use super::DbError;
+use crate::domain::estate::AdoptionStage;
+use crate::domain::savings::SavingClass;
+use crate::domain::Money;
+use chrono::NaiveDate;
+use sqlx::AnyConnection;
+
+/// A catalogue entry: code, name, description, source.
+pub type ServiceRow = (String, String, String, String);
+
+pub async fn insert_service_if_absent(
+    conn: &mut AnyConnection,
+    code: &str,
+    name: &str,
+    description: &str,
+    source: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO shared_services (code, name, description, source) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(description)
+    .bind(source)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_service(
+    conn: &mut AnyConnection,
+    code: &str,
+    name: &str,
+    description: &str,
+    now: i64,
+    user: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO shared_services (code, name, description, source, updated_at, updated_by)
+         VALUES ($1, $2, $3, 'Programme office', $4, $5)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, description = excluded.description,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(description)
+    .bind(now)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn services(conn: &mut AnyConnection) -> Result<Vec<ServiceRow>, DbError> {
+    Ok(
+        sqlx::query_as("SELECT code, name, description, source FROM shared_services ORDER BY name")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// An adoption as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdoptionRecord {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub sector_code: String,
+    pub service_code: String,
+    pub service_name: String,
+    pub stage: AdoptionStage,
+    pub contracted: Option<NaiveDate>,
+    pub live: Option<NaiveDate>,
+    pub exited: Option<NaiveDate>,
+    pub cost_before: Money,
+    pub cost_after: Money,
+    pub one_off: Money,
+    pub sites: Option<i64>,
+    pub users: Option<i64>,
+    pub class: SavingClass,
+    pub row_version: i64,
+}
+
+fn date(text: Option<String>) -> Result<Option<NaiveDate>, DbError> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map_err(|_| DbError::Corrupt(format!("date {t:?}")))
+    })
+    .transpose()
+}
+
+/// Adoptions, of one body (`org`) or all.
+pub async fn adoptions(
+    conn: &mut AnyConnection,
+    org: Option<i64>,
+) -> Result<Vec<AdoptionRecord>, DbError> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT a.id, a.org_id, o.code, o.name, o.sector_code, a.service_code, s.name, a.stage,
+                a.contracted_date, a.live_date, a.exited_date, a.cost_before_pence, a.cost_after_pence,
+                a.one_off_pence, a.sites, a.users, a.class, a.row_version
+           FROM adoptions a JOIN organisations o ON o.id = a.org_id
+                JOIN shared_services s ON s.code = a.service_code
+          WHERE ($1 = 0 OR a.org_id = $2)
+          ORDER BY o.name, s.name",
+    )
+    .bind(i64::from(org.is_some()))
+    .bind(org.unwrap_or(0))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AdoptionRecord {
+                id: r.try_get(0)?,
+                org_id: r.try_get(1)?,
+                org_code: r.try_get(2)?,
+                org_name: r.try_get(3)?,
+                sector_code: r.try_get(4)?,
+                service_code: r.try_get(5)?,
+                service_name: r.try_get(6)?,
+                stage: AdoptionStage::parse(&r.try_get::<String, _>(7)?)?,
+                contracted: date(r.try_get(8)?)?,
+                live: date(r.try_get(9)?)?,
+                exited: date(r.try_get(10)?)?,
+                cost_before: Money::from_pence(r.try_get(11)?),
+                cost_after: Money::from_pence(r.try_get(12)?),
+                one_off: Money::from_pence(r.try_get(13)?),
+                sites: r.try_get(14)?,
+                users: r.try_get(15)?,
+                class: SavingClass::parse(&r.try_get::<String, _>(16)?)?,
+                row_version: r.try_get(17)?,
+            })
+        })
+        .collect()
+}
+
+/// A new adoption (at the stage "considering").
+pub struct NewAdoption<'a> {
+    pub org: i64,
+    pub service: &'a str,
+    pub cost_before: Money,
+    pub cost_after: Money,
+    pub one_off: Money,
+    pub sites: Option<i64>,
+    pub users: Option<i64>,
+    pub class: SavingClass,
+}
+
+pub async fn insert_adoption(
+    conn: &mut AnyConnection,
+    a: &NewAdoption<'_>,
+    now: i64,
+    user: i64,
+) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO adoptions (org_id, service_code, stage, cost_before_pence, cost_after_pence, one_off_pence,
+                                sites, users, class, created_at, updated_at, updated_by)
+         VALUES ($1, $2, 'considering', $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+    )
+    .bind(a.org)
+    .bind(a.service)
+    .bind(a.cost_before.pence())
+    .bind(a.cost_after.pence())
+    .bind(a.one_off.pence())
+    .bind(a.sites)
+    .bind(a.users)
+    .bind(a.class.code())
+    .bind(now)
+    .bind(user)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Moves an adoption to `stage`, recording the date of that step, if nobody changed it since
+/// `row_version`.
+pub async fn set_stage(
+    conn: &mut AnyConnection,
+    id: i64,
+    row_version: i64,
+    stage: AdoptionStage,
+    on: NaiveDate,
+    now: i64,
+    user: i64,
+) -> Result<bool, DbError> {
+    let column = match stage {
+        AdoptionStage::Contracted => "contracted_date",
+        AdoptionStage::Live => "live_date",
+        AdoptionStage::Exited => "exited_date",
+        _ => "updated_by",
+    };
+    let sql = if column == "updated_by" {
+        "UPDATE adoptions SET stage = $3, updated_at = $5, updated_by = $6, row_version = row_version + 1
+          WHERE id = $1 AND row_version = $2 AND $4 = $4"
+            .to_owned()
+    } else {
+        format!(
+            "UPDATE adoptions SET stage = $3, {column} = $4, updated_at = $5, updated_by = $6, row_version = row_version + 1
+              WHERE id = $1 AND row_version = $2"
+        )
+    };
+    let done = sqlx::query(&sql)
+        .bind(id)
+        .bind(row_version)
+        .bind(stage.code())
+        .bind(on.format("%Y-%m-%d").to_string())
+        .bind(now)
+        .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends the initiative recorded for `source_ref` in `last_fy`.
+pub async fn end_initiative(
+    conn: &mut AnyConnection,
+    source_ref: &str,
+    last_fy: i64,
+    now: i64,
+    user: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE initiatives SET last_fy = $2, updated_at = $3, updated_by = $4, row_version = row_version + 1
+          WHERE source_ref = $1",
+    )
+    .bind(source_ref)
+    .bind(last_fy)
+    .bind(now)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,467 @@
+//! Shared services: the catalogue (programme office) and each body's adoption.
+//!
+//! Policy (issue 7): adoption moves one step at a time (`domain::estate::adoption`), each step
+//! dated, locked by `row_version` and audited. When an adoption goes live its saving (annual cost
+//! before minus after, with the one-off cost) is written as an initiative for the savings engine
+//! (`source_ref adoption:ID`, the body as consumer of the service); when it is exited, that
+//! initiative ends in the exit year.
+
+use crate::components::forms::capitalise;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::shared::{self as store, AdoptionRecord, NewAdoption};
+use crate::db::{savings as savings_store, Db, DbError};
+use crate::domain::estate::adoption::recurring_saving;
+use crate::domain::estate::site::parse_date;
+use crate::domain::estate::AdoptionStage;
+use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
+use crate::domain::spend_line::FieldError;
+use crate::domain::{FinancialYear, Money, OrgCode, OrgId, Role};
+use crate::error::AppError;
+use crate::model::estate::*;
+use crate::model::CurrentUser;
+use crate::services::auth::{now, Client};
+use std::collections::HashMap;
+
+fn view(a: &AdoptionRecord) -> AdoptionView {
+    AdoptionView {
+        id: a.id,
+        org_code: a.org_code.clone(),
+        org_name: a.org_name.clone(),
+        service_code: a.service_code.clone(),
+        service_name: a.service_name.clone(),
+        stage: a.stage.code().into(),
+        stage_name: a.stage.name().into(),
+        next: a
+            .stage
+            .next()
+            .iter()
+            .map(|s| (s.code().to_owned(), s.name().to_owned()))
+            .collect(),
+        contracted: a.contracted.map(|d| d.to_string()),
+        live: a.live.map(|d| d.to_string()),
+        exited: a.exited.map(|d| d.to_string()),
+        cost_before: a.cost_before,
+        cost_after: a.cost_after,
+        recurring_saving: recurring_saving(a.cost_before, a.cost_after),
+        one_off: a.one_off,
+        sites: a.sites,
+        users: a.users,
+        class: a.class.name().into(),
+        row_version: a.row_version,
+    }
+}
+
+fn entry(
+    user: &CurrentUser,
+    client: &Client,
+    action: &str,
+    entity: &str,
+    id: String,
+) -> AuditEntry {
+    AuditEntry {
+        at: now(),
+        actor_user_id: Some(user.id),
+        actor_email: Some(user.email.clone()),
+        action: action.to_owned(),
+        entity_type: entity.to_owned(),
+        entity_id: Some(id),
+        client_addr: Some(client.addr.clone()),
+        ..AuditEntry::default()
+    }
+}
+
+/// The catalogue for anyone signed in; the adoption matrix for the board and office.
+pub async fn front_page(db: &Db, user: &CurrentUser) -> Result<SharedServicesPage, AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let services = store::services(&mut conn).await?;
+    let adoptions = store::adoptions(&mut conn, None).await?;
+    let matrix = user.role.reads_all_organisations().then(|| {
+        let mut bodies: Vec<(String, String)> = adoptions
+            .iter()
+            .map(|a| (a.org_code.clone(), a.org_name.clone()))
+            .collect();
+        bodies.sort_by(|a, b| a.1.cmp(&b.1));
+        bodies.dedup();
+        bodies
+            .into_iter()
+            .map(|(code, name)| {
+                let stages = services
+                    .iter()
+                    .map(|(service, ..)| {
+                        adoptions
+                            .iter()
+                            .find(|a| a.org_code == code && &a.service_code == service)
+                            .map(|a| a.stage.name().to_owned())
+                    })
+                    .collect();
+                MatrixRow { code, name, stages }
+            })
+            .collect()
+    });
+    Ok(SharedServicesPage {
+        services: services
+            .into_iter()
+            .map(|(code, name, description, source)| ServiceView {
+                live: adoptions
+                    .iter()
+                    .filter(|a| a.service_code == code && a.stage == AdoptionStage::Live)
+                    .count(),
+                code,
+                name,
+                description,
+                source,
+            })
+            .collect(),
+        matrix,
+        my_bodies: user
+            .organisations
+            .iter()
+            .map(|o| (o.code.clone(), o.name.clone()))
+            .collect(),
+        may_edit_catalogue: user.role == Role::Admin,
+    })
+}
+
+/// Adds or renames a catalogue entry (programme office).
+pub async fn save_service(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let mut errors = Vec::new();
+    let code = f("code")
+        .parse::<OrgCode>()
+        .map_err(|_| {
+            errors.push(FieldError {
+                field: "code".into(),
+                message: "Code: lower-case letters, digits and single hyphens, like shared-email"
+                    .into(),
+            })
+        })
+        .ok();
+    if f("name").is_empty() {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: "Name: give the service a name".into(),
+        });
+    }
+    if f("description").is_empty() {
+        errors.push(FieldError {
+            field: "description".into(),
+            message: "Description: say what the service is".into(),
+        });
+    }
+    let Some(code) = code.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Form {
+            errors,
+            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        });
+    };
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    store::upsert_service(
+        &mut tx,
+        code.as_str(),
+        f("name"),
+        f("description"),
+        now(),
+        user.id,
+    )
+    .await?;
+    let mut e = entry(
+        user,
+        client,
+        "shared_service_saved",
+        "shared_service",
+        code.to_string(),
+    );
+    e.after = Some(serde_json::json!({ "name": f("name"), "description": f("description") }));
+    audit::record(&mut tx, &e).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// A body's adoptions, with the services it has not adopted yet.
+pub async fn adoptions_page(
+    db: &Db,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<AdoptionsPage, AppError> {
+    if !user.may_read_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let body = savings_store::body(&mut conn, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The organisation {code:?}")))?;
+    let adoptions = store::adoptions(&mut conn, Some(body.id)).await?;
+    let services = store::services(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|(s, ..)| !adoptions.iter().any(|a| &a.service_code == s))
+        .map(|(c, n, ..)| (c, n))
+        .collect();
+    Ok(AdoptionsPage {
+        code: body.code,
+        name: body.name,
+        adoptions: adoptions.iter().map(view).collect(),
+        services,
+        may_edit: user.may_write_org(code),
+    })
+}
+
+fn count(
+    form: &HashMap<String, String>,
+    name: &str,
+    label: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<i64> {
+    match form
+        .get(name)
+        .map(|v| v.trim().replace(',', ""))
+        .filter(|v| !v.is_empty())
+    {
+        None => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                errors.push(FieldError {
+                    field: name.into(),
+                    message: format!("{label}: a whole number, 0 or more"),
+                });
+                None
+            }
+        },
+    }
+}
+
+/// Records that a body is considering a shared service, with its costs before and after.
+pub async fn record_adoption(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    form: &HashMap<String, String>,
+) -> Result<i64, AppError> {
+    if !user.may_write_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut money = |name: &str, label: &str| -> Money {
+        match Money::parse(if f(name).is_empty() { "0" } else { f(name) }) {
+            Ok(m) if !m.is_negative() => m,
+            Ok(_) => {
+                errors.push(FieldError {
+                    field: name.into(),
+                    message: format!("{label}: cannot be negative"),
+                });
+                Money::ZERO
+            }
+            Err(e) => {
+                errors.push(FieldError {
+                    field: name.into(),
+                    message: format!("{label}: {e}"),
+                });
+                Money::ZERO
+            }
+        }
+    };
+    let cost_before = money("cost_before", "Annual cost before");
+    let cost_after = money("cost_after", "Annual cost after");
+    let one_off = money("one_off", "One-off cost");
+    let sites = count(form, "sites", "Sites", &mut errors);
+    let users = count(form, "users", "Users", &mut errors);
+    let class = SavingClass::parse(f("class"))
+        .map_err(|e| {
+            errors.push(FieldError {
+                field: "class".into(),
+                message: format!("Class: {e}"),
+            })
+        })
+        .ok();
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let body = savings_store::body(&mut tx, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The organisation {code:?}")))?;
+    let service = f("service");
+    let known = store::services(&mut tx)
+        .await?
+        .into_iter()
+        .any(|(c, ..)| c == service);
+    if !known {
+        errors.push(FieldError {
+            field: "service".into(),
+            message: format!("Shared service: {service:?} is not in the catalogue"),
+        });
+    } else if store::adoptions(&mut tx, Some(body.id))
+        .await?
+        .iter()
+        .any(|a| a.service_code == service)
+    {
+        errors.push(FieldError { field: "service".into(), message: "Shared service: this body already records an adoption of it; move that one on instead".into() });
+    }
+    let Some(class) = class.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Form {
+            errors,
+            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        });
+    };
+    let id = store::insert_adoption(
+        &mut tx,
+        &NewAdoption {
+            org: body.id,
+            service,
+            cost_before,
+            cost_after,
+            one_off,
+            sites,
+            users,
+            class,
+        },
+        now(),
+        user.id,
+    )
+    .await?;
+    let mut e = entry(
+        user,
+        client,
+        "adoption_recorded",
+        "adoption",
+        id.to_string(),
+    );
+    e.after = Some(
+        serde_json::json!({ "org": code, "service": service, "stage": "considering", "cost_before": cost_before.to_string(), "cost_after": cost_after.to_string(), "one_off": one_off.to_string(), "class": class.code() }),
+    );
+    audit::record(&mut tx, &e).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(id)
+}
+
+/// A step an officer asks for: which adoption, the version they saw, the stage and its date.
+pub struct Step<'a> {
+    pub id: i64,
+    pub row_version: i64,
+    pub stage: &'a str,
+    pub date: &'a str,
+}
+
+/// Moves an adoption to its next stage, dated.
+pub async fn move_adoption(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    step: &Step<'_>,
+) -> Result<(), AppError> {
+    if !user.may_write_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let Step {
+        id,
+        row_version,
+        stage,
+        date: on,
+    } = *step;
+    let to =
+        AdoptionStage::parse(stage).map_err(|e| AppError::validation("stage", e.to_string()))?;
+    let on = parse_date(on)
+        .ok_or_else(|| AppError::validation("date", "Date: a date like 2015-04-01"))?;
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let body = savings_store::body(&mut tx, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The organisation {code:?}")))?;
+    let current = store::adoptions(&mut tx, Some(body.id))
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("Adoption {id} of {code}")))?;
+    if current.row_version != row_version {
+        return Err(AppError::Conflict(
+            "Someone changed this adoption after you opened it. Reload the page and try again."
+                .into(),
+        ));
+    }
+    current
+        .stage
+        .move_to(to)
+        .map_err(|e| AppError::validation("stage", capitalise(&e.to_string())))?;
+    let earlier = [current.contracted, current.live]
+        .into_iter()
+        .flatten()
+        .max();
+    if earlier.is_some_and(|d| on < d) {
+        return Err(AppError::validation(
+            "date",
+            format!(
+                "Date: {on} is before the adoption's previous step ({})",
+                earlier.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ));
+    }
+    if !store::set_stage(&mut tx, id, row_version, to, on, now(), user.id).await? {
+        return Err(AppError::Conflict(
+            "Someone changed this adoption after you opened it. Reload the page and try again."
+                .into(),
+        ));
+    }
+    let source = format!("adoption:{id}");
+    let year =
+        FinancialYear::containing(on).map_err(|e| AppError::validation("date", e.to_string()))?;
+    match to {
+        AdoptionStage::Live => {
+            let initiative = Initiative {
+                id: 0,
+                org: OrgId(body.id),
+                kind: InitiativeKind::SharedService,
+                title: current.service_name.clone(),
+                class: current.class,
+                evidence: Evidence::Partial,
+                recurring: recurring_saving(current.cost_before, current.cost_after),
+                one_off: current.one_off,
+                first_year: year,
+                last_year: None,
+                service: Some(current.service_code.clone()),
+                party: Party::Consumer,
+                counterparty: None,
+            };
+            let note = format!(
+                "Annual cost {} before and {} after moving to the shared service.",
+                current.cost_before, current.cost_after
+            );
+            savings_store::insert_initiative(
+                &mut tx,
+                &savings_store::NewInitiative {
+                    org: body.id,
+                    initiative: &initiative,
+                    quality_note: &note,
+                    source_ref: Some(&source),
+                    at: now(),
+                    user: user.id,
+                },
+            )
+            .await?;
+        }
+        AdoptionStage::Exited => {
+            store::end_initiative(
+                &mut tx,
+                &source,
+                i64::from(year.start_year()),
+                now(),
+                user.id,
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    let mut e = entry(user, client, "adoption_moved", "adoption", id.to_string());
+    e.before = Some(serde_json::json!({ "stage": current.stage.code() }));
+    e.after = Some(serde_json::json!({ "stage": to.code(), "on": on.to_string() }));
+    audit::record(&mut tx, &e).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}

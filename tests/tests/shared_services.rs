@@ -1,0 +1,337 @@
+//! Shared services through the service layer and pages, on SQLite and on PostgreSQL: the
+//! catalogue, adoption moving only along its allowed steps, and its saving reaching the savings
+//! engine as an initiative.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+
+use app::domain::{Money, Role};
+use app::error::AppError;
+use app::services::shared;
+use http::StatusCode;
+use std::collections::HashMap;
+use tests::{on_both_backends, test_client, Backend, TestApp};
+
+fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn swan() -> HashMap<String, String> {
+    form(&[
+        ("org", "council-fife"),
+        ("service", "swan"),
+        ("class", "cash-releasing"),
+        ("cost_before", "100000"),
+        ("cost_after", "60,000"),
+        ("one_off", "50000"),
+        ("sites", "120"),
+    ])
+}
+
+/// SWAN for Fife: £100,000 a year before, £60,000 after, £50,000 to move: £40,000 a year saved
+/// from 2014-15, when it went live, until it was exited in 2017-18.
+async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engine(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let fife = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let front = shared::front_page(&app.db, &fife).await.unwrap();
+    assert_eq!(
+        front.services.len(),
+        6,
+        "the catalogue is seeded from DOMAIN.md §9"
+    );
+    assert!(
+        front.matrix.is_none(),
+        "the matrix is for the board and office"
+    );
+    let id = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
+        .await
+        .unwrap();
+    let rv = || async {
+        shared::adoptions_page(&app.db, &fife, "council-fife")
+            .await
+            .unwrap()
+            .adoptions[0]
+            .row_version
+    };
+    let step = |stage: &'static str, date: &'static str| {
+        let (app, fife) = (&app, &fife);
+        async move {
+            let rv = shared::adoptions_page(&app.db, fife, "council-fife")
+                .await
+                .unwrap()
+                .adoptions[0]
+                .row_version;
+            shared::move_adoption(
+                &app.db,
+                fife,
+                &test_client(),
+                "council-fife",
+                &shared::Step {
+                    id,
+                    row_version: rv,
+                    stage,
+                    date,
+                },
+            )
+            .await
+        }
+    };
+    match step("live", "2014-09-01").await {
+        Err(AppError::Validation { field, message }) => {
+            assert_eq!(field, "stage");
+            assert_eq!(message, "An adoption cannot move from Considering to Live; from Considering it can move to contracted");
+        }
+        other => panic!("skipping a step must be refused: {other:?}"),
+    }
+    step("contracted", "2014-02-01").await.unwrap();
+    step("migrating", "2014-06-01").await.unwrap();
+    match step("live", "2014-01-01").await {
+        Err(AppError::Validation { field, message }) => {
+            assert_eq!(field, "date");
+            assert!(
+                message.contains("before the adoption's previous step"),
+                "{message}"
+            );
+        }
+        other => panic!("a date before the previous step must be refused: {other:?}"),
+    }
+    let stale = rv().await - 1;
+    assert!(matches!(
+        shared::move_adoption(
+            &app.db,
+            &fife,
+            &test_client(),
+            "council-fife",
+            &shared::Step {
+                id,
+                row_version: stale,
+                stage: "live",
+                date: "2014-09-01"
+            }
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    step("live", "2014-09-01").await.unwrap();
+
+    let (recurring, one_off, first, last, service, party, source): (i64, i64, i64, Option<i64>, Option<String>, String, Option<String>) = sqlx::query_as(
+        "SELECT recurring_pence, one_off_pence, first_fy, last_fy, service_code, party, source_ref FROM initiatives",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (recurring, one_off, first, last),
+        (4_000_000, 5_000_000, 2014, None)
+    );
+    assert_eq!(
+        (service.as_deref(), party.as_str(), source),
+        (Some("swan"), "consumer", Some(format!("adoption:{id}")))
+    );
+    let summary = app::services::savings::summary(
+        &app.db,
+        &board,
+        &app::services::savings::SummaryQuery {
+            year: Some("2014-15".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let cash = summary
+        .initiatives
+        .iter()
+        .find(|c| c.class == "Cash-releasing")
+        .unwrap();
+    assert_eq!(
+        (cash.gross, cash.one_off),
+        (
+            Money::from_pounds(40_000).unwrap(),
+            Money::from_pounds(50_000).unwrap()
+        )
+    );
+
+    step("exited", "2018-03-31").await.unwrap();
+    let last: Option<i64> = sqlx::query_scalar("SELECT last_fy FROM initiatives")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        last,
+        Some(2017),
+        "the saving ends in the year it was exited"
+    );
+    match step("live", "2019-01-01").await {
+        Err(AppError::Validation { message, .. }) => {
+            assert!(message.contains("nothing (it is final)"), "{message}")
+        }
+        other => panic!("exited is final: {other:?}"),
+    }
+    let matrix = shared::front_page(&app.db, &board)
+        .await
+        .unwrap()
+        .matrix
+        .unwrap();
+    let fife_row = matrix
+        .iter()
+        .find(|row| row.code == "council-fife")
+        .unwrap();
+    assert!(fife_row.stages.contains(&Some("Exited".to_owned())));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type = 'adoption' ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        vec![
+            "adoption_recorded",
+            "adoption_moved",
+            "adoption_moved",
+            "adoption_moved",
+            "adoption_moved"
+        ]
+    );
+    app.teardown().await;
+}
+
+async fn bad_adoption_input_is_refused_and_nothing_is_saved(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let fife = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let angus = app
+        .user("officer@angus.gov.uk", Role::Officer, &["council-angus"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    let mut bad = swan();
+    bad.insert("service".into(), "teleportation".into());
+    bad.insert("cost_after".into(), "-1".into());
+    bad.insert("users".into(), "many".into());
+    match shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &bad).await {
+        Err(AppError::Form { errors, .. }) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, vec!["cost_after", "users", "service"]);
+            assert!(errors[2].message.contains("not in the catalogue"));
+        }
+        other => panic!("expected a refused form: {other:?}"),
+    }
+    assert!(matches!(
+        shared::record_adoption(&app.db, &angus, &test_client(), "council-fife", &swan()).await,
+        Err(AppError::Forbidden)
+    ));
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM adoptions")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+    shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
+        .await
+        .unwrap();
+    match shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan()).await {
+        Err(AppError::Form { errors, .. }) => {
+            assert!(errors[0].message.contains("already records an adoption"))
+        }
+        other => panic!("a second adoption of one service must be refused: {other:?}"),
+    }
+    // The catalogue: admins only, codes checked.
+    let service = form(&[
+        ("code", "Shared Email!"),
+        ("name", ""),
+        ("description", "x"),
+    ]);
+    assert!(matches!(
+        shared::save_service(&app.db, &board, &test_client(), &service).await,
+        Err(AppError::Forbidden)
+    ));
+    match shared::save_service(&app.db, &admin, &test_client(), &service).await {
+        Err(AppError::Form { errors, .. }) => {
+            assert_eq!(
+                errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+                vec!["code", "name"]
+            );
+        }
+        other => panic!("expected a refused form: {other:?}"),
+    }
+    let good = form(&[
+        ("code", "shared-payroll"),
+        ("name", "Shared payroll"),
+        ("description", "Payroll run for several bodies"),
+    ]);
+    shared::save_service(&app.db, &admin, &test_client(), &good)
+        .await
+        .unwrap();
+    assert_eq!(
+        shared::front_page(&app.db, &board)
+            .await
+            .unwrap()
+            .services
+            .len(),
+        7
+    );
+    app.teardown().await;
+}
+
+async fn the_pages_work_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer_password = app
+        .create_user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board_password = app.create_user("board@gov.scot", Role::Board, &[]).await;
+    let officer = app.login("officer@fife.gov.uk", &officer_password).await;
+    let board = app.login("board@gov.scot", &board_password).await;
+    let fields: Vec<(String, String)> = swan().into_iter().collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = app
+        .post_form("/api/shared/record-adoption", &pairs, officer.as_deref())
+        .await;
+    assert!(
+        response.status.is_success() || response.status.is_redirection(),
+        "{}: {}",
+        response.status,
+        response.body
+    );
+    let page = app
+        .get_as("/shared-services/council-fife", officer.as_deref())
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("data-stage=\"considering\"")
+            && page.body.contains("Move to contracted"),
+        "{}",
+        page.body
+    );
+    let front = app.get_as("/shared-services", board.as_deref()).await;
+    assert_eq!(front.status, StatusCode::OK);
+    assert!(
+        front.body.contains("id=\"adoption-matrix\"")
+            && front.body.contains("Scottish Wide Area Network")
+    );
+    assert_eq!(
+        app.get("/shared-services").await.status,
+        StatusCode::FOUND,
+        "signed-in users only"
+    );
+    app.teardown().await;
+}
+
+on_both_backends!(
+    adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engine,
+    bad_adoption_input_is_refused_and_nothing_is_saved,
+    the_pages_work_without_javascript,
+);
