@@ -21,6 +21,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/api/v1/returns", get(returns))
         .route("/api/v1/savings", get(savings_summary))
         .route("/api/v1/data-centres", get(data_centres))
+        .route("/api/v1/adoptions", get(adoptions))
         .route(
             "/api/v1/savings/{org}/{fy}/calculation",
             get(savings_calculation),
@@ -72,19 +73,7 @@ async fn returns_inner(
         })
         .transpose()?;
     let org = query.org.as_deref().filter(|o| !o.trim().is_empty());
-    let wants_csv = match query.format.as_deref() {
-        Some("csv") => true,
-        Some("json") | None | Some("") => headers
-            .get(header::ACCEPT)
-            .and_then(|a| a.to_str().ok())
-            .is_some_and(|a| a.contains("text/csv")),
-        Some(other) => {
-            return Err(AppError::validation(
-                "format",
-                format!("{other:?} is not a format: use json or csv"),
-            ))
-        }
-    };
+    let wants_csv = wants_csv(query.format.as_deref(), headers)?;
     let list = app::services::returns::export(&state.db, &user, fy, org).await?;
     if wants_csv {
         Ok((
@@ -187,23 +176,11 @@ async fn data_centres(
     let result = async {
         let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
-        let wants_csv = match q.format.as_deref() {
-            Some("csv") => true,
-            Some("json") | None | Some("") => headers
-                .get(header::ACCEPT)
-                .and_then(|a| a.to_str().ok())
-                .is_some_and(|a| a.contains("text/csv")),
-            Some(other) => {
-                return Err(AppError::validation(
-                    "format",
-                    format!("{other:?} is not a format: use json or csv"),
-                ))
-            }
-        };
+        let wants_csv = wants_csv(q.format.as_deref(), &headers)?;
         let org = q.org.as_deref().filter(|o| !o.trim().is_empty());
         let sites =
             app::services::estate::export(&state.db, &user, org, q.sector.as_deref()).await?;
-        Ok(if wants_csv {
+        Ok::<Response, AppError>(if wants_csv {
             (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -217,6 +194,55 @@ async fn data_centres(
                 .into_response()
         } else {
             Json(serde_json::json!({ "data_centres": sites })).into_response()
+        })
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Whether the caller asked for CSV (`format=csv` or `Accept: text/csv`); JSON otherwise.
+fn wants_csv(format: Option<&str>, headers: &HeaderMap) -> Result<bool, AppError> {
+    match format {
+        Some("csv") => Ok(true),
+        Some("json") | None | Some("") => Ok(headers
+            .get(header::ACCEPT)
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("text/csv"))),
+        Some(other) => Err(AppError::validation(
+            "format",
+            format!("{other:?} is not a format: use json or csv"),
+        )),
+    }
+}
+
+/// `GET /api/v1/adoptions?org=council-fife[&format=csv]`: the shared-service adoptions the caller
+/// may read.
+async fn adoptions(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    headers: HeaderMap,
+    query: Result<Query<SitesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+        let wants_csv = wants_csv(q.format.as_deref(), &headers)?;
+        let org = q.org.as_deref().filter(|o| !o.trim().is_empty());
+        let list = app::services::shared::export(&state.db, &user, org).await?;
+        Ok::<Response, AppError>(if wants_csv {
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"adoptions.csv\"",
+                    ),
+                ],
+                app::services::shared::export_csv(&list),
+            )
+                .into_response()
+        } else {
+            Json(serde_json::json!({ "adoptions": list })).into_response()
         })
     }
     .await;

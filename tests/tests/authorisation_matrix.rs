@@ -134,7 +134,7 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         // The REST API.
         "/api/v1/returns" => (Access::OrgRead, "org=council-fife&fy=2013-14"),
         "/api/v1/savings" => (Access::Reviewer, ""),
-        "/api/v1/data-centres" => (Access::OrgRead, "org=council-fife"),
+        "/api/v1/data-centres" | "/api/v1/adoptions" => (Access::OrgRead, "org=council-fife"),
         "/api/v1/savings/{org}/{fy}/calculation" => (Access::OrgRead, ""),
         _ => return None,
     })
@@ -153,6 +153,7 @@ fn all_routes() -> Vec<(String, Method)> {
     routes.push(("/api/v1/returns".to_owned(), Method::GET));
     routes.push(("/api/v1/savings".to_owned(), Method::GET));
     routes.push(("/api/v1/data-centres".to_owned(), Method::GET));
+    routes.push(("/api/v1/adoptions".to_owned(), Method::GET));
     routes.push((
         "/api/v1/savings/{org}/{fy}/calculation".to_owned(),
         Method::GET,
