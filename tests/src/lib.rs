@@ -392,6 +392,14 @@ impl Drop for TestApp {
     }
 }
 
+/// A submitted form as the services take it: field name → text.
+pub fn form(pairs: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
 /// The client address service-level tests act from.
 pub fn test_client() -> app::services::auth::Client {
     app::services::auth::Client {

@@ -12,14 +12,7 @@ use app::error::AppError;
 use app::model::CurrentUser;
 use app::services::estate;
 use std::collections::HashMap;
-use tests::{on_both_backends, test_client, Backend, TestApp};
-
-fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
+use tests::{form, on_both_backends, test_client, Backend, TestApp};
 
 /// Fife's computer room: 1,250,000 kWh in all, 500,000 kWh of it IT; £330,000 a year to run.
 fn computer_room() -> HashMap<String, String> {

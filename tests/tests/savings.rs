@@ -15,17 +15,10 @@ use app::model::CurrentUser;
 use app::services::{returns, savings};
 use http::StatusCode;
 use std::collections::HashMap;
-use tests::{on_both_backends, test_client, Backend, TestApp};
+use tests::{form, on_both_backends, test_client, Backend, TestApp};
 
 fn fy(text: &str) -> FinancialYear {
     text.parse().unwrap()
-}
-
-fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 /// Fife's baseline for the worked example: £399,000.00 in 2008-09.

@@ -12,14 +12,7 @@ use app::error::AppError;
 use app::services::shared;
 use http::StatusCode;
 use std::collections::HashMap;
-use tests::{on_both_backends, test_client, Backend, TestApp};
-
-fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
+use tests::{form, on_both_backends, test_client, Backend, TestApp};
 
 fn swan() -> HashMap<String, String> {
     form(&[

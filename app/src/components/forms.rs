@@ -51,3 +51,64 @@ pub fn message_for(error: Option<&AppError>, field: &str) -> Option<String> {
         .find(|e| e.field == field)
         .map(|e| e.message)
 }
+
+fn question_class(message: &Option<String>) -> &'static str {
+    if message.is_some() {
+        "ds_question ds_question--error"
+    } else {
+        "ds_question"
+    }
+}
+
+/// A text question in the design system's markup: label, optional hint, the field's error from
+/// `error` (if it names this field), and the input showing `value`. `width` is a design-system
+/// width class such as `ds_input--fixed-10`, or empty.
+pub fn text_question(
+    id: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    value: String,
+    error: Option<&AppError>,
+    width: &'static str,
+) -> impl IntoView + use<> {
+    let message = message_for(error, id);
+    let class = question_class(&message);
+    view! {
+        <div class=class>
+            <label class="ds_label" for=id>{label}</label>
+            {hint.map(|h| view! { <p class="ds_hint-text">{h}</p> })}
+            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
+            <input class=format!("ds_input {width}") type="text" id=id name=id value=value autocomplete="off" />
+        </div>
+    }
+}
+
+/// A select question: `options` are (code, name) pairs; the one whose code is `chosen` is selected.
+pub fn select_question<C: Into<String>, N: Into<String>, I: IntoIterator<Item = (C, N)>>(
+    id: &'static str,
+    label: &'static str,
+    options: I,
+    chosen: &str,
+    error: Option<&AppError>,
+) -> impl IntoView + use<C, N, I> {
+    let message = message_for(error, id);
+    let options = options
+        .into_iter()
+        .map(|(code, name)| {
+            let code: String = code.into();
+            let selected = code == chosen;
+            view! { <option value=code selected=selected>{name.into()}</option> }
+        })
+        .collect_view();
+    let class = question_class(&message);
+    view! {
+        <div class=class>
+            <label class="ds_label" for=id>{label}</label>
+            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
+            <div class="ds_select-wrapper">
+                <select class="ds_select" id=id name=id>{options}</select>
+                <span class="ds_select-arrow" aria-hidden="true"></span>
+            </div>
+        </div>
+    }
+}

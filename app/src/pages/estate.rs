@@ -3,7 +3,7 @@
 
 use crate::api::estate::{get_estate_overview, get_sites_page, SaveSite, SiteAction};
 use crate::components::error_page::view_or_error;
-use crate::components::forms::{message_for, ErrorSummary};
+use crate::components::forms::{message_for, select_question, text_question, ErrorSummary};
 use crate::components::page_header::PageHeader;
 use crate::domain::estate::{Destination, Ownership, SiteType};
 use crate::error::AppError;
@@ -242,73 +242,18 @@ fn Sites(page: SitesPage, error: Option<AppError>, save: ServerAction<SaveSite>)
     }
 }
 
-fn field(
-    id: &'static str,
-    label: &'static str,
-    hint: Option<&'static str>,
-    value: String,
-    error: Option<&AppError>,
-    width: &'static str,
-) -> impl IntoView {
-    let message = message_for(error, id);
-    let class = if message.is_some() {
-        "ds_question ds_question--error"
-    } else {
-        "ds_question"
-    };
-    view! {
-        <div class=class>
-            <label class="ds_label" for=id>{label}</label>
-            {hint.map(|h| view! { <p class="ds_hint-text">{h}</p> })}
-            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-            <input class=format!("ds_input {width}") type="text" id=id name=id value=value autocomplete="off" />
-        </div>
-    }
-}
-
-fn choice(
-    id: &'static str,
-    label: &'static str,
-    options: Vec<(&'static str, &'static str)>,
-    chosen: String,
-    error: Option<&AppError>,
-) -> impl IntoView {
-    let message = message_for(error, id);
-    let class = if message.is_some() {
-        "ds_question ds_question--error"
-    } else {
-        "ds_question"
-    };
-    let options = options
-        .into_iter()
-        .map(|(code, name)| view! { <option value=code selected=chosen == code>{name}</option> })
-        .collect_view();
-    view! {
-        <div class=class>
-            <label class="ds_label" for=id>{label}</label>
-            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-            <div class="ds_select-wrapper">
-                <select class="ds_select" id=id name=id>{options}</select>
-                <span class="ds_select-arrow" aria-hidden="true"></span>
-            </div>
-        </div>
-    }
-}
-
 /// The inventory fields, filled from `value(field)`.
 fn site_fields(value: &dyn Fn(&str) -> String, e: Option<&AppError>) -> impl IntoView + use<> {
     let metering = |id: &'static str, label: &'static str| {
-        choice(
+        let chosen = value(id);
+        select_question(
             id,
             label,
-            vec![("metered", "Metered"), ("estimated", "Estimated")],
-            {
-                let v = value(id);
-                if v.is_empty() {
-                    "estimated".to_owned()
-                } else {
-                    v
-                }
+            [("metered", "Metered"), ("estimated", "Estimated")],
+            if chosen.is_empty() {
+                "estimated"
+            } else {
+                &chosen
             },
             e,
         )
@@ -319,26 +264,26 @@ fn site_fields(value: &dyn Fn(&str) -> String, e: Option<&AppError>) -> impl Int
         .map(|t| (t.code(), t.name()))
         .collect();
     view! {
-        {field("name", "Name", None, value("name"), e, "")}
-        {field("postcode", "Postcode", None, value("postcode"), e, "ds_input--fixed-10")}
-        {choice("site_type", "Type", types, value("site_type"), e)}
-        {choice("ownership", "Ownership", owners, value("ownership"), e)}
-        {field("tier", "Tier (optional)", Some("Uptime Institute tier, 1 to 4."), value("tier"), e, "ds_input--fixed-5")}
-        {field("floor_area_m2", "Gross floor area (m², optional)", None, value("floor_area_m2"), e, "ds_input--fixed-10")}
-        {field("racks", "Racks (optional)", None, value("racks"), e, "ds_input--fixed-5")}
-        {field("physical_servers", "Physical servers", None, value("physical_servers"), e, "ds_input--fixed-5")}
-        {field("virtual_hosts", "Virtual hosts", Some("Physical servers that run virtual machines."), value("virtual_hosts"), e, "ds_input--fixed-5")}
-        {field("virtual_machines", "Virtual machines", None, value("virtual_machines"), e, "ds_input--fixed-5")}
-        {field("it_load_kw", "IT power capacity (kW, optional)", None, value("it_load_kw"), e, "ds_input--fixed-10")}
-        {field("total_energy_kwh", "Total facility energy (kWh a year)", Some("Everything the facility uses, including cooling and lighting."), value("total_energy_kwh"), e, "ds_input--fixed-10")}
+        {text_question("name", "Name", None, value("name"), e, "")}
+        {text_question("postcode", "Postcode", None, value("postcode"), e, "ds_input--fixed-10")}
+        {select_question("site_type", "Type", types, &value("site_type"), e)}
+        {select_question("ownership", "Ownership", owners, &value("ownership"), e)}
+        {text_question("tier", "Tier (optional)", Some("Uptime Institute tier, 1 to 4."), value("tier"), e, "ds_input--fixed-5")}
+        {text_question("floor_area_m2", "Gross floor area (m², optional)", None, value("floor_area_m2"), e, "ds_input--fixed-10")}
+        {text_question("racks", "Racks (optional)", None, value("racks"), e, "ds_input--fixed-5")}
+        {text_question("physical_servers", "Physical servers", None, value("physical_servers"), e, "ds_input--fixed-5")}
+        {text_question("virtual_hosts", "Virtual hosts", Some("Physical servers that run virtual machines."), value("virtual_hosts"), e, "ds_input--fixed-5")}
+        {text_question("virtual_machines", "Virtual machines", None, value("virtual_machines"), e, "ds_input--fixed-5")}
+        {text_question("it_load_kw", "IT power capacity (kW, optional)", None, value("it_load_kw"), e, "ds_input--fixed-10")}
+        {text_question("total_energy_kwh", "Total facility energy (kWh a year)", Some("Everything the facility uses, including cooling and lighting."), value("total_energy_kwh"), e, "ds_input--fixed-10")}
         {metering("total_energy_kwh-metering", "Total energy is")}
-        {field("it_energy_kwh", "IT equipment energy (kWh a year)", None, value("it_energy_kwh"), e, "ds_input--fixed-10")}
+        {text_question("it_energy_kwh", "IT equipment energy (kWh a year)", None, value("it_energy_kwh"), e, "ds_input--fixed-10")}
         {metering("it_energy_kwh-metering", "IT energy is")}
-        {field("cost_power", "Power (£ a year)", None, value("cost_power"), e, "ds_input--fixed-10")}
-        {field("cost_accommodation", "Accommodation or lease (£ a year)", None, value("cost_accommodation"), e, "ds_input--fixed-10")}
-        {field("cost_maintenance", "Maintenance contracts (£ a year)", None, value("cost_maintenance"), e, "ds_input--fixed-10")}
-        {field("cost_staff", "Staff (£ a year)", None, value("cost_staff"), e, "ds_input--fixed-10")}
-        {field("opened", "Opened (optional)", Some("Like 2005-04-01."), value("opened"), e, "ds_input--fixed-10")}
+        {text_question("cost_power", "Power (£ a year)", None, value("cost_power"), e, "ds_input--fixed-10")}
+        {text_question("cost_accommodation", "Accommodation or lease (£ a year)", None, value("cost_accommodation"), e, "ds_input--fixed-10")}
+        {text_question("cost_maintenance", "Maintenance contracts (£ a year)", None, value("cost_maintenance"), e, "ds_input--fixed-10")}
+        {text_question("cost_staff", "Staff (£ a year)", None, value("cost_staff"), e, "ds_input--fixed-10")}
+        {text_question("opened", "Opened (optional)", Some("Like 2005-04-01."), value("opened"), e, "ds_input--fixed-10")}
     }
 }
 
@@ -474,11 +419,11 @@ fn SiteDetail(
                 let destination_class = if destination_message.is_some() { "ds_question ds_question--error" } else { "ds_question" };
                 let (h, target, destination, moving, migration, evidence) = (
                     hidden(),
-                    field("target_date", "Target date", Some("Like 2015-03-31."), typed("target_date"), e, "ds_input--fixed-10"),
-                    choice("destination", "Where its services go", kinds, typed("destination"), e),
-                    field("costs_moving", "Running costs that move to the destination (£ a year)", None, typed("costs_moving"), e, "ds_input--fixed-10"),
-                    field("migration_cost", "One-off migration cost (£)", None, typed("migration_cost"), e, "ds_input--fixed-10"),
-                    field("evidence", "Evidence (optional)", None, typed("evidence"), e, ""),
+                    text_question("target_date", "Target date", Some("Like 2015-03-31."), typed("target_date"), e, "ds_input--fixed-10"),
+                    select_question("destination", "Where its services go", kinds, &typed("destination"), e),
+                    text_question("costs_moving", "Running costs that move to the destination (£ a year)", None, typed("costs_moving"), e, "ds_input--fixed-10"),
+                    text_question("migration_cost", "One-off migration cost (£)", None, typed("migration_cost"), e, "ds_input--fixed-10"),
+                    text_question("evidence", "Evidence (optional)", None, typed("evidence"), e, ""),
                 );
                 view! {
                     <h2>"Plan its closure"</h2>
@@ -518,8 +463,8 @@ fn SiteDetail(
                     }
                 });
                 let (h_close, h_cancel) = (hidden(), hidden());
-                let closed = field("closed_date", "Closed on", Some("Like 2015-03-01."), typed("closed_date"), e, "ds_input--fixed-10");
-                let evidence = field("evidence", "Evidence", Some("For example the decommissioning certificate."), typed("evidence"), e, "");
+                let closed = text_question("closed_date", "Closed on", Some("Like 2015-03-01."), typed("closed_date"), e, "ds_input--fixed-10");
+                let evidence = text_question("evidence", "Evidence", Some("For example the decommissioning certificate."), typed("evidence"), e, "");
                 view! {
                     <h2>"Closure"</h2>
                     {migrate}

@@ -8,7 +8,7 @@ use crate::api::savings::{
     RecordInitiative, RecordSuccession, SaveTargets,
 };
 use crate::components::error_page::view_or_error;
-use crate::components::forms::{message_for, ErrorSummary};
+use crate::components::forms::{message_for, select_question, text_question, ErrorSummary};
 use crate::components::page_header::PageHeader;
 use crate::domain::savings::{ApportionMethod, Rag};
 use crate::domain::{FinancialYear, Money};
@@ -906,57 +906,6 @@ pub fn InitiativesPageView() -> impl IntoView {
     }
 }
 
-fn choice(
-    id: &'static str,
-    label: &'static str,
-    options: &[(&'static str, &'static str)],
-    chosen: &str,
-    message: Option<String>,
-) -> impl IntoView {
-    let class = if message.is_some() {
-        "ds_question ds_question--error"
-    } else {
-        "ds_question"
-    };
-    let options = options
-        .iter()
-        .map(|(code, name)| view! { <option value=*code selected=chosen == *code>{*name}</option> })
-        .collect_view();
-    view! {
-        <div class=class>
-            <label class="ds_label" for=id>{label}</label>
-            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-            <div class="ds_select-wrapper">
-                <select class="ds_select" id=id name=id>{options}</select>
-                <span class="ds_select-arrow" aria-hidden="true"></span>
-            </div>
-        </div>
-    }
-}
-
-fn text_field(
-    id: &'static str,
-    label: &'static str,
-    hint: Option<&'static str>,
-    value: String,
-    message: Option<String>,
-    width: &'static str,
-) -> impl IntoView {
-    let class = if message.is_some() {
-        "ds_question ds_question--error"
-    } else {
-        "ds_question"
-    };
-    view! {
-        <div class=class>
-            <label class="ds_label" for=id>{label}</label>
-            {hint.map(|h| view! { <p class="ds_hint-text">{h}</p> })}
-            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-            <input class=format!("ds_input {width}") type="text" id=id name=id value=value autocomplete="off" />
-        </div>
-    }
-}
-
 #[component]
 fn InitiativesBody(
     page: InitiativesPage,
@@ -983,17 +932,17 @@ fn InitiativesBody(
         };
         let note_value = typed("quality_note", "");
         let fields = view! {
-            {text_field("title", "Title", None, typed("title", ""), m("title"), "")}
-            {choice("kind", "Kind", &kinds, &typed("kind", "other"), m("kind"))}
-            {choice("class", "Class of saving", &classes, &typed("class", "cash-releasing"), m("class"))}
-            {choice("evidence", "Evidence", &evidence, &typed("evidence", "partial"), m("evidence"))}
-            {text_field("recurring", "Recurring annual saving (£)", None, typed("recurring", ""), m("recurring"), "ds_input--fixed-10")}
-            {text_field("one_off", "One-off cost (£)", Some("Migration, exit and set-up costs, in the first year."), typed("one_off", ""), m("one_off"), "ds_input--fixed-10")}
-            {text_field("first_year", "First year of the saving", Some("Like 2014-15."), typed("first_year", ""), m("first_year"), "ds_input--fixed-10")}
-            {text_field("last_year", "Last year (optional)", Some("Leave empty if the saving continues."), typed("last_year", ""), m("last_year"), "ds_input--fixed-10")}
-            {choice("party", "The body's part", &parties, &typed("party", "own"), m("party"))}
-            {text_field("service", "Shared service (for providers and consumers)", Some("Its code, like swan."), typed("service", ""), m("service"), "ds_input--fixed-20")}
-            {text_field("counterparty", "Other body (optional)", Some("For a provider: the code of the consumer the saving belongs to."), typed("counterparty", ""), m("counterparty"), "ds_input--fixed-20")}
+            {text_question("title", "Title", None, typed("title", ""), e, "")}
+            {select_question("kind", "Kind", kinds.iter().copied(), &typed("kind", "other"), e)}
+            {select_question("class", "Class of saving", classes.iter().copied(), &typed("class", "cash-releasing"), e)}
+            {select_question("evidence", "Evidence", evidence.iter().copied(), &typed("evidence", "partial"), e)}
+            {text_question("recurring", "Recurring annual saving (£)", None, typed("recurring", ""), e, "ds_input--fixed-10")}
+            {text_question("one_off", "One-off cost (£)", Some("Migration, exit and set-up costs, in the first year."), typed("one_off", ""), e, "ds_input--fixed-10")}
+            {text_question("first_year", "First year of the saving", Some("Like 2014-15."), typed("first_year", ""), e, "ds_input--fixed-10")}
+            {text_question("last_year", "Last year (optional)", Some("Leave empty if the saving continues."), typed("last_year", ""), e, "ds_input--fixed-10")}
+            {select_question("party", "The body's part", parties.iter().copied(), &typed("party", "own"), e)}
+            {text_question("service", "Shared service (for providers and consumers)", Some("Its code, like swan."), typed("service", ""), e, "ds_input--fixed-20")}
+            {text_question("counterparty", "Other body (optional)", Some("For a provider: the code of the consumer the saving belongs to."), typed("counterparty", ""), e, "ds_input--fixed-20")}
         };
         view! {
             <h2>"Record an initiative"</h2>
@@ -1079,11 +1028,11 @@ fn SuccessionsBody(
         }
     };
     let fields = view! {
-        {text_field("predecessor", "Predecessor (code)", None, typed("predecessor"), message_for(e, "predecessor"), "ds_input--fixed-20")}
-        {text_field("successor", "Successor (code)", None, typed("successor"), message_for(e, "successor"), "ds_input--fixed-20")}
-        {text_field("effective_date", "Effective date", Some("Like 2013-04-01."), typed("effective_date"), message_for(e, "effective_date"), "ds_input--fixed-10")}
-        {choice("kind", "Kind", &kinds, &kind, message_for(e, "kind"))}
-        {text_field("share", "Share of the predecessor's baseline (for a split)", Some("Like 60%. The shares of a split must add up to 100% for its baseline to pass on."), typed("share"), message_for(e, "share"), "ds_input--fixed-10")}
+        {text_question("predecessor", "Predecessor (code)", None, typed("predecessor"), e, "ds_input--fixed-20")}
+        {text_question("successor", "Successor (code)", None, typed("successor"), e, "ds_input--fixed-20")}
+        {text_question("effective_date", "Effective date", Some("Like 2013-04-01."), typed("effective_date"), e, "ds_input--fixed-10")}
+        {select_question("kind", "Kind", kinds.iter().copied(), &kind, e)}
+        {text_question("share", "Share of the predecessor's baseline (for a split)", Some("Like 60%. The shares of a split must add up to 100% for its baseline to pass on."), typed("share"), e, "ds_input--fixed-10")}
     };
     view! {
         {error.clone().map(|error| view! { <ErrorSummary error default_field="succession-form" /> })}

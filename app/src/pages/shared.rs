@@ -5,66 +5,13 @@ use crate::api::shared::{
     get_adoptions_page, get_shared_services_page, MoveAdoption, RecordAdoption, SaveService,
 };
 use crate::components::error_page::view_or_error;
-use crate::components::forms::{message_for, ErrorSummary};
+use crate::components::forms::{select_question, text_question, ErrorSummary};
 use crate::components::page_header::PageHeader;
 use crate::domain::savings::SavingClass;
 use crate::error::AppError;
 use crate::model::estate::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-
-fn field(
-    id: &'static str,
-    label: &'static str,
-    value: String,
-    error: Option<&AppError>,
-) -> impl IntoView + use<> {
-    let message = message_for(error, id);
-    let class = if message.is_some() {
-        "ds_question ds_question--error"
-    } else {
-        "ds_question"
-    };
-    view! {
-        <div class=class>
-            <label class="ds_label" for=id>{label}</label>
-            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-            <input class="ds_input ds_input--fixed-20" type="text" id=id name=id value=value autocomplete="off" />
-        </div>
-    }
-}
-
-fn select(
-    id: &'static str,
-    label: &'static str,
-    options: Vec<(String, String)>,
-    chosen: String,
-    error: Option<&AppError>,
-) -> impl IntoView + use<> {
-    let message = message_for(error, id);
-    let class = if message.is_some() {
-        "ds_question ds_question--error"
-    } else {
-        "ds_question"
-    };
-    let options = options
-        .into_iter()
-        .map(|(code, name)| {
-            let selected = code == chosen;
-            view! { <option value=code selected=selected>{name}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class=class>
-            <label class="ds_label" for=id>{label}</label>
-            {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-            <div class="ds_select-wrapper">
-                <select class="ds_select" id=id name=id>{options}</select>
-                <span class="ds_select-arrow" aria-hidden="true"></span>
-            </div>
-        </div>
-    }
-}
 
 /// The catalogue, the adoption matrix (board and office) and the officer's bodies.
 #[component]
@@ -133,7 +80,7 @@ fn Front(
     let form = page.may_edit_catalogue.then(|| {
         let e = error.as_ref();
         let typed = |f: &str| e.and_then(|e| e.typed_value(f)).unwrap_or_default();
-        let (code, name, description) = (field("code", "Code", typed("code"), e), field("name", "Name", typed("name"), e), field("description", "Description", typed("description"), e));
+        let (code, name, description) = (text_question("code", "Code", None, typed("code"), e, "ds_input--fixed-20"), text_question("name", "Name", None, typed("name"), e, "ds_input--fixed-20"), text_question("description", "Description", None, typed("description"), e, "ds_input--fixed-20"));
         view! {
             <h2>"Add or rename a service"</h2>
             <ActionForm action=save attr:id="service-form" attr:novalidate="novalidate">
@@ -235,13 +182,13 @@ fn Adoptions(
         let typed = |f: &str| e.and_then(|e| e.typed_value(f)).unwrap_or_default();
         let classes: Vec<(String, String)> = SavingClass::ALL.iter().map(|c| (c.code().to_owned(), c.name().to_owned())).collect();
         let (service, class, before, after, one_off, sites, users) = (
-            select("service", "Shared service", page.services.clone(), typed("service"), e),
-            select("class", "Class of saving", classes, typed("class"), e),
-            field("cost_before", "Annual cost before (£)", typed("cost_before"), e),
-            field("cost_after", "Annual cost after (£)", typed("cost_after"), e),
-            field("one_off", "One-off cost of moving (£)", typed("one_off"), e),
-            field("sites", "Sites (optional)", typed("sites"), e),
-            field("users", "Users (optional)", typed("users"), e),
+            select_question("service", "Shared service", page.services.clone(), &typed("service"), e),
+            select_question("class", "Class of saving", classes, &typed("class"), e),
+            text_question("cost_before", "Annual cost before (£)", None, typed("cost_before"), e, "ds_input--fixed-20"),
+            text_question("cost_after", "Annual cost after (£)", None, typed("cost_after"), e, "ds_input--fixed-20"),
+            text_question("one_off", "One-off cost of moving (£)", None, typed("one_off"), e, "ds_input--fixed-20"),
+            text_question("sites", "Sites (optional)", None, typed("sites"), e, "ds_input--fixed-20"),
+            text_question("users", "Users (optional)", None, typed("users"), e, "ds_input--fixed-20"),
         );
         let org = page.code.clone();
         view! {
