@@ -216,6 +216,17 @@ async fn seed(config: Config, demo: bool) -> anyhow::Result<()> {
         } else {
             println!("Demo spend data exists already; unchanged.");
         }
+        let estate = app::services::demo_estate::seed(&db, admin.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo sites and adoptions: {e}"))?;
+        if estate.sites > 0 {
+            println!(
+                "Demo estate (synthetic): {} sites, {} of them closed, and {} shared-service adoptions.",
+                estate.sites, estate.closed, estate.adoptions
+            );
+        } else {
+            println!("Demo sites and adoptions exist already; unchanged.");
+        }
     }
     db.close().await;
     Ok(())

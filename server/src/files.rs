@@ -46,8 +46,12 @@ fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {
 }
 
 /// `GET /returns/template.xlsx`: the blank template (public).
-async fn blank_template() -> Response {
-    match app::import::template::build(None) {
+async fn blank_template(State(state): State<AppState>) -> Response {
+    let services = match app::services::estate_import::service_codes(&state.db).await {
+        Ok(codes) => codes,
+        Err(e) => return e.into_response(),
+    };
+    match app::import::template::build(None, &services) {
         Ok(bytes) => xlsx(bytes, "ict-spend-return-template.xlsx"),
         Err(e) => AppError::internal(format!("building the template: {e}")).into_response(),
     }
@@ -71,12 +75,20 @@ async fn prefilled_template(
         let body = app::services::organisations::get(&state.db, &org).await?;
         let key = app::services::returns::ReturnRef { org_code: &org, fy };
         let (_, _, last_year) = app::services::returns::stored_for_import(&state.db, &key).await?;
-        let bytes = app::import::template::build(Some(&app::import::template::Prefill {
-            org_code: &org,
-            org_name: &body.summary.name,
-            fy,
-            last_year: &last_year,
-        }))
+        let services = app::services::estate_import::service_codes(&state.db).await?;
+        let (sites, adoptions) =
+            app::services::estate_import::template_rows(&state.db, &org).await?;
+        let bytes = app::import::template::build(
+            Some(&app::import::template::Prefill {
+                org_code: &org,
+                org_name: &body.summary.name,
+                fy,
+                last_year: &last_year,
+                sites: &sites,
+                adoptions: &adoptions,
+            }),
+            &services,
+        )
         .map_err(|e| AppError::internal(format!("building a template: {e}")))?;
         Ok(xlsx(bytes, &format!("ict-spend-return-{org}-{fy}.xlsx")))
     }

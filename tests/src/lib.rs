@@ -465,23 +465,30 @@ pub mod files {
     /// An xlsx workbook with one sheet of the given name and rows (text, or numbers when a cell
     /// parses as one).
     pub fn xlsx(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+        workbook(&[(sheet, rows)])
+    }
+
+    /// A workbook of several sheets, each written as `xlsx` writes one.
+    pub fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
         let mut book = rust_xlsxwriter::Workbook::new();
-        let ws = book.add_worksheet();
-        ws.set_name(sheet).expect("a valid sheet name");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (
-                    u32::try_from(r).expect("few rows"),
-                    u16::try_from(c).expect("few columns"),
-                );
-                if cell.is_empty() {
-                    continue;
+        for (sheet, rows) in sheets {
+            let ws = book.add_worksheet();
+            ws.set_name(*sheet).expect("a valid sheet name");
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = (
+                        u32::try_from(r).expect("few rows"),
+                        u16::try_from(c).expect("few columns"),
+                    );
+                    if cell.is_empty() {
+                        continue;
+                    }
+                    match cell.parse::<f64>() {
+                        Ok(n) => ws.write_number(r, c, n),
+                        Err(_) => ws.write_string(r, c, *cell),
+                    }
+                    .expect("writing a cell");
                 }
-                match cell.parse::<f64>() {
-                    Ok(n) => ws.write_number(r, c, n),
-                    Err(_) => ws.write_string(r, c, *cell),
-                }
-                .expect("writing a cell");
             }
         }
         book.save_to_buffer().expect("an xlsx in memory")

@@ -56,6 +56,7 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         "/shared-services/{org}" => (Access::OrgRead, ""),
         "/api/shared/adoptions" => (Access::OrgRead, "org=council-fife"),
         "/api/shared/save-service" => (Access::Admin, "code=Bad+Code"),
+        "/api/estate/set-target" => (Access::Admin, "year=not-a-year"),
         "/api/shared/record-adoption" => (Access::OrgWrite, "org=council-fife&service=nosuch"),
         "/api/shared/move-adoption" => (
             Access::OrgWrite,

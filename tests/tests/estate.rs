@@ -227,7 +227,9 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     );
 
     // The board sees the site count fall, and the energy move rather than vanish.
-    let summary = estate::estate_summary(&app.db, &board, None).await.unwrap();
+    let summary = estate::estate_summary(&app.db, &board, None, None)
+        .await
+        .unwrap();
     let count = |y: &str| {
         summary
             .counts
@@ -253,7 +255,7 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
         "1,400,000 at the destination + the 700,000 moved there"
     );
     assert_eq!(summary.closed.len(), 1);
-    let local = estate::estate_summary(&app.db, &board, Some("local-government"))
+    let local = estate::estate_summary(&app.db, &board, Some("local-government"), None)
         .await
         .unwrap();
     assert_eq!(
@@ -664,7 +666,9 @@ async fn closure_to_cash_flags_a_body_whose_spend_did_not_fall(backend: Backend)
     )
     .await;
 
-    let summary = estate::estate_summary(&app.db, &board, None).await.unwrap();
+    let summary = estate::estate_summary(&app.db, &board, None, None)
+        .await
+        .unwrap();
     let verdict = |body: &str| {
         let site = summary.closed.iter().find(|s| s.org_code == body).unwrap();
         site.cash.clone().unwrap()
@@ -693,7 +697,201 @@ async fn closure_to_cash_flags_a_body_whose_spend_did_not_fall(backend: Backend)
     app.teardown().await;
 }
 
+/// The review's target line from the fixtures, an office-set line for one sector and type, and
+/// bad input named by field with nothing saved.
+async fn the_site_count_is_shown_against_the_consolidation_target(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app
+        .user("morag@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    let client = test_client();
+    estate::save_site(
+        &app.db,
+        &officer,
+        &client,
+        "council-fife",
+        None,
+        None,
+        &computer_room(),
+    )
+    .await
+    .unwrap();
+
+    // All sectors, all types: the review's line, 120 in 2008-09 to 10 in 2015-16.
+    let summary = estate::estate_summary(&app.db, &board, None, None)
+        .await
+        .unwrap();
+    let target = |s: &app::model::estate::EstateSummary, y: &str| {
+        s.counts
+            .iter()
+            .find(|c| c.year.to_string() == y)
+            .and_then(|c| c.target)
+    };
+    assert_eq!(target(&summary, "2008-09"), Some(120));
+    // 120 - 110 × 4/7 = 57.14 → 57.
+    assert_eq!(target(&summary, "2012-13"), Some(57));
+    assert_eq!(target(&summary, "2020-21"), Some(10));
+    assert_eq!(summary.targets.len(), 2);
+    assert!(!summary.may_set_targets);
+    // A sector has no line of its own until the office sets one: none is invented.
+    let local = estate::estate_summary(
+        &app.db,
+        &board,
+        Some("local-government"),
+        Some("server-room"),
+    )
+    .await
+    .unwrap();
+    assert!(local.counts.iter().all(|c| c.target.is_none()));
+    assert_eq!(local.counts.last().map(|c| c.sites), Some(1));
+
+    // The office sets a line for councils' server rooms.
+    for (year, max) in [("2012-13", "40"), ("2016-17", "20")] {
+        estate::set_consolidation_target(
+            &app.db,
+            &admin,
+            &client,
+            &form(&[
+                ("sector", "local-government"),
+                ("type", "server-room"),
+                ("year", year),
+                ("max_sites", max),
+                ("note", "Local government ICT board, 2012"),
+            ]),
+        )
+        .await
+        .unwrap();
+    }
+    let local = estate::estate_summary(
+        &app.db,
+        &board,
+        Some("local-government"),
+        Some("server-room"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(target(&local, "2011-12"), None);
+    assert_eq!(target(&local, "2014-15"), Some(30));
+    assert_eq!(target(&local, "2016-17"), Some(20));
+
+    // Bad input: each field named, nothing saved; and only the office may set targets.
+    let refused = estate::set_consolidation_target(
+        &app.db,
+        &admin,
+        &client,
+        &form(&[
+            ("sector", "space"),
+            ("type", "bunker"),
+            ("year", "2014"),
+            ("max_sites", "-3"),
+            ("note", ""),
+        ]),
+    )
+    .await
+    .unwrap_err();
+    let AppError::Form { errors, .. } = refused else {
+        panic!("a form error, got {refused:?}");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["sector", "type", "year", "max_sites", "note"]);
+    let officer_try = estate::set_consolidation_target(
+        &app.db,
+        &officer,
+        &client,
+        &form(&[("year", "2014-15"), ("max_sites", "1"), ("note", "x")]),
+    )
+    .await;
+    assert!(matches!(officer_try, Err(AppError::Forbidden)));
+    let rows: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM consolidation_targets")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows, 4, "the review's two points and the office's two");
+
+    // Removing a point.
+    estate::set_consolidation_target(
+        &app.db,
+        &admin,
+        &client,
+        &form(&[
+            ("sector", "local-government"),
+            ("type", "server-room"),
+            ("year", "2016-17"),
+            ("remove", "yes"),
+        ]),
+    )
+    .await
+    .unwrap();
+    let local = estate::estate_summary(
+        &app.db,
+        &board,
+        Some("local-government"),
+        Some("server-room"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        target(&local, "2016-17"),
+        Some(40),
+        "the line stays at its last point"
+    );
+    app.teardown().await;
+}
+
+/// Demo sites and adoptions go through the services, close some sites (moving their saving to
+/// the engine) and are not written twice.
+async fn the_demo_estate_seeds_through_the_services(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    app::services::demo::seed(&app.db, admin.id).await.unwrap();
+    let seeded = app::services::demo_estate::seed(&app.db, admin.id)
+        .await
+        .unwrap();
+    assert!(
+        seeded.sites > 60 && seeded.closed > 5 && seeded.adoptions > 60,
+        "{seeded:?}"
+    );
+    assert_eq!(
+        app::services::demo_estate::seed(&app.db, admin.id)
+            .await
+            .unwrap(),
+        app::services::demo_estate::Seeded::default(),
+        "seeding twice changes nothing"
+    );
+    let summary = estate::estate_summary(&app.db, &admin, None, None)
+        .await
+        .unwrap();
+    assert_eq!(summary.closed.len(), seeded.closed);
+    let first = summary.counts.first().map(|c| c.sites).unwrap_or_default();
+    let last = summary.counts.last().map(|c| c.sites).unwrap_or_default();
+    assert_eq!(
+        first - last,
+        seeded.closed,
+        "the count falls by the closures"
+    );
+    assert!(summary.closed.iter().all(|s| s.cash.is_some()));
+    let initiatives: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM initiatives WHERE source_ref LIKE 'data-centre:%'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(usize::try_from(initiatives).unwrap(), seeded.closed);
+    let live: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM adoptions WHERE stage = 'live'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(live > 30, "{live} live adoptions");
+    app.teardown().await;
+}
+
 on_both_backends!(
+    the_site_count_is_shown_against_the_consolidation_target,
+    the_demo_estate_seeds_through_the_services,
     closure_to_cash_flags_a_body_whose_spend_did_not_fall,
     the_pages_work_without_javascript,
     a_site_s_pue_energy_and_carbon_match_a_hand_calculation,

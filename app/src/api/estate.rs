@@ -11,11 +11,43 @@ use super::context;
 
 /// The data-centres front page.
 #[server(prefix = "/api", endpoint = "estate/overview", input = server_fn::codec::GetUrl)]
-pub async fn get_estate_overview(sector: Option<String>) -> Result<EstateOverview, AppError> {
+pub async fn get_estate_overview(
+    sector: Option<String>,
+    site_type: Option<String>,
+) -> Result<EstateOverview, AppError> {
     super::finish(
         async move {
             let (user, state, _) = context()?;
-            crate::services::estate::overview(&state.db, &user, sector.as_deref()).await
+            crate::services::estate::overview(
+                &state.db,
+                &user,
+                sector.as_deref(),
+                site_type.as_deref(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Sets or removes a consolidation target point (the programme office); then shows the estate
+/// for that scope.
+#[server(prefix = "/api", endpoint = "estate/set-target")]
+pub async fn set_consolidation_target(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            crate::services::estate::set_consolidation_target(&state.db, &user, &client, &form)
+                .await?;
+            let f = |k: &str| form.get(k).cloned().unwrap_or_default();
+            leptos_axum::redirect(&format!(
+                "/data-centres?sector={}&type={}#targets",
+                f("sector"),
+                f("type")
+            ));
+            Ok(())
         }
         .await,
     )

@@ -40,9 +40,15 @@ pub async fn commit_import(
                 !acknowledge.is_empty(),
             )
             .await?;
+            let page = if done.spend_in_file {
+                super::returns::return_path(&done.org_code, &done.financial_year.to_string())
+            } else if done.sites_in_file {
+                format!("/data-centres/{}", done.org_code)
+            } else {
+                format!("/shared-services/{}", done.org_code)
+            };
             leptos_axum::redirect(&format!(
-                "{}?imported={}",
-                super::returns::return_path(&done.org_code, &done.financial_year.to_string()),
+                "{page}?imported={}",
                 if done.changed { "changed" } else { "unchanged" }
             ));
             Ok(())

@@ -292,3 +292,80 @@ pub async fn ghg_factors(
         .collect::<Result<Vec<_>, DbError>>()?;
     Ok(crate::domain::estate::CarbonFactors::new(values, verified))
 }
+
+/// A consolidation target point: sector ('' all), site type ('' all), year start, most sites,
+/// note.
+pub type TargetRow = (String, String, i64, i64, String);
+
+/// Every consolidation target point, by scope and year.
+pub async fn consolidation_targets(conn: &mut AnyConnection) -> Result<Vec<TargetRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT sector_code, site_type, fy_start, max_sites, note FROM consolidation_targets
+          ORDER BY sector_code, site_type, fy_start",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Adds a target point from the fixtures unless the programme office has set that point.
+pub async fn insert_target_if_absent(
+    conn: &mut AnyConnection,
+    t: &TargetRow,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO consolidation_targets (sector_code, site_type, fy_start, max_sites, note)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sector_code, site_type, fy_start) DO NOTHING",
+    )
+    .bind(&t.0)
+    .bind(&t.1)
+    .bind(t.2)
+    .bind(t.3)
+    .bind(&t.4)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets a target point (the programme office).
+pub async fn set_target(
+    conn: &mut AnyConnection,
+    t: &TargetRow,
+    now: i64,
+    user: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO consolidation_targets (sector_code, site_type, fy_start, max_sites, note, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (sector_code, site_type, fy_start)
+         DO UPDATE SET max_sites = excluded.max_sites, note = excluded.note,
+                       updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(&t.0)
+    .bind(&t.1)
+    .bind(t.2)
+    .bind(t.3)
+    .bind(&t.4)
+    .bind(now)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes a target point; false if there was none.
+pub async fn delete_target(
+    conn: &mut AnyConnection,
+    sector: &str,
+    site_type: &str,
+    fy_start: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "DELETE FROM consolidation_targets WHERE sector_code = $1 AND site_type = $2 AND fy_start = $3",
+    )
+    .bind(sector)
+    .bind(site_type)
+    .bind(fy_start)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

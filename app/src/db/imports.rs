@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 pub struct UploadRow {
     pub id: i64,
     pub token: String,
+    pub org_id: i64,
     pub org_code: String,
     pub org_name: String,
     pub fy_start: i64,
@@ -53,7 +54,7 @@ pub async fn insert(conn: &mut AnyConnection, u: &NewUpload<'_>) -> Result<(), D
 
 pub async fn find(conn: &mut AnyConnection, token: &str) -> Result<Option<UploadRow>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT u.id, u.token, o.code AS org_code, o.name AS org_name, u.fy_start, u.file_name, u.sha256,
+        "SELECT u.id, u.token, u.org_id, o.code AS org_code, o.name AS org_name, u.fy_start, u.file_name, u.sha256,
                 u.size_bytes, u.content, u.uploaded_by, u.created_at, u.committed_at
            FROM import_uploads u JOIN organisations o ON o.id = u.org_id
           WHERE u.token = $1",

@@ -234,3 +234,34 @@ pub async fn end_initiative(
     .await?;
     Ok(())
 }
+
+/// Replaces an adoption's costs, counts and class (`a.org` and `a.service` are not changed), if
+/// nobody changed it since `row_version`.
+pub async fn update_terms(
+    conn: &mut AnyConnection,
+    id: i64,
+    row_version: i64,
+    a: &NewAdoption<'_>,
+    now: i64,
+    user: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE adoptions SET cost_before_pence = $3, cost_after_pence = $4, one_off_pence = $5,
+                sites = $6, users = $7, class = $8, updated_at = $9, updated_by = $10,
+                row_version = row_version + 1
+          WHERE id = $1 AND row_version = $2",
+    )
+    .bind(id)
+    .bind(row_version)
+    .bind(a.cost_before.pence())
+    .bind(a.cost_after.pence())
+    .bind(a.one_off.pence())
+    .bind(a.sites)
+    .bind(a.users)
+    .bind(a.class.code())
+    .bind(now)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

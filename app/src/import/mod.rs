@@ -5,6 +5,7 @@
 //! stored and commits through `services::returns` (one transaction, the same lifecycle and
 //! audit as the entry form).
 
+pub mod estate;
 pub mod reader;
 pub mod spend;
 pub mod template;

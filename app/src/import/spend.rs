@@ -244,7 +244,7 @@ fn fte_of(cell: &Cell) -> Result<Option<Decimal>, String> {
 /// The last serial day Excel can show (31 December 9999).
 const MAX_EXCEL_SERIAL: i64 = 2_958_465;
 
-fn date_of(cell: &Cell) -> Option<NaiveDate> {
+pub(crate) fn date_of(cell: &Cell) -> Option<NaiveDate> {
     let from_serial = |days: i64| {
         (1..=MAX_EXCEL_SERIAL).contains(&days).then(|| {
             NaiveDate::from_ymd_opt(1899, 12, 30)

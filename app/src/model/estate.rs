@@ -95,6 +95,16 @@ pub struct SiteCount {
     pub year: FinancialYear,
     pub sites: usize,
     pub by_type: Vec<(String, usize)>,
+    /// The consolidation target for the year in the scope shown, if one is set.
+    pub target: Option<i64>,
+}
+
+/// A point of a consolidation target line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetPoint {
+    pub year: FinancialYear,
+    pub max_sites: i64,
+    pub note: String,
 }
 
 /// Energy and carbon of the estate in a year, with the load moved to destinations outside it.
@@ -110,6 +120,13 @@ pub struct EnergyYear {
 pub struct EstateSummary {
     pub sector: Option<String>,
     pub sectors: Vec<(String, String)>,
+    /// The site type shown (`None`: all types).
+    pub site_type: Option<String>,
+    pub site_types: Vec<(String, String)>,
+    /// The target line's points for the scope shown (sector and type).
+    pub targets: Vec<TargetPoint>,
+    /// Whether the caller may set targets (the programme office).
+    pub may_set_targets: bool,
     pub counts: Vec<SiteCount>,
     pub by_status: Vec<(String, usize)>,
     pub energy: Vec<EnergyYear>,

@@ -39,6 +39,18 @@ pub struct LineChange {
     pub after: Option<SpendLine>,
 }
 
+/// How one site or adoption row of the file would change what is stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordChange {
+    /// The row in the file (`Data centres!A5`).
+    pub at: String,
+    /// The site's name, or the shared service's name.
+    pub subject: String,
+    pub kind: ChangeKind,
+    /// What changes, in words.
+    pub detail: String,
+}
+
 /// An uploaded file, validated against what is stored, before anything is written.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportPreview {
@@ -59,6 +71,13 @@ pub struct ImportPreview {
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
     pub changes: Vec<LineChange>,
+    /// False when the file's spend sheet is absent or empty beside estate sheets: the return is
+    /// left as it is.
+    pub spend_in_file: bool,
+    /// The rows of the "Data centres" sheet, if the file has one.
+    pub sites: Vec<RecordChange>,
+    /// The rows of the "Shared services" sheet, if the file has one.
+    pub adoptions: Vec<RecordChange>,
     pub total_before: Money,
     pub total_after: Money,
     /// The stored return's status now (`None`: not started).
@@ -72,7 +91,12 @@ pub struct ImportPreview {
 impl ImportPreview {
     /// True when the file holds exactly what is stored: importing it would change nothing.
     pub fn changes_nothing(&self) -> bool {
-        self.changes.iter().all(|c| c.kind == ChangeKind::Unchanged)
+        self.changes
+            .iter()
+            .map(|c| c.kind)
+            .chain(self.sites.iter().map(|c| c.kind))
+            .chain(self.adoptions.iter().map(|c| c.kind))
+            .all(|k| k == ChangeKind::Unchanged)
     }
 
     pub fn may_commit(&self) -> bool {

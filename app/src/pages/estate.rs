@@ -1,7 +1,9 @@
 //! Data-centre pages: the estate's consolidation (board and office), a body's sites with the
 //! form to add one, and one site with its figures and closure. Plain forms; no JavaScript needed.
 
-use crate::api::estate::{get_estate_overview, get_sites_page, SaveSite, SiteAction};
+use crate::api::estate::{
+    get_estate_overview, get_sites_page, SaveSite, SetConsolidationTarget, SiteAction,
+};
 use crate::components::error_page::view_or_error;
 use crate::components::forms::{message_for, select_question, text_question, ErrorSummary};
 use crate::components::page_header::PageHeader;
@@ -20,23 +22,36 @@ fn or_dash<T: ToString>(v: Option<T>) -> String {
 #[component]
 pub fn DataCentresPage() -> impl IntoView {
     let query = use_query_map();
+    let set_target = ServerAction::<SetConsolidationTarget>::new();
     let overview = Resource::new(
-        move || query.read().get("sector").filter(|s| !s.is_empty()),
-        get_estate_overview,
+        move || {
+            let q = query.read();
+            (
+                q.get("sector").filter(|s| !s.is_empty()),
+                q.get("type").filter(|s| !s.is_empty()),
+                set_target.version().get(),
+            )
+        },
+        |(sector, site_type, _)| get_estate_overview(sector, site_type),
     );
+    let error = move || set_target.value().get().and_then(Result::err);
     view! {
         <PageHeader title="Data centres" label="Consolidation" />
         <div class="ds_layout__content">
             <p>"The McClelland review (2011) counted more than 120 public-sector data centres and computer rooms and recommended consolidating them, towards about ten."</p>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move { view_or_error(overview.await, |o| view! { <Overview overview=o /> }) })}
+                {move || Suspend::new(async move { view_or_error(overview.await, |o| view! { <Overview overview=o error=error() set_target /> }) })}
             </Transition>
         </div>
     }
 }
 
 #[component]
-fn Overview(overview: EstateOverview) -> impl IntoView {
+fn Overview(
+    overview: EstateOverview,
+    error: Option<AppError>,
+    set_target: ServerAction<SetConsolidationTarget>,
+) -> impl IntoView {
     let bodies = (!overview.my_bodies.is_empty()).then(|| {
         let items = overview
             .my_bodies
@@ -47,12 +62,76 @@ fn Overview(overview: EstateOverview) -> impl IntoView {
     });
     view! {
         {bodies}
-        {overview.summary.map(|summary| view! { <Estate summary /> })}
+        {overview.summary.map(|summary| view! { <Estate summary error set_target /> })}
     }
 }
 
 #[component]
-fn Estate(summary: EstateSummary) -> impl IntoView {
+fn Estate(
+    summary: EstateSummary,
+    error: Option<AppError>,
+    set_target: ServerAction<SetConsolidationTarget>,
+) -> impl IntoView {
+    let types = summary
+        .site_types
+        .iter()
+        .map(|(code, name)| view! { <option value=code.clone() selected=summary.site_type.as_deref() == Some(code.as_str())>{name.clone()}</option> })
+        .collect_view();
+    let scope_name = {
+        let sector = summary
+            .sector
+            .as_ref()
+            .and_then(|c| summary.sectors.iter().find(|(code, _)| code == c))
+            .map_or("all sectors".to_owned(), |(_, n)| n.clone());
+        let site_type = summary
+            .site_type
+            .as_ref()
+            .and_then(|c| summary.site_types.iter().find(|(code, _)| code == c))
+            .map_or("all types of site".to_owned(), |(_, n)| n.to_lowercase());
+        format!("{sector}, {site_type}")
+    };
+    let target_rows = summary
+        .targets
+        .iter()
+        .map(|t| {
+            view! {
+                <tr data-target-year=t.year.to_string()>
+                    <th scope="row">{t.year.to_string()}</th>
+                    <td class="tracker-number">{t.max_sites}</td>
+                    <td>{t.note.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let no_targets = summary.targets.is_empty();
+    let target_form = summary.may_set_targets.then(|| {
+        let e = error.as_ref();
+        let typed = |field: &str| e.and_then(|e| e.typed_value(field)).unwrap_or_default();
+        let (year, max_sites, note) = (
+            text_question("year", "Year", Some("A financial year, like 2015-16."), typed("year"), e, "ds_input--fixed-10"),
+            text_question("max_sites", "Most sites", Some("The most sites open at that year's end."), typed("max_sites"), e, "ds_input--fixed-5"),
+            text_question("note", "Source or reason", None, typed("note"), e, ""),
+        );
+        let summary_box = error.clone().map(|error| view! { <ErrorSummary error default_field="max_sites" /> });
+        let sector = summary.sector.clone().unwrap_or_default();
+        let site_type = summary.site_type.clone().unwrap_or_default();
+        view! {
+            <h3>"Set a point of the target line"</h3>
+            <p>"The target for a year between two points lies on the straight line between them; after the last point it stays there. Setting a year's point again replaces it."</p>
+            {summary_box}
+            <ActionForm action=set_target attr:id="target-form">
+                <input type="hidden" name="sector" value=sector />
+                <input type="hidden" name="type" value=site_type />
+                {year}
+                {max_sites}
+                {note}
+                <div class="ds_button-group">
+                    <button type="submit" class="ds_button" id="set-target">"Save the target"</button>
+                    <button type="submit" class="ds_button ds_button--secondary" name="remove" value="yes" id="remove-target">"Remove this year's point"</button>
+                </div>
+            </ActionForm>
+        }
+    });
     let sectors = summary
         .sectors
         .iter()
@@ -73,10 +152,19 @@ fn Estate(summary: EstateSummary) -> impl IntoView {
                 .map(|(t, n)| format!("{t}: {n}"))
                 .collect::<Vec<_>>()
                 .join("; ");
+            let over = c
+                .target
+                .is_some_and(|t| i64::try_from(c.sites).unwrap_or(i64::MAX) > t);
             view! {
                 <tr data-year=c.year.to_string()>
                     <th scope="row">{c.year.to_string()}</th>
                     <td class="tracker-number" data-col="sites">{c.sites}</td>
+                    <td class="tracker-number" data-col="target">{or_dash(c.target)}</td>
+                    <td data-col="against">{match c.target {
+                        None => "—",
+                        Some(_) if over => "Above the target",
+                        Some(_) => "Within the target",
+                    }}</td>
                     <td>{types}</td>
                 </tr>
             }
@@ -132,15 +220,38 @@ fn Estate(summary: EstateSummary) -> impl IntoView {
                     <span class="ds_select-arrow" aria-hidden="true"></span>
                 </div>
             </div>
+            <div class="ds_question">
+                <label class="ds_label" for="type">"Type of site"</label>
+                <div class="ds_select-wrapper">
+                    <select class="ds_select" id="type" name="type">
+                        <option value="" selected=summary.site_type.is_none()>"All types"</option>
+                        {types}
+                    </select>
+                    <span class="ds_select-arrow" aria-hidden="true"></span>
+                </div>
+            </div>
             <button type="submit" class="ds_button ds_button--small">"Show"</button>
         </Form>
         <ul class="tracker-counts" id="estate-status">{status}</ul>
         <h2>"Sites open at each year's end"</h2>
         <table class="ds_table" id="estate-counts">
             <caption class="visually-hidden">"Number of sites at 31 March of each year, by type"</caption>
-            <thead><tr><th scope="col">"Year"</th><th scope="col">"Sites"</th><th scope="col">"By type"</th></tr></thead>
+            <thead><tr><th scope="col">"Year"</th><th scope="col">"Sites"</th><th scope="col">"Target"</th><th scope="col">"Against the target"</th><th scope="col">"By type"</th></tr></thead>
             <tbody>{counts}</tbody>
         </table>
+        <h2 id="targets">{format!("Consolidation target: {scope_name}")}</h2>
+        {if no_targets {
+            view! { <p id="no-targets">"No target is set for this sector and type of site. Targets are set for a scope, not divided between sectors."</p> }.into_any()
+        } else {
+            view! {
+                <table class="ds_table" id="estate-targets">
+                    <caption class="visually-hidden">"The points of the target line"</caption>
+                    <thead><tr><th scope="col">"Year"</th><th scope="col">"Most sites"</th><th scope="col">"Source or reason"</th></tr></thead>
+                    <tbody>{target_rows}</tbody>
+                </table>
+            }.into_any()
+        }}
+        {target_form}
         <h2>"Energy and carbon"</h2>
         <p>"Total facility energy of the open sites, plus the load of closed sites where it moved (at the destination's PUE when known). Carbon uses the UK Government GHG conversion factor of the year."</p>
         {(!summary.factors_verified).then(|| view! { <div class="ds_inset-text"><div class="ds_inset-text__text">"The conversion factors are unverified: they come from secondary sources and must be checked against each year's release."</div></div> })}

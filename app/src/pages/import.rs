@@ -10,7 +10,7 @@ use crate::components::page_header::PageHeader;
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{FinancialYear, Money};
 use crate::error::AppError;
-use crate::model::import::{ChangeKind, ImportPreview, Problem};
+use crate::model::import::{ChangeKind, ImportPreview, Problem, RecordChange};
 use crate::model::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -182,6 +182,44 @@ fn problem_rows(problems: &[Problem]) -> impl IntoView {
         .collect_view()
 }
 
+fn kind_name(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::New => "New",
+        ChangeKind::Changed => "Changed",
+        ChangeKind::Unchanged => "Unchanged",
+        ChangeKind::Removed => "Removed",
+    }
+}
+
+/// The rows of an estate sheet and what each changes.
+fn record_table(
+    id: &'static str,
+    caption: &'static str,
+    subject: &'static str,
+    rows: &[RecordChange],
+) -> impl IntoView + use<> {
+    let body = rows
+        .iter()
+        .map(|r| {
+            view! {
+                <tr data-change=kind_name(r.kind)>
+                    <td><code>{r.at.clone()}</code></td>
+                    <th scope="row">{r.subject.clone()}</th>
+                    <td>{kind_name(r.kind)}</td>
+                    <td>{r.detail.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    (!rows.is_empty()).then(|| view! {
+        <table class="ds_table" id=id>
+            <caption>{caption}</caption>
+            <thead><tr><th scope="col">"Row"</th><th scope="col">{subject}</th><th scope="col">"Change"</th><th scope="col">"What"</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    })
+}
+
 #[component]
 fn PreviewView(
     preview: ImportPreview,
@@ -243,16 +281,24 @@ fn PreviewView(
             view! { <ul id="import-notices">{list}</ul> }
         })
     };
+    let sites = record_table(
+        "site-changes",
+        "Data centres: what will change",
+        "Site",
+        &preview.sites,
+    );
+    let adoptions = record_table(
+        "adoption-changes",
+        "Shared services: what will change",
+        "Service",
+        &preview.adoptions,
+    );
+    let spend_in_file = preview.spend_in_file;
     let changes = preview
         .changes
         .iter()
         .map(|c| {
-            let kind = match c.kind {
-                ChangeKind::New => "New",
-                ChangeKind::Changed => "Changed",
-                ChangeKind::Unchanged => "Unchanged",
-                ChangeKind::Removed => "Removed",
-            };
+            let kind = kind_name(c.kind);
             view! {
                 <tr data-category=c.category.code() data-change=kind>
                     <th scope="row">{c.category.name()}</th>
@@ -274,7 +320,7 @@ fn PreviewView(
         let has_warnings = !preview.warnings.is_empty();
         let token = preview.token.clone();
         view! {
-            {nothing.then(|| view! { <div class="ds_inset-text" id="no-changes"><div class="ds_inset-text__text">"The file holds exactly the figures already stored. Importing it changes nothing."</div></div> })}
+            {nothing.then(|| view! { <div class="ds_inset-text" id="no-changes"><div class="ds_inset-text__text">"The file holds exactly what is already stored. Importing it changes nothing."</div></div> })}
             <ActionForm action=commit attr:id="commit-form">
                 <input type="hidden" name="token" value=token />
                 {has_warnings.then(|| view! {
@@ -297,11 +343,17 @@ fn PreviewView(
                 <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"Size"</dt><dd class="ds_summary-list__value">{format!("{} bytes", preview.size_bytes)}</dd></div>
                 <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"SHA-256"</dt><dd class="ds_summary-list__value"><code>{sha_short}"…"</code></dd></div>
             </dl>
-            <p id="import-summary">{summary_line}</p>
+            {if spend_in_file {
+                view! { <p id="import-summary">{summary_line}</p> }.into_any()
+            } else {
+                view! { <p id="import-summary">"The file has no spend figures, so the return is not changed."</p> }.into_any()
+            }}
             {errors}
             {warnings}
             {notices}
-            <table class="ds_table" id="change-table">
+            {sites}
+            {adoptions}
+            <table class="ds_table" id="change-table" hidden=!spend_in_file>
                 <caption>"What will change"</caption>
                 <thead>
                     <tr>

@@ -14,7 +14,7 @@ use crate::db::{savings as savings_store, Db, DbError};
 use crate::domain::estate::carbon::tonnes;
 use crate::domain::estate::site::{
     apply, closure_saving, moved_load, parse_date, parse_site, pue_band, Destination,
-    LifecycleError, SiteAction, SiteInput,
+    LifecycleError, Site, SiteAction, SiteInput,
 };
 use crate::domain::estate::{CarbonFactors, SiteStatus, SiteType};
 use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
@@ -322,18 +322,53 @@ pub async fn save_site(
     let site = parse_site(&site_input(form)).map_err(|errors| refused(errors, form))?;
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let (org, _) = org_id(&mut tx, code).await?;
+    let saved = SiteSave {
+        code,
+        org,
+        id,
+        row_version,
+        site: &site,
+    };
+    let id = save_site_in(&mut tx, user, client, &saved)
+        .await
+        .map_err(|e| match e {
+            AppError::Form { errors, .. } => refused(errors, form),
+            other => other,
+        })?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(id)
+}
+
+/// A checked site to add (`id` None) or to save over the stored one.
+pub(crate) struct SiteSave<'a> {
+    pub code: &'a str,
+    pub org: i64,
+    pub id: Option<i64>,
+    pub row_version: Option<i64>,
+    pub site: &'a Site,
+}
+
+/// Adds or saves a checked site inside the caller's transaction, with its audit row. The caller
+/// has checked that the user may write the body.
+pub(crate) async fn save_site_in(
+    tx: &mut AnyConnection,
+    user: &CurrentUser,
+    client: &Client,
+    s: &SiteSave<'_>,
+) -> Result<i64, AppError> {
+    let (code, site) = (s.code, s.site);
     let at = now();
-    let id = match id {
+    Ok(match s.id {
         None => {
-            let id = store::insert_site(&mut tx, org, &site, at, user.id).await?;
+            let id = store::insert_site(tx, s.org, site, at, user.id).await?;
             let mut e = entry(user, client, "data_centre_added", id);
-            e.after = serde_json::to_value(&site).ok();
-            audit::record(&mut tx, &e).await?;
+            e.after = serde_json::to_value(site).ok();
+            audit::record(tx, &e).await?;
             id
         }
         Some(id) => {
-            let before = own_site(&mut tx, code, id).await?;
-            let expected = row_version.ok_or_else(|| {
+            let before = own_site(tx, code, id).await?;
+            let expected = s.row_version.ok_or_else(|| {
                 AppError::validation(
                     "row_version",
                     "The form is incomplete: reload the site and try again",
@@ -346,27 +381,25 @@ pub async fn save_site(
             }
             if let (Some(closed), Some(opened)) = (before.closed_date, site.opened) {
                 if closed < opened {
-                    return Err(refused(
-                        vec![FieldError {
+                    return Err(AppError::Form {
+                        errors: vec![FieldError {
                             field: "opened".into(),
                             message: "Opened: after the date the site closed".into(),
                         }],
-                        form,
-                    ));
+                        values: Vec::new(),
+                    });
                 }
             }
-            if !store::update_site(&mut tx, id, expected, &site, at, user.id).await? {
+            if !store::update_site(tx, id, expected, site, at, user.id).await? {
                 return Err(conflict());
             }
             let mut e = entry(user, client, "data_centre_changed", id);
             e.before = serde_json::to_value(&before.site).ok();
-            e.after = serde_json::to_value(&site).ok();
-            audit::record(&mut tx, &e).await?;
+            e.after = serde_json::to_value(site).ok();
+            audit::record(tx, &e).await?;
             id
         }
-    };
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(id)
+    })
 }
 
 /// Moves a site along its lifecycle: `action` is plan, migrate, close or cancel.
@@ -589,10 +622,17 @@ pub async fn estate_summary(
     db: &Db,
     user: &CurrentUser,
     sector: Option<&str>,
+    site_type: Option<&str>,
 ) -> Result<EstateSummary, AppError> {
     if !user.role.reads_all_organisations() {
         return Err(AppError::Forbidden);
     }
+    let site_type = match site_type.filter(|s| !s.is_empty()) {
+        Some(text) => {
+            Some(SiteType::parse(text).map_err(|e| AppError::validation("type", e.to_string()))?)
+        }
+        None => None,
+    };
     let sector = match sector.filter(|s| !s.is_empty()) {
         Some(text) => Some(
             text.parse::<Sector>()
@@ -606,7 +646,19 @@ pub async fn estate_summary(
     let in_scope: Vec<&SiteRecord> = all
         .iter()
         .filter(|r| sector.is_none_or(|s| r.sector_code == s.code()))
+        .filter(|r| site_type.is_none_or(|t| r.site.site_type == t))
         .collect();
+    let scope = (
+        sector.map(|s| s.code()).unwrap_or_default(),
+        site_type.map(|t| t.code()).unwrap_or_default(),
+    );
+    let points: Vec<(i32, i64, String)> = store::consolidation_targets(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|t| t.0 == scope.0 && t.1 == scope.1)
+        .filter_map(|t| Some((i32::try_from(t.2).ok()?, t.3, t.4)))
+        .collect();
+    let line: Vec<(i32, i64)> = points.iter().map(|p| (p.0, p.1)).collect();
     let last = this_year().unwrap_or_else(FinancialYear::mcclelland_baseline);
     let mut counts = Vec::new();
     let mut energy = Vec::new();
@@ -629,6 +681,7 @@ pub async fn estate_summary(
             year,
             sites: open.len(),
             by_type,
+            target: crate::domain::estate::target::target_at(&line, start),
         });
         // Energy: the open sites' own, plus the load of sites closed by then, counted at their
         // destination (× its PUE when known).
@@ -672,6 +725,22 @@ pub async fn estate_summary(
         .collect();
     check_cash(&mut conn, &mut closed, &all).await?;
     Ok(EstateSummary {
+        site_type: site_type.map(|t| t.code().to_owned()),
+        site_types: SiteType::ALL
+            .iter()
+            .map(|t| (t.code().to_owned(), t.name().to_owned()))
+            .collect(),
+        targets: points
+            .into_iter()
+            .filter_map(|(y, max_sites, note)| {
+                Some(TargetPoint {
+                    year: FinancialYear::starting(y).ok()?,
+                    max_sites,
+                    note,
+                })
+            })
+            .collect(),
+        may_set_targets: user.role == crate::domain::Role::Admin,
         sector: sector.map(|s| s.code().to_owned()),
         sectors: Sector::ALL
             .iter()
@@ -690,9 +759,10 @@ pub async fn overview(
     db: &Db,
     user: &CurrentUser,
     sector: Option<&str>,
+    site_type: Option<&str>,
 ) -> Result<EstateOverview, AppError> {
     let summary = if user.role.reads_all_organisations() {
-        Some(estate_summary(db, user, sector).await?)
+        Some(estate_summary(db, user, sector, site_type).await?)
     } else {
         None
     };
@@ -793,4 +863,113 @@ pub fn export_csv(sites: &[SiteView]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+/// Sets (or, with `remove`, removes) a point of a consolidation target line: the programme
+/// office only. Every problem is named by its field; nothing is saved if there is one.
+pub async fn set_consolidation_target(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    if user.role != crate::domain::Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut fail = |field: &str, message: String| {
+        errors.push(FieldError {
+            field: field.into(),
+            message,
+        });
+    };
+    let sector = match f("sector") {
+        "" => String::new(),
+        text => match text.parse::<Sector>() {
+            Ok(s) => s.code().to_owned(),
+            Err(e) => {
+                fail("sector", format!("Sector: {e}"));
+                String::new()
+            }
+        },
+    };
+    let site_type = match f("type") {
+        "" => String::new(),
+        text => match SiteType::parse(text) {
+            Ok(t) => t.code().to_owned(),
+            Err(e) => {
+                fail("type", format!("Type: {e}"));
+                String::new()
+            }
+        },
+    };
+    let year = f("year").parse::<FinancialYear>().ok();
+    if year.is_none() {
+        fail("year", "Year: a financial year like 2015-16".into());
+    }
+    let remove = !f("remove").is_empty();
+    let max_sites = if remove {
+        0
+    } else {
+        match f("max_sites").replace(',', "").parse::<i64>() {
+            Ok(n) if (0..=100_000).contains(&n) => n,
+            _ => {
+                fail(
+                    "max_sites",
+                    "Most sites: a whole number from 0 to 100000".into(),
+                );
+                0
+            }
+        }
+    };
+    let note = f("note").to_owned();
+    if !remove && note.is_empty() {
+        fail(
+            "note",
+            "Source or reason: say where the target comes from".into(),
+        );
+    } else if note.chars().count() > 500 {
+        fail("note", "Source or reason: at most 500 characters".into());
+    }
+    let Some(year) = year.filter(|_| errors.is_empty()) else {
+        return Err(refused(errors, form));
+    };
+    let row = (
+        sector,
+        site_type,
+        i64::from(year.start_year()),
+        max_sites,
+        note,
+    );
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut e = AuditEntry {
+        at: now(),
+        actor_user_id: Some(user.id),
+        actor_email: Some(user.email.clone()),
+        action: if remove {
+            "consolidation_target_removed"
+        } else {
+            "consolidation_target_set"
+        }
+        .to_owned(),
+        entity_type: "consolidation_target".to_owned(),
+        entity_id: Some(format!("{}/{}/{year}", row.0, row.1)),
+        client_addr: Some(client.addr.clone()),
+        ..AuditEntry::default()
+    };
+    if remove {
+        if !store::delete_target(&mut tx, &row.0, &row.1, row.2).await? {
+            return Err(AppError::validation(
+                "year",
+                format!("Year: there is no target for {year} in this scope"),
+            ));
+        }
+    } else {
+        store::set_target(&mut tx, &row, now(), user.id).await?;
+        e.after = Some(serde_json::json!({ "max_sites": row.3, "note": row.4 }));
+    }
+    audit::record(&mut tx, &e).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
 }

@@ -24,6 +24,7 @@ pub struct FixtureFiles {
     pub trajectory: (&'static str, &'static str),
     pub ghg_factors: (&'static str, &'static str),
     pub shared_services: (&'static str, &'static str),
+    pub consolidation_targets: (&'static str, &'static str),
 }
 
 impl FixtureFiles {
@@ -57,6 +58,10 @@ impl FixtureFiles {
             shared_services: (
                 "fixtures/shared_services.csv",
                 include_str!("../../../fixtures/shared_services.csv"),
+            ),
+            consolidation_targets: (
+                "fixtures/consolidation_targets.csv",
+                include_str!("../../../fixtures/consolidation_targets.csv"),
             ),
         }
     }
@@ -104,6 +109,7 @@ pub struct ReferenceData {
     trajectory: Vec<(String, FinancialYear, Money, String)>,
     ghg_factors: Vec<(i32, Decimal, bool)>,
     shared_services: Vec<(OrgCode, String, String)>,
+    consolidation_targets: Vec<crate::db::estate::TargetRow>,
 }
 
 /// The first `#` line of a fixture file, without the `#` and trailing punctuation: the release
@@ -335,7 +341,37 @@ impl ReferenceData {
             ));
         }
 
+        let (ct_file, ct_text) = files.consolidation_targets;
+        let mut consolidation_targets = Vec::new();
+        for row in rows(ct_file, ct_text)? {
+            // sector,site_type,financial_year,max_sites,note
+            let sector = row.optional(0).unwrap_or_default();
+            if !sector.is_empty() {
+                sector
+                    .parse::<Sector>()
+                    .map_err(|e| row.error(format!("column sector: {e}")))?;
+            }
+            let site_type = row.optional(1).unwrap_or_default();
+            if !site_type.is_empty() {
+                crate::domain::estate::SiteType::parse(&site_type)
+                    .map_err(|e| row.error(format!("column site_type: {e}")))?;
+            }
+            let year: FinancialYear = row.parse(2, "financial_year")?;
+            let max: i64 = row.parse(3, "max_sites")?;
+            if max < 0 {
+                return Err(row.error("column max_sites: expected a whole number, 0 or more"));
+            }
+            consolidation_targets.push((
+                sector,
+                site_type,
+                i64::from(year.start_year()),
+                max,
+                row.text(4, "note")?,
+            ));
+        }
+
         Ok(ReferenceData {
+            consolidation_targets,
             shared_services,
             ghg_factors,
             organisations: orgs,
@@ -391,6 +427,9 @@ impl ReferenceData {
                 "shared/DOMAIN.md section 9",
             )
             .await?;
+        }
+        for t in &self.consolidation_targets {
+            crate::db::estate::insert_target_if_absent(&mut tx, t).await?;
         }
         savings::insert_setting_if_absent(&mut tx, "profile", "low").await?;
         savings::insert_setting_if_absent(&mut tx, "method", "review-national-share").await?;
@@ -475,6 +514,7 @@ mod tests {
             trajectory: ("traj.csv", "profile,financial_year,amount_pounds,source\n"),
             ghg_factors: ("ghg.csv", "year,kg_co2e_per_kwh,verified\n"),
             shared_services: ("svc.csv", "code,name,description\n"),
+            consolidation_targets: ("ct.csv", "sector,site_type,financial_year,max_sites,note\n"),
             ..FixtureFiles::embedded()
         }
     }

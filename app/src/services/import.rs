@@ -11,11 +11,13 @@ use crate::db::{Db, DbError};
 use crate::domain::spend_line::{change_warning, SpendLine};
 use crate::domain::{FinancialYear, Money, ReturnStatus, SpendCategory};
 use crate::error::AppError;
+use crate::import::estate::{self as estate_sheets, ParsedEstate};
 use crate::import::reader::{self, Limits};
 use crate::import::spend::{self, ParsedSpend, Target};
 use crate::model::import::{ChangeKind, ImportPreview, LineChange, Problem, Severity};
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
+use crate::services::estate_import;
 use crate::services::returns::{self, ImportedFile, ReturnRef};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -47,15 +49,81 @@ pub fn analyse(
 ) -> ParsedSpend {
     match reader::read(file_name, bytes, limits) {
         Ok(book) => spend::parse(&book, target, progress),
-        Err(e) => ParsedSpend {
-            problems: vec![Problem {
-                severity: Severity::Error,
-                cell: file_name.to_owned(),
-                found: format!("a file of {} bytes", bytes.len()),
-                expected: capitalise(&e.to_string()),
-            }],
-            ..ParsedSpend::default()
-        },
+        Err(e) => unreadable(file_name, bytes, &e),
+    }
+}
+
+/// A workbook's spend sheet and estate sheets, read.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// `None` when the file has estate sheets and no spend figures: the return is left alone.
+    pub spend: Option<ParsedSpend>,
+    pub estate: ParsedEstate,
+}
+
+/// Reads every sheet an import understands. A workbook without estate sheets is a spend return
+/// exactly as `analyse` reads it; beside estate sheets, a spend sheet without figures (the
+/// template's, left empty or only pre-filled) leaves the return as it is.
+pub fn analyse_all(
+    file_name: &str,
+    bytes: &[u8],
+    target: &Target<'_>,
+    limits: &Limits,
+    progress: &mut dyn FnMut(usize),
+) -> Analysis {
+    let book = match reader::read(file_name, bytes, limits) {
+        Ok(book) => book,
+        Err(e) => {
+            return Analysis {
+                spend: Some(unreadable(file_name, bytes, &e)),
+                estate: ParsedEstate::default(),
+            }
+        }
+    };
+    let estate = estate_sheets::parse(&book);
+    if !estate.has_sites && !estate.has_adoptions {
+        return Analysis {
+            spend: Some(spend::parse(&book, target, progress)),
+            estate,
+        };
+    }
+    let rest = reader::Workbook {
+        sheets: book
+            .sheets
+            .into_iter()
+            .filter(|s| {
+                !estate_sheets::is_estate_sheet(&s.name)
+                    && !s.name.trim().eq_ignore_ascii_case("instructions")
+            })
+            .collect(),
+    };
+    if rest.sheets.is_empty() {
+        return Analysis {
+            spend: None,
+            estate,
+        };
+    }
+    let parsed = spend::parse(&rest, target, progress);
+    let has_figures = parsed.lines.iter().any(|l| {
+        l.capital != Money::ZERO || l.revenue != Money::ZERO || l.fte.is_some() || l.note.is_some()
+    });
+    let row_errors =
+        parsed.rows_read > parsed.blank_rows && parsed.errors().any(|p| p.cell.contains('!'));
+    Analysis {
+        spend: (has_figures || row_errors).then_some(parsed),
+        estate,
+    }
+}
+
+fn unreadable(file_name: &str, bytes: &[u8], e: &reader::ReadError) -> ParsedSpend {
+    ParsedSpend {
+        problems: vec![Problem {
+            severity: Severity::Error,
+            cell: file_name.to_owned(),
+            found: format!("a file of {} bytes", bytes.len()),
+            expected: capitalise(&e.to_string()),
+        }],
+        ..ParsedSpend::default()
     }
 }
 
@@ -75,7 +143,7 @@ pub async fn parse_in_background(
     org_code: String,
     org_name: String,
     fy: FinancialYear,
-) -> Result<ParsedSpend, AppError> {
+) -> Result<Analysis, AppError> {
     let known = known_orgs(db).await?;
     let task = tokio::task::spawn_blocking(move || {
         let is_known = |code: &str| known.contains(code);
@@ -85,7 +153,7 @@ pub async fn parse_in_background(
             fy,
             is_known_org: &is_known,
         };
-        analyse(&file_name, &bytes, &target, &Limits::default(), &mut |_| {})
+        analyse_all(&file_name, &bytes, &target, &Limits::default(), &mut |_| {})
     });
     match tokio::time::timeout(PARSE_TIME_LIMIT, task).await {
         Ok(Ok(parsed)) => Ok(parsed),
@@ -241,7 +309,7 @@ async fn build_preview(
     row: UploadRow,
     fy: FinancialYear,
 ) -> Result<ImportPreview, AppError> {
-    let parsed = parse_in_background(
+    let analysis = parse_in_background(
         db,
         row.file_name.clone(),
         row.content,
@@ -255,7 +323,17 @@ async fn build_preview(
         fy,
     };
     let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
-    let (changes, warnings, blocked) = compare(&parsed, status, &stored, &last_year, fy);
+    let (changes, warnings, blocked, spend) = match &analysis.spend {
+        Some(parsed) => {
+            let (c, w, b) = compare(parsed, status, &stored, &last_year, fy);
+            (c, w, b, parsed.clone())
+        }
+        None => (Vec::new(), Vec::new(), None, ParsedSpend::default()),
+    };
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let plan = estate_import::plan(&mut conn, row.org_id, &analysis.estate).await?;
+    let mut errors: Vec<Problem> = spend.errors().cloned().collect();
+    errors.extend(plan.problems.iter().cloned());
     Ok(ImportPreview {
         token: row.token,
         file_name: row.file_name,
@@ -264,17 +342,20 @@ async fn build_preview(
         org_code: row.org_code,
         org_name: row.org_name,
         financial_year: fy,
-        sheet: parsed.sheet.clone(),
-        rows_read: parsed.rows_read,
-        rows_imported: parsed.rows_imported,
-        blank_rows: parsed.blank_rows,
-        total_rows: parsed.total_rows.clone(),
-        ignored_columns: parsed.ignored_columns.clone(),
-        errors: parsed.errors().cloned().collect(),
+        sheet: spend.sheet.clone(),
+        rows_read: spend.rows_read,
+        rows_imported: spend.rows_imported,
+        blank_rows: spend.blank_rows,
+        total_rows: spend.total_rows.clone(),
+        ignored_columns: spend.ignored_columns.clone(),
+        errors,
         warnings,
         total_before: total(changes.iter().map(|c| c.before.clone())),
         total_after: total(changes.iter().map(|c| c.after.clone())),
         changes,
+        spend_in_file: analysis.spend.is_some(),
+        sites: plan.sites,
+        adoptions: plan.adoptions,
         status,
         blocked,
         committed_at: row.committed_at.and_then(|t| {
@@ -290,10 +371,15 @@ pub struct Committed {
     pub financial_year: FinancialYear,
     /// False when the file held exactly what was stored: nothing was written.
     pub changed: bool,
+    /// Whether the file had spend figures (else only estate sheets).
+    pub spend_in_file: bool,
+    /// Whether the file had a data-centres sheet.
+    pub sites_in_file: bool,
 }
 
 /// Validates the stored upload again and, if it has no errors and its warnings are
-/// acknowledged, replaces the return's lines in one transaction.
+/// acknowledged, replaces the return's lines and saves the estate sheets' sites and adoptions,
+/// all in one transaction.
 pub async fn commit(
     db: &Db,
     user: &CurrentUser,
@@ -307,14 +393,15 @@ pub async fn commit(
             "This upload was imported already; upload the file again to import it again.".into(),
         ));
     }
-    let (id, org_code, file_name, sha, size) = (
+    let (id, org, org_code, file_name, sha, size) = (
         row.id,
+        row.org_id,
         row.org_code.clone(),
         row.file_name.clone(),
         row.sha256.clone(),
         row.size_bytes,
     );
-    let parsed = parse_in_background(
+    let analysis = parse_in_background(
         db,
         row.file_name.clone(),
         row.content.clone(),
@@ -327,21 +414,25 @@ pub async fn commit(
         org_code: &org_code,
         fy,
     };
-    let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
-    let (_, warnings, blocked) = compare(&parsed, status, &stored, &last_year, fy);
-    if let Some(first) = parsed.errors().next() {
-        return Err(AppError::validation(
-            "file",
-            format!(
-                "The file has {} problems to fix first, starting at {}: expected {}",
-                parsed.errors().count(),
-                first.cell,
-                first.expected
-            ),
-        ));
-    }
-    if let Some(reason) = blocked {
-        return Err(AppError::Conflict(reason));
+    let mut warnings = Vec::new();
+    if let Some(parsed) = &analysis.spend {
+        let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
+        let (_, w, blocked) = compare(parsed, status, &stored, &last_year, fy);
+        if let Some(first) = parsed.errors().next() {
+            return Err(AppError::validation(
+                "file",
+                format!(
+                    "The file has {} problems to fix first, starting at {}: expected {}",
+                    parsed.errors().count(),
+                    first.cell,
+                    first.expected
+                ),
+            ));
+        }
+        if let Some(reason) = blocked {
+            return Err(AppError::Conflict(reason));
+        }
+        warnings = w;
     }
     if !warnings.is_empty() && !acknowledged {
         return Err(AppError::validation(
@@ -349,23 +440,45 @@ pub async fn commit(
             "Confirm that you have read the warnings",
         ));
     }
-    let (_, changed) = returns::import_lines(
-        db,
-        user,
-        client,
-        &key,
-        &parsed.lines,
-        &ImportedFile {
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let plan = estate_import::plan(&mut tx, org, &analysis.estate).await?;
+    if let Some(first) = plan.problems.first() {
+        return Err(AppError::validation(
+            "file",
+            format!(
+                "The file has {} problems to fix first, starting at {}: expected {}",
+                plan.problems.len(),
+                first.cell,
+                first.expected
+            ),
+        ));
+    }
+    let mut changed = false;
+    if let Some(parsed) = &analysis.spend {
+        let file = ImportedFile {
             file_name: &file_name,
             sha256: &sha,
             size_bytes: size,
             upload_id: Some(id),
-        },
-    )
-    .await?;
+        };
+        changed |= returns::import_lines_in(&mut tx, user, client, org, &key, &parsed.lines, &file)
+            .await?;
+    }
+    if plan.changes_something() {
+        estate_import::apply(&mut tx, user, client, &org_code, org, &plan).await?;
+        changed = true;
+    }
+    if changed && !imports::mark_committed(&mut tx, id, now()).await? {
+        return Err(AppError::Conflict(
+            "This upload was committed already; upload the file again to import it again.".into(),
+        ));
+    }
+    tx.commit().await.map_err(DbError::from)?;
     Ok(Committed {
         org_code,
         financial_year: fy,
         changed,
+        spend_in_file: analysis.spend.is_some(),
+        sites_in_file: analysis.estate.has_sites,
     })
 }

@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod auth;
 pub mod demo;
+pub mod demo_estate;
 pub mod estate;
+pub mod estate_import;
 pub mod fixtures;
 pub mod import;
 pub mod organisations;

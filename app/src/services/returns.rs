@@ -415,26 +415,49 @@ pub async fn import_lines(
     lines: &[SpendLine],
     file: &ImportedFile<'_>,
 ) -> Result<(ReturnView, bool), AppError> {
-    let org_code = key.org_code;
-    if !user.may_write_org(org_code) {
+    if !user.may_write_org(key.org_code) {
         return Err(AppError::Forbidden);
     }
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-    let org = org_id(&mut tx, org_code).await?;
-    let current = latest_or_new(&mut tx, user, client, org, key).await?;
+    let org = org_id(&mut tx, key.org_code).await?;
+    let changed = import_lines_in(&mut tx, user, client, org, key, lines, file).await?;
+    if changed {
+        if let Some(upload) = file.upload_id {
+            if !crate::db::imports::mark_committed(&mut tx, upload, now()).await? {
+                return Err(AppError::Conflict(
+                    "This upload was committed already; upload the file again to import it again."
+                        .into(),
+                ));
+            }
+        }
+    }
+    let view = read_back_and_commit(tx, org, key).await?;
+    Ok((view, changed))
+}
+
+/// Replaces the newest editable version's lines with `lines` inside the caller's transaction,
+/// with the audit row naming the file; false (and nothing written but a new empty draft) when
+/// they are the stored lines already. The caller has checked that the user may write the body.
+pub(crate) async fn import_lines_in(
+    tx: &mut AnyConnection,
+    user: &CurrentUser,
+    client: &Client,
+    org: i64,
+    key: &ReturnRef<'_>,
+    lines: &[SpendLine],
+    file: &ImportedFile<'_>,
+) -> Result<bool, AppError> {
+    let current = latest_or_new(tx, user, client, org, key).await?;
     let next = current
         .status
         .apply(ReturnAction::Edit, user.role, None)
         .map_err(|_| AppError::Conflict(import_blocked(current.status)))?;
-    let before = returns::lines(&mut tx, current.id).await?;
+    let before = returns::lines(tx, current.id).await?;
     if before.as_slice() == lines {
-        // Nothing to change; a return created just now is kept (it was asked for).
-        tx.commit().await.map_err(DbError::from)?;
-        let view = get(db, user, key).await?;
-        return Ok((view, false));
+        return Ok(false);
     }
     if !returns::update_status(
-        &mut tx,
+        tx,
         current.id,
         current.row_version,
         next,
@@ -446,7 +469,7 @@ pub async fn import_lines(
     {
         return Err(conflict());
     }
-    returns::replace_lines(&mut tx, current.id, lines).await?;
+    returns::replace_lines(tx, current.id, lines).await?;
     let mut e = entry(user, client, "return_imported", current.id);
     e.before = Some(serde_json::json!({ "lines": before }));
     e.after = Some(serde_json::json!({
@@ -455,17 +478,8 @@ pub async fn import_lines(
         "sha256": file.sha256,
         "size_bytes": file.size_bytes,
     }));
-    audit::record(&mut tx, &e).await?;
-    if let Some(upload) = file.upload_id {
-        if !crate::db::imports::mark_committed(&mut tx, upload, now()).await? {
-            return Err(AppError::Conflict(
-                "This upload was committed already; upload the file again to import it again."
-                    .into(),
-            ));
-        }
-    }
-    let view = read_back_and_commit(tx, org, key).await?;
-    Ok((view, true))
+    audit::record(tx, &e).await?;
+    Ok(true)
 }
 
 /// Why a return in this state cannot take an import.

@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::model::estate::*;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 fn view(a: &AdoptionRecord) -> AdoptionView {
@@ -311,22 +312,31 @@ pub async fn record_adoption(
             values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         });
     };
-    let id = store::insert_adoption(
-        &mut tx,
-        &NewAdoption {
-            org: body.id,
-            service,
-            cost_before,
-            cost_after,
-            one_off,
-            sites,
-            users,
-            class,
-        },
-        now(),
-        user.id,
-    )
-    .await?;
+    let new = NewAdoption {
+        org: body.id,
+        service,
+        cost_before,
+        cost_after,
+        one_off,
+        sites,
+        users,
+        class,
+    };
+    let id = insert_adoption_in(&mut tx, user, client, code, &new).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(id)
+}
+
+/// Records a checked new adoption (at "considering") with its audit row, inside the caller's
+/// transaction.
+pub(crate) async fn insert_adoption_in(
+    tx: &mut AnyConnection,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    a: &NewAdoption<'_>,
+) -> Result<i64, AppError> {
+    let id = store::insert_adoption(tx, a, now(), user.id).await?;
     let mut e = entry(
         user,
         client,
@@ -335,11 +345,49 @@ pub async fn record_adoption(
         id.to_string(),
     );
     e.after = Some(
-        serde_json::json!({ "org": code, "service": service, "stage": "considering", "cost_before": cost_before.to_string(), "cost_after": cost_after.to_string(), "one_off": one_off.to_string(), "class": class.code() }),
+        serde_json::json!({ "org": code, "service": a.service, "stage": "considering", "cost_before": a.cost_before.to_string(), "cost_after": a.cost_after.to_string(), "one_off": a.one_off.to_string(), "sites": a.sites, "users": a.users, "class": a.class.code() }),
     );
-    audit::record(&mut tx, &e).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    audit::record(tx, &e).await?;
     Ok(id)
+}
+
+/// Replaces a stored adoption's costs, counts and class (before it is live), with its audit
+/// row, inside the caller's transaction.
+pub(crate) async fn update_terms_in(
+    tx: &mut AnyConnection,
+    user: &CurrentUser,
+    client: &Client,
+    before: &AdoptionRecord,
+    a: &NewAdoption<'_>,
+) -> Result<(), AppError> {
+    if matches!(before.stage, AdoptionStage::Live | AdoptionStage::Exited) {
+        return Err(AppError::Conflict(format!(
+            "The adoption of {} is {}: its costs are what its saving was recorded from.",
+            before.service_name,
+            before.stage.code()
+        )));
+    }
+    if !store::update_terms(tx, before.id, before.row_version, a, now(), user.id).await? {
+        return Err(AppError::Conflict(
+            "Someone changed this adoption after you opened it. Reload the page and try again."
+                .into(),
+        ));
+    }
+    let mut e = entry(
+        user,
+        client,
+        "adoption_changed",
+        "adoption",
+        before.id.to_string(),
+    );
+    e.before = Some(
+        serde_json::json!({ "cost_before": before.cost_before.to_string(), "cost_after": before.cost_after.to_string(), "one_off": before.one_off.to_string(), "sites": before.sites, "users": before.users, "class": before.class.code() }),
+    );
+    e.after = Some(
+        serde_json::json!({ "cost_before": a.cost_before.to_string(), "cost_after": a.cost_after.to_string(), "one_off": a.one_off.to_string(), "sites": a.sites, "users": a.users, "class": a.class.code() }),
+    );
+    audit::record(tx, &e).await?;
+    Ok(())
 }
 
 /// A step an officer asks for: which adoption, the version they saw, the stage and its date.
@@ -386,6 +434,23 @@ pub async fn move_adoption(
                 .into(),
         ));
     }
+    move_adoption_in(&mut tx, user, client, body.id, &current, to, on).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Moves a stored adoption one step, dated, with its initiative and audit row, inside the
+/// caller's transaction. The caller has checked the user may write the body.
+pub(crate) async fn move_adoption_in(
+    tx: &mut AnyConnection,
+    user: &CurrentUser,
+    client: &Client,
+    org: i64,
+    current: &AdoptionRecord,
+    to: AdoptionStage,
+    on: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let (id, row_version) = (current.id, current.row_version);
     current
         .stage
         .move_to(to)
@@ -403,7 +468,7 @@ pub async fn move_adoption(
             ),
         ));
     }
-    if !store::set_stage(&mut tx, id, row_version, to, on, now(), user.id).await? {
+    if !store::set_stage(tx, id, row_version, to, on, now(), user.id).await? {
         return Err(AppError::Conflict(
             "Someone changed this adoption after you opened it. Reload the page and try again."
                 .into(),
@@ -416,7 +481,7 @@ pub async fn move_adoption(
         AdoptionStage::Live => {
             let initiative = Initiative {
                 id: 0,
-                org: OrgId(body.id),
+                org: OrgId(org),
                 kind: InitiativeKind::SharedService,
                 title: current.service_name.clone(),
                 class: current.class,
@@ -434,9 +499,9 @@ pub async fn move_adoption(
                 current.cost_before, current.cost_after
             );
             savings_store::insert_initiative(
-                &mut tx,
+                tx,
                 &savings_store::NewInitiative {
-                    org: body.id,
+                    org,
                     initiative: &initiative,
                     quality_note: &note,
                     source_ref: Some(&source),
@@ -447,22 +512,15 @@ pub async fn move_adoption(
             .await?;
         }
         AdoptionStage::Exited => {
-            store::end_initiative(
-                &mut tx,
-                &source,
-                i64::from(year.start_year()),
-                now(),
-                user.id,
-            )
-            .await?;
+            store::end_initiative(tx, &source, i64::from(year.start_year()), now(), user.id)
+                .await?;
         }
         _ => {}
     }
     let mut e = entry(user, client, "adoption_moved", "adoption", id.to_string());
     e.before = Some(serde_json::json!({ "stage": current.stage.code() }));
     e.after = Some(serde_json::json!({ "stage": to.code(), "on": on.to_string() }));
-    audit::record(&mut tx, &e).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    audit::record(tx, &e).await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@
 pub mod adoption;
 pub mod carbon;
 pub mod site;
+pub mod target;
 
 pub use adoption::AdoptionStage;
 pub use carbon::CarbonFactors;
