@@ -112,3 +112,19 @@ pub fn select_question<C: Into<String>, N: Into<String>, I: IntoIterator<Item = 
         </div>
     }
 }
+
+/// The notice after a spreadsheet import lands on a page (`?imported=changed|unchanged`).
+#[component]
+pub fn ImportedNotice() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query.read().get("imported").map(|how| {
+            let text = if how == "unchanged" {
+                "The file held exactly what is already stored: nothing changed."
+            } else {
+                "Imported: the sites and shared services below include your spreadsheet's."
+            };
+            view! { <div class="ds_notification ds_notification--success" role="status" id="imported"><div class="ds_wrapper"><p class="ds_notification__text">{text}</p></div></div> }
+        })
+    }
+}

@@ -5,7 +5,9 @@ use crate::api::estate::{
     get_estate_overview, get_sites_page, SaveSite, SetConsolidationTarget, SiteAction,
 };
 use crate::components::error_page::view_or_error;
-use crate::components::forms::{message_for, select_question, text_question, ErrorSummary};
+use crate::components::forms::{
+    message_for, select_question, text_question, ErrorSummary, ImportedNotice,
+};
 use crate::components::page_header::PageHeader;
 use crate::domain::estate::{Destination, Ownership, SiteType};
 use crate::error::AppError;
@@ -287,6 +289,7 @@ pub fn SitesPageView() -> impl IntoView {
     );
     let error = move || save.value().get().and_then(Result::err);
     view! {
+        <ImportedNotice />
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move { view_or_error(page.await, |page| view! { <Sites page error=error() save /> }) })}
         </Transition>

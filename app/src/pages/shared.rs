@@ -5,7 +5,7 @@ use crate::api::shared::{
     get_adoptions_page, get_shared_services_page, MoveAdoption, RecordAdoption, SaveService,
 };
 use crate::components::error_page::view_or_error;
-use crate::components::forms::{select_question, text_question, ErrorSummary};
+use crate::components::forms::{select_question, text_question, ErrorSummary, ImportedNotice};
 use crate::components::page_header::PageHeader;
 use crate::domain::savings::SavingClass;
 use crate::error::AppError;
@@ -129,6 +129,7 @@ pub fn AdoptionsPageView() -> impl IntoView {
             .or_else(|| record.value().get().and_then(Result::err))
     };
     view! {
+        <ImportedNotice />
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move { view_or_error(page.await, |page| view! { <Adoptions page error=error() record moved /> }) })}
         </Transition>
