@@ -15,6 +15,8 @@ pub mod pages;
 mod shell;
 
 #[cfg(feature = "ssr")]
+pub mod charts;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod import;

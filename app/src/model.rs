@@ -6,6 +6,8 @@ use crate::domain::{Money, Sector};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod chart;
+pub mod dashboard;
 pub mod estate;
 pub mod import;
 pub mod returns;

@@ -85,6 +85,8 @@ fn Page() -> impl IntoView {
                             <Routes fallback=pages::not_found::NotFoundPage>
                                 <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async />
                                 <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
+                                <Route path=path!("/board-packs") view=pages::board_packs::BoardPacksPage ssr=SsrMode::Async />
+                                <Route path=path!("/board-packs/:id") view=pages::board_packs::BoardPackPage ssr=SsrMode::Async />
                                 <Route path=path!("/organisations") view=pages::organisations::OrganisationsPage ssr=SsrMode::Async />
                                 <Route path=path!("/organisations/:code") view=pages::organisation::OrganisationPage ssr=SsrMode::Async />
                                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />

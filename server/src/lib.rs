@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod downloads;
 pub mod files;
 pub mod import_cli;
 pub mod rest;
@@ -76,7 +77,9 @@ pub fn router_with_routes(
     let context_state = state.clone();
     let fallback_state = state.clone();
     let state_for_auth = state.clone();
-    let rest = rest::routes(state.clone()).merge(files::routes(state.clone()));
+    let rest = rest::routes(state.clone())
+        .merge(files::routes(state.clone()))
+        .merge(downloads::routes(state.clone()));
     let health = Router::new()
         .route("/healthz", get(healthz))
         .with_state(state);

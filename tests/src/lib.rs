@@ -255,6 +255,31 @@ impl TestApp {
             .expect("the account exists")
     }
 
+    /// Creates an account, signs it in through the real endpoint, and returns it as the services
+    /// see it with its session token (for tests that use both the services and the router).
+    pub async fn signed_in_user(
+        &self,
+        email: &str,
+        role: app::domain::Role,
+        orgs: &[&str],
+    ) -> (app::model::CurrentUser, String) {
+        let password = self.create_user(email, role, orgs).await;
+        let token = self
+            .login(email, &password)
+            .await
+            .expect("the account signs in");
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("the account just created");
+        let user = app::db::users::current_user(self.db.pool(), id)
+            .await
+            .expect("reading the account")
+            .expect("the account exists");
+        (user, token)
+    }
+
     /// POSTs a form as the tracker's own pages do (same Host and Origin), with an optional session.
     pub async fn post_form(
         &self,

@@ -70,6 +70,15 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
             "org=council-fife&id=999999&row_version=1&action=close",
         ),
         "/returns/status" => (Access::Reviewer, ""),
+        // The programme dashboard: public page (the programme figures only for the board and
+        // office), board packs and downloads for the board and office.
+        "/api/dashboard/programme" => (Access::Public, "sector=nhs"),
+        "/board-packs" | "/board-packs/{id}" => (Access::Reviewer, ""),
+        "/api/board-packs/list" => (Access::Reviewer, ""),
+        "/api/board-packs/get" => (Access::Reviewer, "id=999999"),
+        "/api/dashboard/freeze" => (Access::Reviewer, "title="),
+        "/dashboard/charts/{file}" => (Access::Reviewer, "sector=nhs"),
+        "/board-packs/{id}/pack.html" => (Access::Reviewer, ""),
         "/returns/{org}/{fy}" => (Access::OrgRead, ""),
         "/organisations/{code}" => (Access::Public, ""),
         "/healthz" => (Access::Public, ""),
@@ -162,6 +171,8 @@ fn all_routes() -> Vec<(String, Method)> {
     routes.push(("/returns/template.xlsx".to_owned(), Method::GET));
     routes.push(("/returns/{org}/{fy}/template.xlsx".to_owned(), Method::GET));
     routes.push(("/import/upload".to_owned(), Method::POST));
+    routes.push(("/dashboard/charts/{file}".to_owned(), Method::GET));
+    routes.push(("/board-packs/{id}/pack.html".to_owned(), Method::GET));
     routes.sort_by(|a, b| a.0.cmp(&b.0));
     routes.dedup_by(|a, b| a.0 == b.0);
     routes
@@ -195,9 +206,12 @@ fn expected(access: Access, actor: Actor, is_page: bool) -> &'static [StatusCode
         (_, Actor::Anonymous) if is_page => &[StatusCode::FOUND],
         (_, Actor::Anonymous) => &[StatusCode::UNAUTHORIZED],
         (Access::Admin, _) => &[StatusCode::FORBIDDEN],
-        (Access::SignedIn, _) | (Access::Reviewer, Actor::Board | Actor::Admin) => {
-            &[StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY]
-        }
+        (Access::SignedIn, _) => &[StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+        (Access::Reviewer, Actor::Board | Actor::Admin) => &[
+            StatusCode::OK,
+            StatusCode::NOT_FOUND,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ],
         (Access::Reviewer, _) => &[StatusCode::FORBIDDEN],
         (Access::OrgRead, Actor::OfficerA | Actor::Board | Actor::Admin) => &[
             StatusCode::OK,
@@ -257,13 +271,16 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
         let is_page = !path.starts_with("/api/")
             && path != "/healthz"
             && path != "/import/upload"
-            && !path.ends_with(".xlsx");
+            && !path.ends_with(".xlsx")
+            && !path.ends_with(".html")
+            && !path.starts_with("/dashboard/charts/");
         let concrete = path
             .replace("{code}", "council-fife")
             .replace("{id}", "1")
             .replace("{org}", "council-fife")
             .replace("{fy}", "2013-14")
-            .replace("{token}", "nosuchupload");
+            .replace("{token}", "nosuchupload")
+            .replace("{file}", "savings-annual.csv");
         for actor in ACTORS {
             // A fresh session for every request, so that signing out cannot affect the next; the
             // sample sign-in failures must not lock the accounts out either.

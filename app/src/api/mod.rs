@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod dashboard;
 pub mod estate;
 pub mod import;
 pub mod organisations;

@@ -7,6 +7,7 @@
 //! module only, name their columns, and multi-row writes run in one transaction.
 
 pub mod audit;
+pub mod board_packs;
 pub mod estate;
 pub mod imports;
 pub mod organisations;

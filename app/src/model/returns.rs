@@ -105,6 +105,20 @@ pub struct ReturnListRow {
     pub last_change_by: Option<String>,
 }
 
+impl StatusCounts {
+    /// The counts of some rows of the status board.
+    pub fn of<'a>(rows: impl Iterator<Item = &'a ReturnListRow>) -> StatusCounts {
+        rows.fold(StatusCounts::default(), |mut c, r| {
+            c.bodies += 1;
+            c.not_submitted += usize::from(r.not_submitted());
+            c.overdue += usize::from(r.overdue);
+            c.submitted += usize::from(r.status == Some(ReturnStatus::Submitted));
+            c.approved += usize::from(r.status == Some(ReturnStatus::Approved));
+            c
+        })
+    }
+}
+
 impl ReturnListRow {
     /// Not yet with the board: not started, draft or sent back.
     pub fn not_submitted(&self) -> bool {

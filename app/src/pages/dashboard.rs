@@ -1,24 +1,189 @@
-//! The programme dashboard. Until returns exist it shows the baseline the savings will be
-//! measured against: the McClelland review's 2008-09 figures, each with its source.
+//! The dashboard. The programme board and office see the programme dashboard — savings against
+//! the trajectory, by sector and category, the bodies' red/amber/green, the estate, adoption and
+//! submissions, each chart drawn on the server with its figures and CSV — and can freeze it into
+//! a board pack. Everyone sees the baseline the savings are measured against: the McClelland
+//! review's 2008-09 figures, each with its source.
+//!
+//! The filters are a GET form: without JavaScript it reloads the page; hydrated, the router
+//! fetches the new figures and swaps them in without a full reload.
 
+use crate::api::dashboard::{get_programme_dashboard, FreezeBoardPack};
 use crate::api::reference::get_mcclelland_baseline;
 use crate::components::error_page::view_or_error;
+use crate::components::forms::ErrorSummary;
 use crate::components::page_header::PageHeader;
 use crate::domain::Money;
+use crate::error::AppError;
+use crate::model::dashboard::ProgrammeDashboard;
 use crate::model::{BaselineFigure, BaselineSummary};
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let query = use_query_map();
+    let freeze = ServerAction::<FreezeBoardPack>::new();
+    let programme = Resource::new(
+        move || {
+            let q = query.read();
+            let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
+            (
+                get("basis"),
+                get("sector"),
+                get("from"),
+                get("to"),
+                get("measure"),
+            )
+        },
+        |(basis, sector, from, to, measure)| {
+            get_programme_dashboard(basis, sector, from, to, measure)
+        },
+    );
     let baseline = Resource::new(|| (), |_| get_mcclelland_baseline());
+    let error = move || freeze.value().get().and_then(Result::err);
     view! {
         <PageHeader title="Dashboard" label="Programme board" />
         <div class="ds_layout__content">
-            <p id="savings-link"><a href="/savings">"Savings against the trajectory"</a>" (programme board and office): by year, sector and body, with how each figure was calculated."</p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    view_or_error(programme.await, |p| match p {
+                        Some(dashboard) => view! { <Programme dashboard error=error() freeze /> }.into_any(),
+                        None => view! {
+                            <p id="savings-link"><a href="/savings">"Savings against the trajectory"</a>" (programme board and office): by year, sector and body, with how each figure was calculated."</p>
+                        }.into_any(),
+                    })
+                })}
+            </Transition>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                     {move || Suspend::new(async move { view_or_error(baseline.await, |summary| view! { <BaselineTables summary /> }) })}
             </Suspense>
         </div>
+    }
+}
+
+fn options(items: &[(String, String)], selected: Option<&str>) -> impl IntoView + use<> {
+    items
+        .iter()
+        .map(|(value, label)| {
+            let is = selected == Some(value.as_str());
+            view! { <option value=value.clone() selected=is>{label.clone()}</option> }
+        })
+        .collect_view()
+}
+
+fn select(
+    id: &'static str,
+    label: &'static str,
+    items: Vec<(String, String)>,
+    selected: Option<String>,
+) -> impl IntoView + use<> {
+    view! {
+        <div class="ds_question">
+            <label class="ds_label" for=id>{label}</label>
+            <div class="ds_select-wrapper">
+                <select class="ds_select" id=id name=id>{options(&items, selected.as_deref())}</select>
+                <span class="ds_select-arrow" aria-hidden="true"></span>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Programme(
+    dashboard: ProgrammeDashboard,
+    error: Option<AppError>,
+    freeze: ServerAction<FreezeBoardPack>,
+) -> impl IntoView {
+    let d = dashboard;
+    let years: Vec<(String, String)> = d
+        .years
+        .iter()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let mut sectors = vec![(String::new(), "All sectors".to_owned())];
+    sectors.extend(d.sectors.iter().cloned());
+    let mut bases = vec![("nominal".to_owned(), "Nominal (cash)".to_owned())];
+    bases.extend(
+        d.base_years
+            .iter()
+            .rev()
+            .map(|y| (format!("real-{y}"), format!("Real terms, {y} prices"))),
+    );
+    let measures = vec![
+        (
+            "spend".to_owned(),
+            "Spend-based (baseline minus spend)".to_owned(),
+        ),
+        (
+            "initiative".to_owned(),
+            "Initiative-based (recorded savings)".to_owned(),
+        ),
+    ];
+    let q = d.query.clone();
+    let selects = (
+        select("from", "From", years.clone(), q.from.clone()),
+        select("to", "To", years, q.to.clone()),
+        select(
+            "sector",
+            "Sector",
+            sectors,
+            Some(q.sector.clone().unwrap_or_default()),
+        ),
+        select("basis", "Prices", bases, q.basis.clone()),
+        select("measure", "Savings", measures, q.measure.clone()),
+    );
+    let filters = view! {
+        <Form method="GET" action="/dashboard" attr:class="tracker-filter" attr:id="dashboard-filter">
+            {selects}
+            <button type="submit" class="ds_button ds_button--small" id="apply-filters">"Show"</button>
+        </Form>
+    };
+    let title_error = crate::components::forms::message_for(error.as_ref(), "title");
+    let summary_box = error
+        .clone()
+        .map(|error| view! { <ErrorSummary error default_field="title" /> });
+    let hidden = [
+        ("basis", q.basis.clone()),
+        ("sector", q.sector.clone()),
+        ("from", q.from.clone()),
+        ("to", q.to.clone()),
+        ("measure", q.measure.clone()),
+    ]
+    .into_iter()
+    .map(
+        |(name, value)| view! { <input type="hidden" name=name value=value.unwrap_or_default() /> },
+    )
+    .collect_view();
+    let title_class = if title_error.is_some() {
+        "ds_question ds_question--error"
+    } else {
+        "ds_question"
+    };
+    let freeze_form = view! {
+        <details class="ds_details" id="freeze">
+            <summary class="ds_details__summary">"Freeze this dashboard into a board pack"</summary>
+            <div class="ds_details__text">
+                <p>"A board pack keeps these figures and charts exactly as they are now, with these filters, for the board's papers. Later changes to returns do not change it."</p>
+                {summary_box}
+                <ActionForm action=freeze attr:id="freeze-form">
+                    {hidden}
+                    <div class=title_class>
+                        <label class="ds_label" for="title">"Title"</label>
+                        {title_error.map(|m| view! { <p class="ds_question__error-message" id="title-error">{m}</p> })}
+                        <input class="ds_input" type="text" id="title" name="title" />
+                    </div>
+                    <button type="submit" class="ds_button" id="freeze-pack">"Freeze the board pack"</button>
+                </ActionForm>
+                <p><a href="/board-packs">"Board packs frozen so far"</a></p>
+            </div>
+        </details>
+    };
+    view! {
+        <h2>"Where savings stand"</h2>
+        {filters}
+        {freeze_form}
+        <div id="dashboard-body" inner_html=d.body_html></div>
     }
 }
 

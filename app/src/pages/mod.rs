@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admin_user;
+pub mod board_packs;
 pub mod dashboard;
 pub mod estate;
 pub mod home;

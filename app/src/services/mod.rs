@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod board_packs;
+pub mod dashboard;
 pub mod demo;
 pub mod demo_estate;
 pub mod estate;

@@ -990,19 +990,7 @@ pub async fn status_board(
             });
         }
     }
-    let counts = StatusCounts {
-        bodies: rows.len(),
-        not_submitted: rows.iter().filter(|r| r.not_submitted()).count(),
-        overdue: rows.iter().filter(|r| r.overdue).count(),
-        submitted: rows
-            .iter()
-            .filter(|r| r.status == Some(ReturnStatus::Submitted))
-            .count(),
-        approved: rows
-            .iter()
-            .filter(|r| r.status == Some(ReturnStatus::Approved))
-            .count(),
-    };
+    let counts = StatusCounts::of(rows.iter());
     Ok(StatusBoard {
         deadline: chosen.and_then(|fy| deadlines.get(&i64::from(fy.start_year())).copied()),
         financial_year: chosen,

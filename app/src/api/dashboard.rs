@@ -1,0 +1,100 @@
+//! Server functions of the programme dashboard and board packs (board and programme office).
+
+use crate::error::AppError;
+use crate::model::dashboard::{
+    BoardPackSummary, BoardPackView, DashboardQuery, ProgrammeDashboard,
+};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context;
+
+/// The programme dashboard for the filters, or `None` for those who do not read every body's
+/// data (the dashboard page then shows only the public baseline).
+#[server(prefix = "/api", endpoint = "dashboard/programme", input = server_fn::codec::GetUrl)]
+pub async fn get_programme_dashboard(
+    basis: Option<String>,
+    sector: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    measure: Option<String>,
+) -> Result<Option<ProgrammeDashboard>, AppError> {
+    super::finish(
+        async move {
+            let Some(user) = crate::auth::current_user() else {
+                return Ok(None);
+            };
+            if !user.role.reads_all_organisations() {
+                return Ok(None);
+            }
+            let state = crate::state::AppState::current()?;
+            let q = DashboardQuery {
+                basis,
+                sector,
+                from,
+                to,
+                measure,
+            };
+            crate::services::dashboard::programme(&state.db, &user, &q)
+                .await
+                .map(Some)
+        }
+        .await,
+    )
+}
+
+/// Freezes the dashboard, with the filters shown, into a board pack; then shows the pack.
+#[server(prefix = "/api", endpoint = "dashboard/freeze")]
+pub async fn freeze_board_pack(
+    title: String,
+    #[server(default)] basis: Option<String>,
+    #[server(default)] sector: Option<String>,
+    #[server(default)] from: Option<String>,
+    #[server(default)] to: Option<String>,
+    #[server(default)] measure: Option<String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let q = DashboardQuery {
+                basis,
+                sector,
+                from,
+                to,
+                measure,
+            };
+            let id =
+                crate::services::board_packs::freeze(&state.db, &user, &client, &title, &q).await?;
+            leptos_axum::redirect(&format!("/board-packs/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Every board pack, newest first.
+#[server(prefix = "/api", endpoint = "board-packs/list", input = server_fn::codec::GetUrl)]
+pub async fn list_board_packs() -> Result<Vec<BoardPackSummary>, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::board_packs::list(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// One board pack as frozen.
+#[server(prefix = "/api", endpoint = "board-packs/get", input = server_fn::codec::GetUrl)]
+pub async fn get_board_pack(id: String) -> Result<BoardPackView, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            let id: i64 = id
+                .parse()
+                .map_err(|_| AppError::NotFound(format!("Board pack {id:?}")))?;
+            crate::services::board_packs::get(&state.db, &user, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,118 @@
+//! The programme dashboard and board packs, as the pages show them.
+
+use super::chart::ChartView;
+use super::estate::MatrixRow;
+use super::returns::StatusCounts;
+use super::savings::BodyRagRow;
+use crate::domain::FinancialYear;
+use serde::{Deserialize, Serialize};
+
+/// The dashboard's filters, as the query string carries them (every field optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardQuery {
+    /// `nominal` or `real-2024-25`.
+    #[serde(default)]
+    pub basis: Option<String>,
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// First and last financial year shown, like `2012-13`.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    /// `spend` (spend-based savings) or `initiative` (initiative-based).
+    #[serde(default)]
+    pub measure: Option<String>,
+}
+
+impl DashboardQuery {
+    /// The query string of these filters (empty ones left out), without the `?`.
+    pub fn to_query(&self) -> String {
+        let pairs = [
+            ("basis", &self.basis),
+            ("sector", &self.sector),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("measure", &self.measure),
+        ];
+        pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                v.as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", encode(v)))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// Percent-encodes everything but unreserved characters.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One sector's returns for the last year shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionRow {
+    pub sector: String,
+    pub counts: StatusCounts,
+}
+
+/// The programme dashboard (board and office).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeDashboard {
+    /// The filters as applied (defaults filled in).
+    pub query: DashboardQuery,
+    pub basis_label: String,
+    pub base_years: Vec<FinancialYear>,
+    pub sectors: Vec<(String, String)>,
+    /// Years that can be chosen for the range.
+    pub years: Vec<FinancialYear>,
+    pub from: FinancialYear,
+    pub to: FinancialYear,
+    /// "spend" or "initiative".
+    pub measure: String,
+    pub charts: Vec<ChartView>,
+    /// The RAG table's year (the last of the range) and its bodies.
+    pub rag_year: FinancialYear,
+    pub bodies: Vec<BodyRagRow>,
+    /// The catalogue's services (code, name), the matrix's columns.
+    pub services: Vec<(String, String)>,
+    pub matrix: Vec<MatrixRow>,
+    pub submissions: Vec<SubmissionRow>,
+    pub submissions_total: StatusCounts,
+    pub notes: Vec<String>,
+    /// The body as the page shows it (charts, tables, links to live CSV downloads): rendered on
+    /// the server by the same code as a board pack's.
+    pub body_html: String,
+}
+
+/// A frozen board pack, as listed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardPackSummary {
+    pub id: i64,
+    pub title: String,
+    /// When it was frozen (UTC, `YYYY-MM-DD HH:MM`).
+    pub frozen_at: String,
+    pub frozen_by: String,
+    /// The filters it was frozen with, in words.
+    pub filters: String,
+    pub sha256: String,
+    pub size_bytes: usize,
+}
+
+/// A board pack with its frozen content.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardPackView {
+    pub summary: BoardPackSummary,
+    /// The frozen body of the pack (HTML with its charts inline), exactly as stored.
+    pub body_html: String,
+}

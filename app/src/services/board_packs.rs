@@ -1,0 +1,393 @@
+//! The dashboard's body as HTML (the page and the board pack share it), and board packs: a
+//! dashboard frozen into a dated, immutable snapshot stored in the database.
+//!
+//! Policy (issue 8): a pack stores its data cut (the dashboard as JSON), its rendered body and a
+//! self-contained HTML file (styles inline, charts inline as SVG, each chart's CSV inline as a
+//! `data:` link), with the file's SHA-256. Nothing ever updates a pack, so it reads back byte
+//! for byte as frozen, whatever happens to the returns afterwards; any server instance serves
+//! it. Board and programme office only.
+
+use crate::db::audit::{self, AuditEntry};
+use crate::db::board_packs::{self as store, NewPack, PackRow};
+use crate::db::{Db, DbError};
+use crate::domain::savings::Rag;
+use crate::domain::Money;
+use crate::error::AppError;
+use crate::model::chart::ChartView;
+use crate::model::dashboard::{
+    BoardPackSummary, BoardPackView, DashboardQuery, ProgrammeDashboard,
+};
+use crate::model::CurrentUser;
+use crate::services::auth::{now, Client};
+use crate::services::dashboard;
+use crate::services::import::sha256_hex;
+use std::fmt::Write as _;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How the body links each chart's CSV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvLinks {
+    /// To the live download route (the dashboard page).
+    Live,
+    /// Inline, as `data:` links holding the frozen figures (a board pack).
+    Frozen,
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn value_text(value: Option<rust_decimal::Decimal>, unit: &str) -> String {
+    match value {
+        None => "—".into(),
+        Some(v) if unit == "£" => {
+            Money::from_decimal_exact(v).map_or_else(|_| v.to_string(), |m| m.to_string())
+        }
+        Some(v) => v.normalize().to_string(),
+    }
+}
+
+fn chart_block(out: &mut String, c: &ChartView, links: CsvLinks) {
+    let chart = &c.chart;
+    let id = escape(&chart.id);
+    let _ = write!(
+        out,
+        r#"<section class="tracker-chart-block" id="chart-{id}"><h2 class="ds_h3">{}</h2><p class="tracker-chart-desc">{}</p><div class="tracker-chart-svg">{}</div>"#,
+        escape(&chart.title),
+        escape(&chart.description),
+        c.svg
+    );
+    let _ = write!(
+        out,
+        r#"<table class="ds_table tracker-chart-table" id="table-{id}"><caption>Figures of the chart above ({})</caption><thead><tr><th scope="col">{}</th>"#,
+        escape(if chart.unit == "£" {
+            "£"
+        } else {
+            &chart.unit
+        }),
+        escape(&chart.category_label)
+    );
+    for s in &chart.series {
+        let _ = write!(
+            out,
+            r#"<th scope="col" class="tracker-number">{}</th>"#,
+            escape(&s.name)
+        );
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (i, category) in chart.categories.iter().enumerate() {
+        let _ = write!(out, r#"<tr><th scope="row">{}</th>"#, escape(category));
+        for s in &chart.series {
+            let _ = write!(
+                out,
+                r#"<td class="tracker-number">{}</td>"#,
+                escape(&value_text(s.values.get(i).copied().flatten(), &chart.unit))
+            );
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    let href = match links {
+        CsvLinks::Live => escape(&c.csv_href),
+        CsvLinks::Frozen => format!(
+            "data:text/csv;charset=utf-8,{}",
+            percent_encode(&crate::charts::csv(chart))
+        ),
+    };
+    let _ = write!(
+        out,
+        r#"<p><a class="tracker-csv" href="{href}" download="{id}.csv" id="csv-{id}">Download these figures (CSV)</a></p></section>"#
+    );
+}
+
+fn rag_tag(rag: Rag) -> (&'static str, &'static str) {
+    match rag {
+        Rag::Green => ("ds_tag ds_tag--green", "Green: on target"),
+        Rag::Amber => ("ds_tag ds_tag--orange", "Amber: within 20%"),
+        Rag::Red => ("ds_tag ds_tag--red", "Red: behind"),
+        Rag::NotReported => ("ds_tag ds_tag--grey", "Not reported"),
+    }
+}
+
+/// The filters in words.
+pub fn filters_text(d: &ProgrammeDashboard) -> String {
+    let sector = d
+        .query
+        .sector
+        .as_ref()
+        .and_then(|c| d.sectors.iter().find(|(code, _)| code == c))
+        .map_or("all sectors".to_owned(), |(_, n)| n.clone());
+    let measure = if d.measure == "initiative" {
+        "initiative-based savings"
+    } else {
+        "spend-based savings"
+    };
+    format!(
+        "{} to {}; {sector}; {measure}; {}",
+        d.from, d.to, d.basis_label
+    )
+}
+
+/// The dashboard's body: charts with their tables and CSV links, the bodies' RAG table, the
+/// adoption matrix and the submission status.
+pub fn render_body(d: &ProgrammeDashboard, links: CsvLinks) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<p class="tracker-scope" id="dashboard-scope">Showing {}.</p>"#,
+        escape(&filters_text(d))
+    );
+    if !d.notes.is_empty() {
+        out.push_str(r#"<div class="ds_inset-text" id="dashboard-notes"><div class="ds_inset-text__text"><ul>"#);
+        for n in &d.notes {
+            let _ = write!(out, "<li>{}</li>", escape(n));
+        }
+        out.push_str("</ul></div></div>");
+    }
+    for c in &d.charts {
+        chart_block(&mut out, c, links);
+    }
+
+    let _ = write!(
+        out,
+        r#"<section id="dashboard-rag"><h2 class="ds_h3">Bodies against their apportioned targets, {}</h2>"#,
+        escape(&d.rag_year.to_string())
+    );
+    if d.bodies.is_empty() {
+        out.push_str("<p>No body has a target or counted return for this year.</p>");
+    } else {
+        out.push_str(r#"<table class="ds_table" id="rag-table"><caption class="visually-hidden">Each body's spend-based saving against its share of the target, with red, amber or green in words</caption><thead><tr><th scope="col">Body</th><th scope="col">Sector</th><th scope="col" class="tracker-number">Saving</th><th scope="col" class="tracker-number">Target</th><th scope="col">Status</th></tr></thead><tbody>"#);
+        for b in &d.bodies {
+            let (class, text) = rag_tag(b.rag);
+            let _ = write!(
+                out,
+                r#"<tr data-org="{code}"><th scope="row"><a href="/savings/{code}">{}</a></th><td>{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td><span class="{class}">{text}</span>{}</td></tr>"#,
+                escape(&b.name),
+                escape(&b.sector),
+                b.saving.map_or("—".to_owned(), |m| m.to_string()),
+                b.target,
+                if b.provisional { " (provisional)" } else { "" },
+                code = escape(&b.code),
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("</section>");
+
+    out.push_str(
+        r#"<section id="dashboard-adoption"><h2 class="ds_h3">Shared-service adoption</h2>"#,
+    );
+    if d.matrix.is_empty() {
+        out.push_str("<p>No body has recorded an adoption yet.</p>");
+    } else {
+        out.push_str(r#"<table class="ds_table" id="adoption-matrix"><caption class="visually-hidden">Each body's stage of adoption of each shared service</caption><thead><tr><th scope="col">Body</th>"#);
+        for (_, name) in &d.services {
+            let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(name));
+        }
+        out.push_str("</tr></thead><tbody>");
+        for row in &d.matrix {
+            let _ = write!(out, r#"<tr><th scope="row">{}</th>"#, escape(&row.name));
+            for stage in &row.stages {
+                let _ = write!(out, "<td>{}</td>", escape(stage.as_deref().unwrap_or("—")));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("</section>");
+
+    let _ = write!(
+        out,
+        r#"<section id="dashboard-submissions"><h2 class="ds_h3">Returns for {}</h2><table class="ds_table" id="submission-table"><caption class="visually-hidden">Returns by sector: expected, not yet submitted, overdue, submitted, approved</caption><thead><tr><th scope="col">Sector</th><th scope="col" class="tracker-number">Bodies</th><th scope="col" class="tracker-number">Not submitted</th><th scope="col" class="tracker-number">Overdue</th><th scope="col" class="tracker-number">Submitted</th><th scope="col" class="tracker-number">Approved</th></tr></thead><tbody>"#,
+        escape(&d.to.to_string())
+    );
+    let mut row = |label: &str, c: &crate::model::returns::StatusCounts, class: &str| {
+        let _ = write!(
+            out,
+            r#"<tr class="{class}"><th scope="row">{}</th><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td></tr>"#,
+            escape(label),
+            c.bodies,
+            c.not_submitted,
+            c.overdue,
+            c.submitted,
+            c.approved
+        );
+    };
+    for s in &d.submissions {
+        row(&s.sector, &s.counts, "");
+    }
+    row("All", &d.submissions_total, "tracker-total");
+    out.push_str("</tbody></table></section>");
+    out
+}
+
+/// The styles a pack file carries (it is read without the service's stylesheets).
+const PACK_CSS: &str = "body{font-family:Helvetica,Arial,sans-serif;color:#333;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
+h1{font-size:2rem}h2{font-size:1.375rem;margin-top:2.5rem}\
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #b3b3b3;padding:.4rem .5rem;text-align:left;vertical-align:top}\
+.tracker-number{text-align:right;font-variant-numeric:tabular-nums}.tracker-total th,.tracker-total td{font-weight:bold}\
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\
+.tracker-chart{width:100%;height:auto}.ds_tag{padding:0 .3rem;border:1px solid #333}\
+.ds_inset-text{border-left:4px solid #0065bd;padding-left:1rem}";
+
+/// The self-contained file of a pack.
+fn document(title: &str, frozen: &str, by: &str, filters: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{PACK_CSS}</style></head><body><header><p>ICT Savings Tracker — board pack</p><h1>{t}</h1><p id=\"pack-frozen\">Frozen {f} (UTC) by {b}. {fl}.</p><p>The figures are as they stood when the pack was frozen; later changes to returns are not in it.</p></header><main>{body}</main></body></html>\n",
+        t = escape(title),
+        f = escape(frozen),
+        b = escape(by),
+        fl = escape(filters),
+    )
+}
+
+fn when(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn summary(row: PackRow) -> BoardPackSummary {
+    let (id, title, filters, sha256, size, at, by) = row;
+    BoardPackSummary {
+        id,
+        title,
+        frozen_at: when(at),
+        frozen_by: by,
+        filters,
+        sha256,
+        size_bytes: usize::try_from(size).unwrap_or(0),
+    }
+}
+
+/// Freezes the dashboard for `q` into a new pack; returns its id.
+pub async fn freeze(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    title: &str,
+    q: &DashboardQuery,
+) -> Result<i64, AppError> {
+    if !user.role.reads_all_organisations() {
+        return Err(AppError::Forbidden);
+    }
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(AppError::validation(
+            "title",
+            "Title: give the pack a title, like \"Board meeting, March 2016\"",
+        ));
+    }
+    if title.chars().count() > 200 {
+        return Err(AppError::validation(
+            "title",
+            "Title: at most 200 characters",
+        ));
+    }
+    let mut d = dashboard::programme(db, user, q).await?;
+    // The pack keeps its own body; the live one is not part of the data cut.
+    d.body_html.clear();
+    let at = now();
+    let filters = filters_text(&d);
+    let body = render_body(&d, CsvLinks::Frozen);
+    let file = document(title, &when(at), &user.display_name, &filters, &body);
+    let sha = sha256_hex(file.as_bytes());
+    let data =
+        serde_json::to_string(&d).map_err(|e| AppError::internal(format!("a pack's data: {e}")))?;
+    let query = serde_json::to_string(&d.query).map_err(|e| AppError::internal(e.to_string()))?;
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let id = store::insert(
+        &mut tx,
+        &NewPack {
+            title,
+            query: &query,
+            filters: &filters,
+            data_json: &data,
+            body_html: &body,
+            document: &file,
+            sha256: &sha,
+            at,
+            user: user.id,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            at,
+            actor_user_id: Some(user.id),
+            actor_email: Some(user.email.clone()),
+            action: "board_pack_frozen".into(),
+            entity_type: "board_pack".into(),
+            entity_id: Some(id.to_string()),
+            after: Some(serde_json::json!({ "title": title, "filters": filters, "sha256": sha })),
+            client_addr: Some(client.addr.clone()),
+            ..AuditEntry::default()
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(id)
+}
+
+/// Every pack, newest first (board and office).
+pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<BoardPackSummary>, AppError> {
+    if !user.role.reads_all_organisations() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    Ok(store::list(&mut conn)
+        .await?
+        .into_iter()
+        .map(summary)
+        .collect())
+}
+
+/// One pack as frozen (board and office).
+pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<BoardPackView, AppError> {
+    Ok(file(db, user, id).await?.0)
+}
+
+/// One pack and its self-contained file, byte for byte as frozen.
+pub async fn file(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(BoardPackView, String), AppError> {
+    if !user.role.reads_all_organisations() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let (row, body, document) = store::find(&mut conn, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Board pack {id}")))?;
+    Ok((
+        BoardPackView {
+            summary: summary(row),
+            body_html: body,
+        },
+        document,
+    ))
+}

@@ -1,0 +1,432 @@
+//! The programme dashboard (board and office): savings against the trajectory, by sector and by
+//! category, the bodies' red/amber/green, the estate's sites, energy and carbon, the adoption
+//! matrix and the submission status — each chart drawn on the server with its figures beside it.
+//!
+//! Policy (issue 8): every chart's figures come from the same services as the savings, estate
+//! and returns pages, so the dashboard cannot disagree with them; a chart's CSV is exactly the
+//! plotted values. Filters: a range of financial years, a sector, nominal or real terms, and
+//! spend-based or initiative-based savings (never added together).
+
+use crate::charts;
+use crate::db::Db;
+use crate::domain::{FinancialYear, Money, Sector};
+use crate::error::AppError;
+use crate::model::chart::{Chart, ChartKind, ChartView, Series, SeriesStyle};
+use crate::model::dashboard::{DashboardQuery, ProgrammeDashboard, SubmissionRow};
+use crate::model::returns::StatusCounts;
+use crate::model::CurrentUser;
+use crate::services::savings::{self, SummaryQuery};
+use crate::services::{estate, returns, shared};
+use rust_decimal::Decimal;
+
+/// The first year the programme counts savings in.
+const FIRST_YEAR: i32 = 2012;
+
+fn year_of(
+    field: &str,
+    label: &str,
+    text: Option<&str>,
+) -> Result<Option<FinancialYear>, AppError> {
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t.parse::<FinancialYear>().map(Some).map_err(|_| {
+            AppError::validation(field, format!("{label}: a financial year like 2013-14"))
+        }),
+    }
+}
+
+fn pounds(m: Money) -> Option<Decimal> {
+    Some(m.as_decimal())
+}
+
+fn running(values: &[Option<Decimal>]) -> Vec<Option<Decimal>> {
+    let mut total = Decimal::ZERO;
+    values
+        .iter()
+        .map(|v| {
+            v.map(|v| {
+                total += v;
+                total
+            })
+        })
+        .collect()
+}
+
+fn view(chart: Chart, csv_base: &str, query: &str) -> ChartView {
+    let svg = charts::svg(&chart);
+    let csv_href = if query.is_empty() {
+        format!("{csv_base}/{}.csv", chart.id)
+    } else {
+        format!("{csv_base}/{}.csv?{query}", chart.id)
+    };
+    ChartView {
+        chart,
+        svg,
+        csv_href,
+    }
+}
+
+/// The programme dashboard for the filters `q`.
+pub async fn programme(
+    db: &Db,
+    user: &CurrentUser,
+    q: &DashboardQuery,
+) -> Result<ProgrammeDashboard, AppError> {
+    if !user.role.reads_all_organisations() {
+        return Err(AppError::Forbidden);
+    }
+    let sector = match q.sector.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(
+            text.parse::<Sector>()
+                .map_err(|e| AppError::validation("sector", format!("Sector: {e}")))?,
+        ),
+        None => None,
+    };
+    let measure = match q.measure.as_deref().unwrap_or("spend") {
+        "" | "spend" => "spend",
+        "initiative" => "initiative",
+        other => {
+            return Err(AppError::validation(
+                "measure",
+                format!("Savings: {other:?} is not spend or initiative"),
+            ))
+        }
+    };
+    let from_asked = year_of("from", "From", q.from.as_deref())?;
+    let to_asked = year_of("to", "To", q.to.as_deref())?;
+    let summary = savings::summary(
+        db,
+        user,
+        &SummaryQuery {
+            basis: q.basis.clone(),
+            sector: sector.map(|s| s.code().to_owned()),
+            year: to_asked.map(|y| y.to_string()),
+            profile: None,
+            method: None,
+        },
+    )
+    .await?;
+    let years: Vec<FinancialYear> = summary.years.iter().map(|r| r.year).collect();
+    let first =
+        FinancialYear::starting(FIRST_YEAR).map_err(|e| AppError::internal(e.to_string()))?;
+    let from = from_asked.unwrap_or(first);
+    let to = to_asked
+        .or(summary.year)
+        .or_else(|| years.last().copied())
+        .unwrap_or(first);
+    if from > to {
+        return Err(AppError::validation(
+            "from",
+            format!("From: {from} is after To ({to})"),
+        ));
+    }
+    let range: Vec<FinancialYear> = std::iter::successors(Some(from), |y| y.next())
+        .take_while(|y| *y <= to)
+        .collect();
+    let labels: Vec<String> = range.iter().map(ToString::to_string).collect();
+    let breakdown = savings::breakdown(db, user, q.basis.as_deref(), sector, from, to).await?;
+    let estate_summary = estate::estate_summary(db, user, sector.map(|s| s.code()), None).await?;
+    let front = shared::front_page(db, user).await?;
+    let status = returns::status_board(db, user, returns::BoardYears::One(to), sector).await?;
+
+    let applied = DashboardQuery {
+        basis: Some(summary.basis.clone()),
+        sector: sector.map(|s| s.code().to_owned()),
+        from: Some(from.to_string()),
+        to: Some(to.to_string()),
+        measure: Some(measure.to_owned()),
+    };
+    let query = applied.to_query();
+    let scope = sector.map_or("all public bodies".to_owned(), |s| s.name().to_owned());
+    let row = |y: &FinancialYear| summary.years.iter().find(|r| r.year == *y);
+    let target: Vec<Option<Decimal>> = range
+        .iter()
+        .map(|y| row(y).and_then(|r| r.target).and_then(pounds))
+        .collect();
+    let (saving, saving_name, basis_note): (Vec<Option<Decimal>>, &str, String) =
+        if measure == "spend" {
+            (
+                range
+                    .iter()
+                    .map(|y| {
+                        row(y)
+                            .filter(|r| r.bodies_counted > 0)
+                            .and_then(|r| pounds(r.saving))
+                    })
+                    .collect(),
+                "Spend-based saving",
+                summary.basis_label.clone(),
+            )
+        } else {
+            (
+                range
+                    .iter()
+                    .map(|y| {
+                        breakdown
+                            .initiatives_by_year
+                            .iter()
+                            .find(|(year, _)| year == y)
+                            .and_then(|(_, m)| pounds(*m))
+                    })
+                    .collect(),
+                "Initiative-based saving (net)",
+                "nominal (initiatives are recorded in cash)".to_owned(),
+            )
+        };
+    let csv_base = "/dashboard/charts";
+    let mut charts = Vec::new();
+    charts.push(view(
+        Chart {
+            id: "savings-annual".into(),
+            title: format!("Savings each year against the trajectory, {scope}"),
+            description: format!(
+                "{saving_name} in each financial year from {from} to {to}, {basis_note}, beside the trajectory's target for the year (nominal cash). Years without counted returns have no point."
+            ),
+            kind: ChartKind::Line,
+            category_label: "Financial year".into(),
+            unit: "£".into(),
+            categories: labels.clone(),
+            series: vec![
+                Series { name: saving_name.into(), style: SeriesStyle::Actual, values: saving.clone() },
+                Series { name: "Target".into(), style: SeriesStyle::Target, values: target.clone() },
+            ],
+        },
+        csv_base,
+        &query,
+    ));
+    charts.push(view(
+        Chart {
+            id: "savings-cumulative".into(),
+            title: format!("Cumulative savings from {from} against the trajectory, {scope}"),
+            description: format!(
+                "{saving_name} added up year by year from {from} to {to}, {basis_note}, beside the trajectory's targets added up the same way."
+            ),
+            kind: ChartKind::Line,
+            category_label: "Financial year".into(),
+            unit: "£".into(),
+            categories: labels.clone(),
+            series: vec![
+                Series { name: format!("{saving_name}, cumulative"), style: SeriesStyle::Actual, values: running(&saving) },
+                Series { name: "Target, cumulative".into(), style: SeriesStyle::Target, values: running(&target) },
+            ],
+        },
+        csv_base,
+        &query,
+    ));
+    let (by_sector, sector_note) = if measure == "spend" {
+        (&breakdown.by_sector, basis_note.clone())
+    } else {
+        (&breakdown.initiatives_by_sector, basis_note.clone())
+    };
+    charts.push(view(
+        Chart {
+            id: "savings-by-sector".into(),
+            title: format!("Savings by sector, {from} to {to}"),
+            description: format!(
+                "{saving_name} of each sector added up over {from} to {to}, {sector_note}. Sectors without figures are left out."
+            ),
+            kind: ChartKind::Bar,
+            category_label: "Sector".into(),
+            unit: "£".into(),
+            categories: by_sector.iter().map(|(s, _)| s.name().to_owned()).collect(),
+            series: vec![Series {
+                name: saving_name.into(),
+                style: SeriesStyle::Actual,
+                values: by_sector.iter().map(|(_, m)| pounds(*m)).collect(),
+            }],
+        },
+        csv_base,
+        &query,
+    ));
+    if measure == "spend" {
+        charts.push(view(
+            Chart {
+                id: "savings-by-category".into(),
+                title: format!("Savings by category of spend, {from} to {to}, {scope}"),
+                description: format!(
+                    "Spend-based saving in each category added up over {from} to {to}, {basis_note}. A negative bar is spend above the baseline."
+                ),
+                kind: ChartKind::Bar,
+                category_label: "Category".into(),
+                unit: "£".into(),
+                categories: breakdown
+                    .by_category
+                    .iter()
+                    .map(|(c, _)| c.name().split(" (").next().unwrap_or_default().to_owned())
+                    .collect(),
+                series: vec![Series {
+                    name: "Spend-based saving".into(),
+                    style: SeriesStyle::Actual,
+                    values: breakdown.by_category.iter().map(|(_, m)| pounds(*m)).collect(),
+                }],
+            },
+            csv_base,
+            &query,
+        ));
+    } else {
+        charts.push(view(
+            Chart {
+                id: "savings-by-class".into(),
+                title: format!("Initiative-based savings by class, {from} to {to}, {scope}"),
+                description: format!(
+                    "Net initiative-based saving of each class (cash-releasing, non-cash, cost avoidance) added up over {from} to {to}, nominal."
+                ),
+                kind: ChartKind::Bar,
+                category_label: "Class".into(),
+                unit: "£".into(),
+                categories: breakdown.initiatives_by_class.iter().map(|(c, _)| c.name().to_owned()).collect(),
+                series: vec![Series {
+                    name: "Initiative-based saving (net)".into(),
+                    style: SeriesStyle::Actual,
+                    values: breakdown.initiatives_by_class.iter().map(|(_, m)| pounds(*m)).collect(),
+                }],
+            },
+            csv_base,
+            &query,
+        ));
+    }
+    let count = |y: &FinancialYear| estate_summary.counts.iter().find(|c| c.year == *y);
+    charts.push(view(
+        Chart {
+            id: "estate-sites".into(),
+            title: format!("Data centres and computer rooms open, {scope}"),
+            description: format!(
+                "Sites open at the end of each financial year from {from} to {to}, beside the consolidation target for this scope where one is set."
+            ),
+            kind: ChartKind::Line,
+            category_label: "Financial year".into(),
+            unit: "sites".into(),
+            categories: labels.clone(),
+            series: vec![
+                Series {
+                    name: "Sites open".into(),
+                    style: SeriesStyle::Actual,
+                    values: range.iter().map(|y| count(y).map(|c| Decimal::from(c.sites))).collect(),
+                },
+                Series {
+                    name: "Consolidation target".into(),
+                    style: SeriesStyle::Target,
+                    values: range.iter().map(|y| count(y).and_then(|c| c.target).map(Decimal::from)).collect(),
+                },
+            ],
+        },
+        csv_base,
+        &query,
+    ));
+    let energy = |y: &FinancialYear| estate_summary.energy.iter().find(|e| e.year == *y);
+    charts.push(view(
+        Chart {
+            id: "estate-energy".into(),
+            title: format!("Energy of the data-centre estate, {scope}"),
+            description: format!(
+                "Total facility energy in MWh a year, {from} to {to}: open sites, plus the load of closed sites where it moved."
+            ),
+            kind: ChartKind::Bar,
+            category_label: "Financial year".into(),
+            unit: "MWh".into(),
+            categories: labels.clone(),
+            series: vec![Series {
+                name: "Energy".into(),
+                style: SeriesStyle::Actual,
+                values: range
+                    .iter()
+                    .map(|y| {
+                        energy(y)
+                            .and_then(|e| e.kwh.parse::<Decimal>().ok())
+                            .map(|kwh| (kwh / Decimal::from(1000)).round_dp(1))
+                    })
+                    .collect(),
+            }],
+        },
+        csv_base,
+        &query,
+    ));
+    charts.push(view(
+        Chart {
+            id: "estate-carbon".into(),
+            title: format!("Carbon of the data-centre estate, {scope}"),
+            description: format!(
+                "Tonnes of CO2e a year, {from} to {to}, from the energy above and the UK Government GHG conversion factor of each year; a year without a factor has no bar."
+            ),
+            kind: ChartKind::Bar,
+            category_label: "Financial year".into(),
+            unit: "tCO2e".into(),
+            categories: labels,
+            series: vec![Series {
+                name: "Carbon".into(),
+                style: SeriesStyle::Actual,
+                values: range
+                    .iter()
+                    .map(|y| energy(y).and_then(|e| e.carbon_tonnes.as_deref()).and_then(|t| t.parse().ok()))
+                    .collect(),
+            }],
+        },
+        csv_base,
+        &query,
+    ));
+
+    let mut sectors_seen: Vec<String> = Vec::new();
+    for r in &status.rows {
+        if !sectors_seen.contains(&r.sector) {
+            sectors_seen.push(r.sector.clone());
+        }
+    }
+    let submissions = sectors_seen
+        .into_iter()
+        .map(|s| SubmissionRow {
+            counts: StatusCounts::of(status.rows.iter().filter(|r| r.sector == s)),
+            sector: s,
+        })
+        .collect();
+    let mut notes = summary.problems.clone();
+    notes.extend(breakdown.problems.iter().cloned());
+    if !summary.deflators_verified && summary.basis != "nominal" {
+        notes.push("The GDP deflators are unverified: read from secondary copies of HM Treasury's release.".into());
+    }
+    if !estate_summary.factors_verified {
+        notes.push("The GHG conversion factors are unverified: from secondary sources.".into());
+    }
+    notes.sort();
+    notes.dedup();
+    let mut d = ProgrammeDashboard {
+        query: applied,
+        basis_label: summary.basis_label.clone(),
+        base_years: summary.base_years.clone(),
+        sectors: summary.sectors.clone(),
+        years,
+        from,
+        to,
+        measure: measure.to_owned(),
+        charts,
+        rag_year: to,
+        bodies: summary.bodies.clone(),
+        services: front
+            .services
+            .iter()
+            .map(|s| (s.code.clone(), s.name.clone()))
+            .collect(),
+        matrix: front.matrix.unwrap_or_default(),
+        submissions,
+        submissions_total: status.counts,
+        notes,
+        body_html: String::new(),
+    };
+    d.body_html = super::board_packs::render_body(&d, super::board_packs::CsvLinks::Live);
+    Ok(d)
+}
+
+/// One chart of the dashboard, for its CSV download.
+pub async fn chart(
+    db: &Db,
+    user: &CurrentUser,
+    q: &DashboardQuery,
+    id: &str,
+) -> Result<Chart, AppError> {
+    programme(db, user, q)
+        .await?
+        .charts
+        .into_iter()
+        .map(|c| c.chart)
+        .find(|c| c.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("The chart {id:?}")))
+}

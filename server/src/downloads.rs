@@ -1,0 +1,88 @@
+//! Downloads of the programme dashboard: each chart's CSV (exactly the plotted figures) and a
+//! board pack's self-contained HTML file (byte for byte as frozen). Board and programme office.
+
+use app::auth::RequestAuth;
+use app::error::AppError;
+use app::model::dashboard::DashboardQuery;
+use app::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/dashboard/charts/{file}", get(chart_csv))
+        .route("/board-packs/{id}/pack.html", get(pack_file))
+        .with_state(state)
+}
+
+/// `GET /dashboard/charts/ID.csv?filters`: one chart's figures.
+async fn chart_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(file): Path<String>,
+    query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+        let id = file
+            .strip_suffix(".csv")
+            .ok_or_else(|| AppError::NotFound(format!("The chart file {file:?}")))?;
+        let chart = app::services::dashboard::chart(&state.db, &user, &q, id).await?;
+        Ok::<Response, AppError>(
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}.csv\"", chart.id),
+                    ),
+                ],
+                app::charts::csv(&chart),
+            )
+                .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /board-packs/ID/pack.html`: the pack's file, as frozen.
+async fn pack_file(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let id: i64 = id
+            .parse()
+            .map_err(|_| AppError::NotFound(format!("Board pack {id:?}")))?;
+        let (pack, document) = app::services::board_packs::file(&state.db, &user, id).await?;
+        Ok::<Response, AppError>(
+            (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!(
+                            "attachment; filename=\"board-pack-{}.html\"",
+                            pack.summary.id
+                        ),
+                    ),
+                    (
+                        header::HeaderName::from_static("x-content-sha256"),
+                        pack.summary.sha256.clone(),
+                    ),
+                ],
+                document,
+            )
+                .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}

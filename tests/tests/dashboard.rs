@@ -1,0 +1,360 @@
+//! The programme dashboard and board packs on the demo data, on SQLite and PostgreSQL: each
+//! chart's SVG and CSV (insta snapshots), each CSV adding up to the plotted totals and to the
+//! savings engine's figures, the filters, who may see what, and a frozen pack that stays byte
+//! for byte the same after a return it used changes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+
+use app::domain::{ReturnAction, Role};
+use app::error::AppError;
+use app::model::chart::Chart;
+use app::model::dashboard::DashboardQuery;
+use app::services::{board_packs, dashboard, returns, savings};
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use rust_decimal::Decimal;
+use tests::{on_both_backends, test_client, Backend, TestApp, TEST_HOST};
+
+/// The demo data, and a board member signed in.
+async fn demo(app: &TestApp) -> (app::model::CurrentUser, String) {
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    app::services::demo::seed(&app.db, admin.id).await.unwrap();
+    app::services::demo_estate::seed(&app.db, admin.id)
+        .await
+        .unwrap();
+    app.signed_in_user("board@gov.scot", Role::Board, &[]).await
+}
+
+/// Sums each value column of a chart's CSV (exact decimals).
+fn csv_totals(csv: &str) -> Vec<Decimal> {
+    let mut reader = ::csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    let columns = reader.headers().unwrap().len() - 1;
+    let mut totals = vec![Decimal::ZERO; columns];
+    for record in reader.records() {
+        let record = record.unwrap();
+        for (i, total) in totals.iter_mut().enumerate() {
+            let cell = record.get(i + 1).unwrap();
+            if !cell.is_empty() {
+                *total += cell.parse::<Decimal>().unwrap();
+            }
+        }
+    }
+    totals
+}
+
+fn chart<'a>(d: &'a app::model::dashboard::ProgrammeDashboard, id: &str) -> &'a Chart {
+    &d.charts
+        .iter()
+        .find(|c| c.chart.id == id)
+        .unwrap_or_else(|| panic!("chart {id}"))
+        .chart
+}
+
+async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (board, token) = demo(&app).await;
+    let d = dashboard::programme(&app.db, &board, &DashboardQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (d.from.to_string(), d.to.to_string()),
+        ("2012-13".into(), "2016-17".into())
+    );
+    let ids: Vec<&str> = d.charts.iter().map(|c| c.chart.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "savings-annual",
+            "savings-cumulative",
+            "savings-by-sector",
+            "savings-by-category",
+            "estate-sites",
+            "estate-energy",
+            "estate-carbon"
+        ]
+    );
+    // Every chart: the CSV's columns add up to the plotted series, and SVG and CSV are as
+    // snapshotted on the demo data.
+    for view in &d.charts {
+        let c = &view.chart;
+        let csv = app::charts::csv(c);
+        let totals = csv_totals(&csv);
+        assert_eq!(totals.len(), c.series.len(), "{}", c.id);
+        for (i, total) in totals.iter().enumerate() {
+            assert_eq!(*total, c.total(i), "{} series {i}", c.id);
+        }
+        assert!(view
+            .svg
+            .contains(&format!(r#"aria-labelledby="{0}-title {0}-desc""#, c.id)));
+        insta::assert_snapshot!(format!("{}-csv", c.id), csv);
+        insta::assert_snapshot!(format!("{}-svg", c.id), view.svg);
+    }
+    // The charts agree with the savings engine and with each other: the annual savings are the
+    // summary's, and the sectors and the categories each add up to the same total.
+    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    let annual = chart(&d, "savings-annual");
+    for (i, year) in annual.categories.iter().enumerate() {
+        let row = summary
+            .years
+            .iter()
+            .find(|r| r.year.to_string() == *year)
+            .unwrap();
+        assert_eq!(
+            annual.series[0].values[i],
+            Some(row.saving.as_decimal()),
+            "{year}"
+        );
+        assert_eq!(
+            annual.series[1].values[i],
+            row.target.map(|t| t.as_decimal()),
+            "{year}"
+        );
+    }
+    let total = annual.total(0);
+    assert!(total > Decimal::ZERO);
+    assert_eq!(chart(&d, "savings-by-sector").total(0), total);
+    assert_eq!(chart(&d, "savings-by-category").total(0), total);
+    let cumulative = chart(&d, "savings-cumulative");
+    assert_eq!(
+        cumulative.series[0].values.last().copied().flatten(),
+        Some(total)
+    );
+    // The estate: the demo's closures show as a falling count.
+    let sites = chart(&d, "estate-sites");
+    assert!(sites.series[0].values.first() > sites.series[0].values.last());
+    assert!(
+        sites.series[1].values.iter().all(Option::is_some),
+        "the review's line"
+    );
+    assert!(!d.bodies.is_empty() && !d.matrix.is_empty() && d.submissions_total.bodies > 0);
+
+    // The CSV route serves exactly the chart's CSV.
+    let response = app
+        .get_as(
+            "/dashboard/charts/savings-by-sector.csv?from=2012-13&to=2016-17",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(
+        response.body,
+        app::charts::csv(chart(&d, "savings-by-sector"))
+    );
+    app.teardown().await;
+}
+
+async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (board, token) = demo(&app).await;
+    let nhs = DashboardQuery {
+        sector: Some("nhs".into()),
+        from: Some("2013-14".into()),
+        to: Some("2015-16".into()),
+        basis: Some("real-2024-25".into()),
+        ..DashboardQuery::default()
+    };
+    let d = dashboard::programme(&app.db, &board, &nhs).await.unwrap();
+    let by_sector = chart(&d, "savings-by-sector");
+    assert_eq!(by_sector.categories.len(), 1);
+    assert_eq!(
+        chart(&d, "savings-annual").categories,
+        ["2013-14", "2014-15", "2015-16"]
+    );
+    assert_eq!(by_sector.total(0), chart(&d, "savings-annual").total(0));
+    assert!(
+        d.bodies.iter().all(|b| b.sector == "NHS Scotland"),
+        "{:?}",
+        d.bodies.first()
+    );
+    assert!(
+        d.body_html.contains("real terms at 2024-25 prices"),
+        "the basis is named"
+    );
+
+    let initiatives = DashboardQuery {
+        measure: Some("initiative".into()),
+        ..DashboardQuery::default()
+    };
+    let d = dashboard::programme(&app.db, &board, &initiatives)
+        .await
+        .unwrap();
+    assert!(d.charts.iter().any(|c| c.chart.id == "savings-by-class"));
+    assert!(
+        chart(&d, "savings-annual").total(0) > Decimal::ZERO,
+        "closures and adoptions"
+    );
+
+    for (q, field) in [
+        (
+            DashboardQuery {
+                from: Some("2016-17".into()),
+                to: Some("2013-14".into()),
+                ..DashboardQuery::default()
+            },
+            "from",
+        ),
+        (
+            DashboardQuery {
+                to: Some("2016".into()),
+                ..DashboardQuery::default()
+            },
+            "to",
+        ),
+        (
+            DashboardQuery {
+                measure: Some("vibes".into()),
+                ..DashboardQuery::default()
+            },
+            "measure",
+        ),
+        (
+            DashboardQuery {
+                sector: Some("space".into()),
+                ..DashboardQuery::default()
+            },
+            "sector",
+        ),
+    ] {
+        let e = dashboard::programme(&app.db, &board, &q).await.unwrap_err();
+        assert!(
+            e.field_errors().iter().any(|f| f.field == field),
+            "{field}: {e:?}"
+        );
+    }
+    let (officer, officer_token) = app
+        .signed_in_user("morag@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    assert!(matches!(
+        dashboard::programme(&app.db, &officer, &DashboardQuery::default()).await,
+        Err(AppError::Forbidden)
+    ));
+    // The page: the board sees the programme; an officer and a visitor see the baseline only.
+    let page = app.get_as("/dashboard?sector=nhs", Some(&token)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"id="chart-savings-annual""#) && page.body.contains("<svg"));
+    assert!(page.body.contains(r#"id="baseline-sectors""#));
+    let page = app.get_as("/dashboard", Some(&officer_token)).await;
+    assert!(!page.body.contains("chart-savings-annual") && page.body.contains("baseline-sectors"));
+    let page = app.get_as("/dashboard", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("chart-savings-annual"));
+    app.teardown().await;
+}
+
+async fn pack_bytes(app: &TestApp, token: &str, id: i64) -> (Vec<u8>, String) {
+    let request = Request::get(format!("/board-packs/{id}/pack.html"))
+        .header(header::HOST, TEST_HOST)
+        .header(header::COOKIE, format!("tracker_session={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let sha = response.headers()["x-content-sha256"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let bytes = axum::body::to_bytes(response.into_body(), 50 << 20)
+        .await
+        .unwrap()
+        .to_vec();
+    (bytes, sha)
+}
+
+async fn a_frozen_pack_stays_byte_identical_after_a_return_changes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (board, token) = demo(&app).await;
+    let client = test_client();
+    let q = DashboardQuery {
+        sector: Some("local-government".into()),
+        ..DashboardQuery::default()
+    };
+    let refused = board_packs::freeze(&app.db, &board, &client, "  ", &q)
+        .await
+        .unwrap_err();
+    assert!(refused.field_errors().iter().any(|f| f.field == "title"));
+    let id = board_packs::freeze(&app.db, &board, &client, "Board meeting, June 2017", &q)
+        .await
+        .unwrap();
+    let (before, sha) = pack_bytes(&app, &token, id).await;
+    assert_eq!(app::services::import::sha256_hex(&before), sha);
+    let text = String::from_utf8(before.clone()).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>") && text.contains("Board meeting, June 2017"));
+    assert!(
+        !text.contains("src=\"/") && !text.contains("href=\"/dashboard/charts"),
+        "self-contained"
+    );
+    assert!(
+        text.contains("data:text/csv;charset=utf-8,"),
+        "the frozen figures travel with it"
+    );
+    let frozen_annual = dashboard::programme(&app.db, &board, &q).await.unwrap();
+
+    // Fife's 2016-17 return (submitted, counted as provisional) is sent back by the board.
+    let key = returns::ReturnRef {
+        org_code: "council-fife",
+        fy: "2016-17".parse().unwrap(),
+    };
+    let current = returns::get(&app.db, &board, &key).await.unwrap();
+    returns::act(
+        &app.db,
+        &board,
+        &client,
+        &key,
+        current.row_version,
+        ReturnAction::SendBack,
+        Some("Please check the hardware line"),
+    )
+    .await
+    .unwrap();
+    let live = dashboard::programme(&app.db, &board, &q).await.unwrap();
+    assert_ne!(
+        chart(&live, "savings-annual").series[0].values,
+        chart(&frozen_annual, "savings-annual").series[0].values,
+        "the live dashboard moved"
+    );
+    let (after, sha_after) = pack_bytes(&app, &token, id).await;
+    assert_eq!(after, before, "the pack is byte-identical");
+    assert_eq!(sha_after, sha);
+    let view = board_packs::get(&app.db, &board, id).await.unwrap();
+    assert!(
+        text.contains(&view.body_html),
+        "the page shows the frozen body"
+    );
+    let page = app
+        .get_as(&format!("/board-packs/{id}"), Some(&token))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Board meeting, June 2017") && page.body.contains(&sha));
+    let list = app.get_as("/board-packs", Some(&token)).await;
+    assert!(list.body.contains(&format!("/board-packs/{id}")));
+
+    // Officers neither list, read nor download packs.
+    let (officer, officer_token) = app
+        .signed_in_user("morag@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    assert!(matches!(
+        board_packs::get(&app.db, &officer, id).await,
+        Err(AppError::Forbidden)
+    ));
+    let response = app
+        .get_as(
+            &format!("/board-packs/{id}/pack.html"),
+            Some(&officer_token),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    app.teardown().await;
+}
+
+on_both_backends!(
+    the_charts_match_the_savings_engine_and_their_csv_adds_up,
+    filters_narrow_the_dashboard_and_bad_ones_are_named,
+    a_frozen_pack_stays_byte_identical_after_a_return_changes,
+);
