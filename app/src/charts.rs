@@ -399,7 +399,7 @@ mod tests {
                     name: "Saving".into(),
                     style: SeriesStyle::Actual,
                     values: vec![
-                        Some(Decimal::new(1_250_000_05, 2)),
+                        Some(Decimal::new(125_000_005, 2)),
                         None,
                         Some(Decimal::from(-3)),
                     ],
@@ -446,7 +446,7 @@ mod tests {
         );
         assert_eq!(
             sample().total(0),
-            Decimal::new(1_250_000_05, 2) - Decimal::from(3)
+            Decimal::new(125_000_005, 2) - Decimal::from(3)
         );
     }
 

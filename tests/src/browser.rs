@@ -101,6 +101,11 @@ pub const E2E_ADMIN_EMAIL: &str = "alasdair.admin@gov.scot";
 /// Its password (a test fixture, in a throwaway database).
 pub const E2E_ADMIN_PASSWORD: &str = "browser-admin-password-1";
 
+/// The programme board account every browser test server has.
+pub const E2E_BOARD_EMAIL: &str = "morven.board@gov.scot";
+/// Its password (a test fixture, in a throwaway database).
+pub const E2E_BOARD_PASSWORD: &str = "browser-board-password-1";
+
 /// The tracker running from its binary on a fresh SQLite database with the reference data.
 pub struct RunningServer {
     pub base_url: String,
@@ -176,6 +181,18 @@ impl RunningServer {
                 "admin",
             ],
             Some(E2E_ADMIN_PASSWORD),
+        )?;
+        run(
+            &[
+                "create-user",
+                "--email",
+                E2E_BOARD_EMAIL,
+                "--name",
+                "Morven Board",
+                "--role",
+                "board",
+            ],
+            Some(E2E_BOARD_PASSWORD),
         )?;
 
         let mut serve = Command::new(&binary);

@@ -10,7 +10,7 @@ use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tests::browser::{
     accessibility_violations, Browser, RunningServer, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD,
-    E2E_OFFICER_EMAIL, E2E_OFFICER_PASSWORD,
+    E2E_BOARD_EMAIL, E2E_BOARD_PASSWORD, E2E_OFFICER_EMAIL, E2E_OFFICER_PASSWORD,
 };
 
 /// Waits until hydration has run: the app marks `<body data-hydrated>` from a browser-only effect.
@@ -574,6 +574,86 @@ async fn data_centre_journey(client: &Client, base: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The programme dashboard with JavaScript on: a board member filters by sector (the figures
+/// change without a full reload), opens a body, downloads a chart's CSV and freezes a pack.
+async fn dashboard_journey(client: &Client, base: &str) -> anyhow::Result<()> {
+    sign_in_as(
+        client,
+        base,
+        E2E_BOARD_EMAIL,
+        E2E_BOARD_PASSWORD,
+        "/dashboard",
+    )
+    .await?;
+    wait_for(client, "#chart-savings-annual svg").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/dashboard").await?;
+    // A marker that a full page load would wipe.
+    client
+        .execute("window.trackerMarker = 'kept';", vec![])
+        .await?;
+    client
+        .find(Locator::Css("#sector"))
+        .await?
+        .select_by_value("local-government")
+        .await?;
+    click(client, "#apply-filters").await?;
+    for _ in 0..100 {
+        if text_of(client, "#dashboard-scope")
+            .await?
+            .contains("Local government")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let scope = text_of(client, "#dashboard-scope").await?;
+    anyhow::ensure!(scope.contains("Local government"), "{scope}");
+    let marker = client
+        .execute("return window.trackerMarker || 'lost';", vec![])
+        .await?;
+    anyhow::ensure!(
+        marker == serde_json::json!("kept"),
+        "the filter reloaded the page"
+    );
+    let url = client.current_url().await?;
+    anyhow::ensure!(url.as_str().contains("sector=local-government"), "{url}");
+    // The chart's CSV is exactly its table's figures.
+    let csv = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch(document.querySelector('#csv-savings-annual').href).then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await?;
+    let csv = csv.as_str().unwrap_or_default().to_owned();
+    anyhow::ensure!(csv.starts_with("Financial year,"), "{csv}");
+    // Opening a body from the red/amber/green table.
+    click(client, "#rag-table a[href='/savings/council-fife']").await?;
+    wait_for(client, "#savings-body-years").await?;
+    // Back to the dashboard to freeze a pack of what it showed.
+    client
+        .goto(&format!("{base}/dashboard?sector=local-government"))
+        .await?;
+    wait_for(client, "#freeze").await?;
+    wait_for_hydration(client).await?;
+    click(client, "#freeze summary").await?;
+    click(client, "#freeze-pack").await?;
+    wait_for(client, "#error-summary a[href='#title']").await?;
+    fill(client, "#title", "Board meeting, browser test").await?;
+    click(client, "#freeze-pack").await?;
+    wait_for(client, "#pack-body #chart-savings-annual svg").await?;
+    let details = text_of(client, "#pack-details").await?;
+    anyhow::ensure!(details.contains("Local government"), "{details}");
+    assert_accessible(client, "a board pack").await?;
+    client.goto(&format!("{base}/board-packs")).await?;
+    wait_for(client, "#pack-list").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/board-packs").await?;
+    click(client, "#sign-out").await?;
+    wait_for(client, "#sign-in-link").await?;
+    Ok(())
+}
+
 async fn every_page_is_accessible(client: &Client, base: &str) -> anyhow::Result<()> {
     for path in [
         "/",
@@ -641,6 +721,10 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     if estate.is_err() {
         save_screenshot(&browser.client, "data-centre-journey").await;
     }
+    let board = dashboard_journey(&browser.client, &server.base_url).await;
+    if board.is_err() {
+        save_screenshot(&browser.client, "dashboard-journey").await;
+    }
     let pages = every_page_is_accessible(&browser.client, &server.base_url).await;
     if pages.is_err() {
         save_screenshot(&browser.client, "accessibility").await;
@@ -654,6 +738,7 @@ async fn the_organisations_filter_and_sign_in_work_after_hydration_and_pages_are
     import.expect("officer's import journey");
     savings.expect("savings journey");
     estate.expect("data-centre journey");
+    board.expect("dashboard journey");
     pages.expect("accessibility of every page");
 }
 

@@ -1,13 +1,13 @@
 //! Server functions of the programme dashboard and board packs (board and programme office).
 
 use crate::error::AppError;
-use crate::model::dashboard::{
-    BoardPackSummary, BoardPackView, DashboardQuery, ProgrammeDashboard,
-};
+use crate::model::dashboard::{BoardPackSummary, BoardPackView, ProgrammeDashboard};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::context;
+#[cfg(feature = "ssr")]
+use crate::model::dashboard::DashboardQuery;
 
 /// The programme dashboard for the filters, or `None` for those who do not read every body's
 /// data (the dashboard page then shows only the public baseline).
