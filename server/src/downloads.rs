@@ -15,6 +15,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/dashboard/charts/{file}", get(chart_csv))
         .route("/board-packs/{id}/pack.html", get(pack_file))
+        .route("/organisations/{code}/charts/{file}", get(org_chart_csv))
         .with_state(state)
 }
 
@@ -32,19 +33,42 @@ async fn chart_csv(
             .strip_suffix(".csv")
             .ok_or_else(|| AppError::NotFound(format!("The chart file {file:?}")))?;
         let chart = app::services::dashboard::chart(&state.db, &user, &q, id).await?;
-        Ok::<Response, AppError>(
+        Ok::<Response, AppError>(csv_response(&chart))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn csv_response(chart: &app::model::chart::Chart) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}.csv\"", chart.id),
-                    ),
-                ],
-                app::charts::csv(&chart),
-            )
-                .into_response(),
-        )
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.csv\"", chart.id),
+            ),
+        ],
+        app::charts::csv(chart),
+    )
+        .into_response()
+}
+
+/// `GET /organisations/CODE/charts/ID.csv?filters`: one chart of a body's dashboard.
+async fn org_chart_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path((code, file)): Path<(String, String)>,
+    query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+        let id = file
+            .strip_suffix(".csv")
+            .ok_or_else(|| AppError::NotFound(format!("The chart file {file:?}")))?;
+        let chart =
+            app::services::dashboard::organisation_chart(&state.db, &user, &code, &q, id).await?;
+        Ok::<Response, AppError>(csv_response(&chart))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)

@@ -627,9 +627,11 @@ async fn dashboard_journey(client: &Client, base: &str) -> anyhow::Result<()> {
         .await?;
     let csv = csv.as_str().unwrap_or_default().to_owned();
     anyhow::ensure!(csv.starts_with("Financial year,"), "{csv}");
-    // Opening a body from the red/amber/green table.
-    click(client, "#rag-table a[href='/savings/council-fife']").await?;
-    wait_for(client, "#savings-body-years").await?;
+    // Opening a body from the red/amber/green table: its own dashboard.
+    click(client, "#rag-table a[href='/organisations/council-fife']").await?;
+    wait_for(client, "#body-dashboard #chart-savings-annual svg").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "/organisations/council-fife").await?;
     // Back to the dashboard to freeze a pack of what it showed.
     client
         .goto(&format!("{base}/dashboard?sector=local-government"))

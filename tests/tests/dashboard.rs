@@ -353,7 +353,113 @@ async fn a_frozen_pack_stays_byte_identical_after_a_return_changes(backend: Back
     app.teardown().await;
 }
 
+async fn a_body_s_dashboard_is_for_those_who_may_read_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (board, _) = demo(&app).await;
+    let (officer, token) = app
+        .signed_in_user("morag@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let (other, other_token) = app
+        .signed_in_user("angus@angus.gov.uk", Role::Officer, &["council-angus"])
+        .await;
+    let q = DashboardQuery::default();
+    let d = dashboard::organisation(&app.db, &officer, "council-fife", &q)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = d.charts.iter().map(|c| c.chart.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["savings-annual", "savings-cumulative", "estate-sites"]
+    );
+    // The charts are the body's savings page's figures.
+    let body = savings::body(&app.db, &officer, "council-fife", None)
+        .await
+        .unwrap();
+    let annual = chart_of(&d.charts, "savings-annual");
+    for (i, year) in annual.categories.iter().enumerate() {
+        let row = body
+            .years
+            .iter()
+            .find(|r| r.year.to_string() == *year)
+            .unwrap();
+        assert_eq!(
+            annual.series[0].values[i],
+            row.saving.map(|m| m.as_decimal()),
+            "{year}"
+        );
+        assert_eq!(
+            annual.series[1].values[i],
+            row.target.map(|m| m.as_decimal()),
+            "{year}"
+        );
+    }
+    assert_eq!(
+        csv_totals(&app::charts::csv(annual)),
+        [annual.total(0), annual.total(1)]
+    );
+    assert!(d
+        .body_html
+        .contains("/savings/council-fife/2013-14/calculation"));
+    assert!(
+        d.body_html.contains(r#"id="org-returns-table""#)
+            && d.body_html.contains("/returns/council-fife/2016-17")
+    );
+    assert!(
+        d.body_html.contains(r#"id="org-sites-table""#)
+            && d.body_html.contains(r#"id="org-adoptions-table""#)
+    );
+    // The board reads it too; another body's officer does not.
+    assert!(dashboard::organisation(&app.db, &board, "council-fife", &q)
+        .await
+        .is_ok());
+    assert!(matches!(
+        dashboard::organisation(&app.db, &other, "council-fife", &q).await,
+        Err(AppError::Forbidden)
+    ));
+    let csv = app
+        .get_as(
+            "/organisations/council-fife/charts/savings-annual.csv",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.body, app::charts::csv(annual));
+    let refused = app
+        .get_as(
+            "/organisations/council-fife/charts/savings-annual.csv",
+            Some(&other_token),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The page: the dashboard for the body's officer, the public facts for everyone else.
+    let page = app
+        .get_as(
+            "/organisations/council-fife?from=2013-14&to=2015-16",
+            Some(&token),
+        )
+        .await;
+    assert!(
+        page.body.contains(r#"id="body-dashboard""#)
+            && page.body.contains(r#"id="organisation-facts""#)
+    );
+    assert!(page.body.contains("Showing 2013-14 to 2015-16"));
+    for t in [Some(other_token.as_str()), None] {
+        let page = app.get_as("/organisations/council-fife", t).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !page.body.contains(r#"id="body-dashboard""#)
+                && page.body.contains(r#"id="organisation-facts""#)
+        );
+    }
+    app.teardown().await;
+}
+
+fn chart_of<'a>(charts: &'a [app::model::chart::ChartView], id: &str) -> &'a Chart {
+    &charts.iter().find(|c| c.chart.id == id).unwrap().chart
+}
+
 on_both_backends!(
+    a_body_s_dashboard_is_for_those_who_may_read_it,
     the_charts_match_the_savings_engine_and_their_csv_adds_up,
     filters_narrow_the_dashboard_and_bad_ones_are_named,
     a_frozen_pack_stays_byte_identical_after_a_return_changes,

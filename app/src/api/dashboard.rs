@@ -1,7 +1,7 @@
 //! Server functions of the programme dashboard and board packs (board and programme office).
 
 use crate::error::AppError;
-use crate::model::dashboard::{BoardPackSummary, BoardPackView, ProgrammeDashboard};
+use crate::model::dashboard::{BoardPackSummary, BoardPackView, OrgDashboard, ProgrammeDashboard};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -36,6 +36,39 @@ pub async fn get_programme_dashboard(
                 measure,
             };
             crate::services::dashboard::programme(&state.db, &user, &q)
+                .await
+                .map(Some)
+        }
+        .await,
+    )
+}
+
+/// One body's dashboard, or `None` for those who may not read the body's data (its page then
+/// shows only the public facts).
+#[server(prefix = "/api", endpoint = "dashboard/organisation", input = server_fn::codec::GetUrl)]
+pub async fn get_organisation_dashboard(
+    code: String,
+    basis: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Option<OrgDashboard>, AppError> {
+    super::finish(
+        async move {
+            let Some(user) = crate::auth::current_user() else {
+                return Ok(None);
+            };
+            if !user.may_read_org(&code) {
+                return Ok(None);
+            }
+            let state = crate::state::AppState::current()?;
+            let q = DashboardQuery {
+                basis,
+                sector: None,
+                from,
+                to,
+                measure: None,
+            };
+            crate::services::dashboard::organisation(&state.db, &user, &code, &q)
                 .await
                 .map(Some)
         }

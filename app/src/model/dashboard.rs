@@ -116,3 +116,33 @@ pub struct BoardPackView {
     /// The frozen body of the pack (HTML with its charts inline), exactly as stored.
     pub body_html: String,
 }
+
+/// A return of one body, as its dashboard lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgReturnRow {
+    pub financial_year: FinancialYear,
+    pub version: i64,
+    pub status: String,
+    pub total: crate::domain::Money,
+}
+
+/// One body's dashboard (its officers, the board and the office).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgDashboard {
+    pub code: String,
+    pub name: String,
+    pub query: DashboardQuery,
+    pub basis_label: String,
+    pub base_years: Vec<FinancialYear>,
+    pub years: Vec<FinancialYear>,
+    pub from: FinancialYear,
+    pub to: FinancialYear,
+    pub charts: Vec<ChartView>,
+    pub savings: Vec<super::savings::BodyYearView>,
+    pub returns: Vec<OrgReturnRow>,
+    pub sites: Vec<super::estate::SiteView>,
+    pub adoptions: Vec<super::estate::AdoptionView>,
+    pub notes: Vec<String>,
+    /// Rendered on the server by the same code as the programme dashboard's body.
+    pub body_html: String,
+}

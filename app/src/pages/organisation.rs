@@ -1,23 +1,105 @@
-//! One public body: its sector, type, dates and the mergers it took part in.
+//! One public body: its sector, type, dates and the mergers it took part in — and, for those
+//! who may read its data (its officers, the board, the office), its dashboard: savings against
+//! its target, its sites, returns and shared services, and how each year was calculated.
 
+use crate::api::dashboard::get_organisation_dashboard;
 use crate::api::organisations::get_organisation;
 use crate::components::error_page::view_or_error;
 use crate::components::page_header::PageHeader;
+use crate::model::dashboard::OrgDashboard;
 use crate::model::{OrgLink, OrganisationDetail};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let detail = Resource::new(
         move || params.read().get("code").unwrap_or_default(),
         get_organisation,
+    );
+    let dashboard = Resource::new(
+        move || {
+            let q = query.read();
+            let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
+            (
+                params.read().get("code").unwrap_or_default(),
+                get("basis"),
+                get("from"),
+                get("to"),
+            )
+        },
+        |(code, basis, from, to)| get_organisation_dashboard(code, basis, from, to),
     );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move { view_or_error(detail.await, |detail| view! { <OrganisationDetailView detail /> }) })}
         </Suspense>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                view_or_error(dashboard.await, |d| d.map(|dashboard| view! { <BodyDashboard dashboard /> }))
+            })}
+        </Transition>
+    }
+}
+
+fn select(
+    id: &'static str,
+    label: &'static str,
+    items: Vec<(String, String)>,
+    selected: Option<String>,
+) -> impl IntoView + use<> {
+    let options = items
+        .into_iter()
+        .map(|(value, text)| {
+            let is = selected.as_deref() == Some(value.as_str());
+            view! { <option value=value selected=is>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="ds_question">
+            <label class="ds_label" for=id>{label}</label>
+            <div class="ds_select-wrapper">
+                <select class="ds_select" id=id name=id>{options}</select>
+                <span class="ds_select-arrow" aria-hidden="true"></span>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn BodyDashboard(dashboard: OrgDashboard) -> impl IntoView {
+    let d = dashboard;
+    let years: Vec<(String, String)> = d
+        .years
+        .iter()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let mut bases = vec![("nominal".to_owned(), "Nominal (cash)".to_owned())];
+    bases.extend(
+        d.base_years
+            .iter()
+            .rev()
+            .map(|y| (format!("real-{y}"), format!("Real terms, {y} prices"))),
+    );
+    let q = d.query.clone();
+    let selects = (
+        select("from", "From", years.clone(), q.from.clone()),
+        select("to", "To", years, q.to.clone()),
+        select("basis", "Prices", bases, q.basis.clone()),
+    );
+    let action = format!("/organisations/{}", d.code);
+    view! {
+        <div class="ds_layout__content" id="body-dashboard">
+            <h2>"Savings, sites and shared services"</h2>
+            <Form method="GET" action=action attr:class="tracker-filter" attr:id="body-filter">
+                {selects}
+                <button type="submit" class="ds_button ds_button--small" id="apply-body-filters">"Show"</button>
+            </Form>
+            <div id="dashboard-body" inner_html=d.body_html></div>
+        </div>
     }
 }
 

@@ -183,7 +183,7 @@ pub fn render_body(d: &ProgrammeDashboard, links: CsvLinks) -> String {
             let (class, text) = rag_tag(b.rag);
             let _ = write!(
                 out,
-                r#"<tr data-org="{code}"><th scope="row"><a href="/savings/{code}">{}</a></th><td>{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td><span class="{class}">{text}</span>{}</td></tr>"#,
+                r#"<tr data-org="{code}"><th scope="row"><a href="/organisations/{code}">{}</a></th><td>{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td><span class="{class}">{text}</span>{}</td></tr>"#,
                 escape(&b.name),
                 escape(&b.sector),
                 b.saving.map_or("—".to_owned(), |m| m.to_string()),
@@ -390,4 +390,129 @@ pub async fn file(
         },
         document,
     ))
+}
+
+fn status_name(code: &str) -> &str {
+    match code {
+        "draft" => "Draft",
+        "submitted" => "Submitted",
+        "returned" => "Sent back",
+        "approved" => "Approved",
+        other => other,
+    }
+}
+
+/// A body's dashboard body: its charts, its years with the calculation behind each, its
+/// returns, sites and adoptions.
+pub fn render_org_body(d: &crate::model::dashboard::OrgDashboard) -> String {
+    let mut out = String::new();
+    let code = escape(&d.code);
+    let _ = write!(
+        out,
+        r#"<p class="tracker-scope" id="dashboard-scope">Showing {} to {}; {}.</p>"#,
+        d.from,
+        d.to,
+        escape(&d.basis_label)
+    );
+    if !d.notes.is_empty() {
+        out.push_str(r#"<div class="ds_inset-text" id="dashboard-notes"><div class="ds_inset-text__text"><ul>"#);
+        for n in &d.notes {
+            let _ = write!(out, "<li>{}</li>", escape(n));
+        }
+        out.push_str("</ul></div></div>");
+    }
+    for c in &d.charts {
+        chart_block(&mut out, c, CsvLinks::Live);
+    }
+    out.push_str(r#"<section id="org-years"><h2 class="ds_h3">Year by year, and how each figure was calculated</h2><table class="ds_table" id="org-years-table"><caption class="visually-hidden">The body's baseline, counted spend, saving and target by year</caption><thead><tr><th scope="col">Year</th><th scope="col">Status</th><th scope="col" class="tracker-number">Saving</th><th scope="col" class="tracker-number">Target</th><th scope="col">Against target</th><th scope="col">Calculation</th></tr></thead><tbody>"#);
+    for y in d
+        .savings
+        .iter()
+        .filter(|y| y.year >= d.from && y.year <= d.to)
+    {
+        let (class, text) = rag_tag(y.rag);
+        let link = if y.saving.is_some() {
+            format!(
+                r#"<a href="/savings/{code}/{fy}/calculation">How {fy} was calculated</a>"#,
+                fy = y.year
+            )
+        } else {
+            "—".to_owned()
+        };
+        let _ = write!(
+            out,
+            r#"<tr data-year="{fy}"><th scope="row">{fy}</th><td>{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td><span class="{class}">{text}</span></td><td>{link}</td></tr>"#,
+            escape(&y.status.replace('-', " ")),
+            y.saving.map_or("—".to_owned(), |m| m.to_string()),
+            y.target.map_or("—".to_owned(), |m| m.to_string()),
+            fy = y.year,
+        );
+    }
+    out.push_str("</tbody></table></section>");
+
+    out.push_str(r#"<section id="org-returns"><h2 class="ds_h3">Returns</h2>"#);
+    if d.returns.is_empty() {
+        out.push_str("<p>No return has been started.</p>");
+    } else {
+        out.push_str(r#"<table class="ds_table" id="org-returns-table"><caption class="visually-hidden">The body's returns: the newest version of each year</caption><thead><tr><th scope="col">Year</th><th scope="col" class="tracker-number">Version</th><th scope="col">Status</th><th scope="col" class="tracker-number">Total spend</th></tr></thead><tbody>"#);
+        for r in &d.returns {
+            let _ = write!(
+                out,
+                r#"<tr><th scope="row"><a href="/returns/{code}/{fy}">{fy}</a></th><td class="tracker-number">{}</td><td>{}</td><td class="tracker-number">{}</td></tr>"#,
+                r.version,
+                escape(status_name(&r.status)),
+                r.total,
+                fy = r.financial_year,
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("</section>");
+
+    let _ = write!(
+        out,
+        r#"<section id="org-sites"><h2 class="ds_h3">Data centres and computer rooms</h2>"#
+    );
+    if d.sites.is_empty() {
+        out.push_str("<p>No site is recorded.</p>");
+    } else {
+        out.push_str(r#"<table class="ds_table" id="org-sites-table"><caption class="visually-hidden">The body's sites with their status, PUE and energy</caption><thead><tr><th scope="col">Site</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col" class="tracker-number">PUE</th><th scope="col" class="tracker-number">Energy (kWh a year)</th><th scope="col" class="tracker-number">Running cost a year</th></tr></thead><tbody>"#);
+        for s in &d.sites {
+            let _ = write!(
+                out,
+                r#"<tr><th scope="row"><a href="/data-centres/{code}/{}">{}</a></th><td>{}</td><td>{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td></tr>"#,
+                s.id,
+                escape(&s.name),
+                escape(&s.site_type_name),
+                escape(&s.status_name),
+                escape(s.pue.as_deref().unwrap_or("—")),
+                s.total_energy_kwh.map_or("—".to_owned(), |k| k.to_string()),
+                s.cost_total,
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("</section>");
+
+    out.push_str(r#"<section id="org-adoptions"><h2 class="ds_h3">Shared services</h2>"#);
+    if d.adoptions.is_empty() {
+        out.push_str("<p>No adoption of a shared service is recorded.</p>");
+    } else {
+        out.push_str(r#"<table class="ds_table" id="org-adoptions-table"><caption class="visually-hidden">The body's shared services, their stage and saving</caption><thead><tr><th scope="col">Service</th><th scope="col">Stage</th><th scope="col" class="tracker-number">Saving a year</th></tr></thead><tbody>"#);
+        for a in &d.adoptions {
+            let _ = write!(
+                out,
+                r#"<tr><th scope="row">{}</th><td>{}</td><td class="tracker-number">{}</td></tr>"#,
+                escape(&a.service_name),
+                escape(&a.stage_name),
+                a.recurring_saving,
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    let _ = write!(
+        out,
+        r#"<p><a href="/shared-services/{code}">All of the body's shared services</a></p></section>"#
+    );
+    out
 }
