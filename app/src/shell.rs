@@ -112,6 +112,7 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/admin/users/:id") view=pages::admin_user::UserPage ssr=SsrMode::Async />
                                 <Route path=path!("/admin/organisation-changes") view=pages::savings::SuccessionsPageView ssr=SsrMode::Async />
                                 <Route path=path!("/admin/audit") view=pages::admin::AuditPage ssr=SsrMode::Async />
+                                <Route path=path!("/admin/open-data") view=pages::open_data::OpenDataPage ssr=SsrMode::Async />
                             </Routes>
                         </main>
                     </div>

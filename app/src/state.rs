@@ -11,6 +11,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The largest spreadsheet upload accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// Fields of the open data-centre list left out (`services::open_data::SUPPRESSIBLE`).
+    pub open_data_suppress: Vec<String>,
 }
 
 impl AppState {

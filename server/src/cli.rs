@@ -176,6 +176,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             db: db.clone(),
             secure_cookies: config.secure_cookies(),
             max_upload_bytes: config.max_upload_bytes,
+            open_data_suppress: config.open_data_suppress.clone(),
         },
         options,
     );

@@ -23,6 +23,9 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// The address people use to reach the service; `https://…` makes cookies `Secure`.
     pub public_url: String,
+    /// Fields of the open data-centre list left out (`open_data_suppress`, comma-separated;
+    /// default `postcode`; `none` for none).
+    pub open_data_suppress: Vec<String>,
 }
 
 /// A bad setting, named as the file key and the environment variable.
@@ -56,9 +59,10 @@ struct FileConfig {
     max_connections: Option<u32>,
     public_url: Option<String>,
     max_upload_mb: Option<u32>,
+    open_data_suppress: Option<String>,
 }
 
-const KEYS: [(&str, &str); 8] = [
+const KEYS: [(&str, &str); 9] = [
     ("database_url", "TRACKER_DATABASE_URL"),
     ("listen", "TRACKER_LISTEN"),
     ("data_dir", "TRACKER_DATA_DIR"),
@@ -67,6 +71,7 @@ const KEYS: [(&str, &str); 8] = [
     ("max_connections", "TRACKER_MAX_CONNECTIONS"),
     ("public_url", "TRACKER_PUBLIC_URL"),
     ("max_upload_mb", "TRACKER_MAX_UPLOAD_MB"),
+    ("open_data_suppress", "TRACKER_OPEN_DATA_SUPPRESS"),
 ];
 
 fn env_var(key: &str) -> &'static str {
@@ -148,7 +153,27 @@ impl Config {
                 format!("{public_url:?} must start with http:// or https://"),
             ));
         }
+        let suppress_text = pick("open_data_suppress", file_config.open_data_suppress)
+            .unwrap_or_else(|| "postcode".into());
+        let mut open_data_suppress = Vec::new();
+        for field in suppress_text
+            .split(',')
+            .map(|f| f.trim().to_lowercase())
+            .filter(|f| !f.is_empty() && f != "none")
+        {
+            if !app::services::open_data::SUPPRESSIBLE.contains(&field.as_str()) {
+                return Err(ConfigError::new(
+                    "open_data_suppress",
+                    format!(
+                        "{field:?} is not a field that can be suppressed: use {} (comma-separated), or none",
+                        app::services::open_data::SUPPRESSIBLE.join(", ")
+                    ),
+                ));
+            }
+            open_data_suppress.push(field);
+        }
         Ok(Config {
+            open_data_suppress,
             public_url,
             database_url,
             listen,
@@ -279,6 +304,26 @@ mod tests {
         assert_eq!(config.database_url, "sqlite:data/tracker.db?mode=rwc");
         assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(config.backend(), Backend::Sqlite);
+    }
+
+    #[test]
+    fn open_data_suppresses_the_postcode_unless_told_otherwise() {
+        assert_eq!(load(&[]).unwrap().open_data_suppress, ["postcode"]);
+        let config = load(&[("TRACKER_OPEN_DATA_SUPPRESS", "Costs, energy")]).unwrap();
+        assert_eq!(config.open_data_suppress, ["costs", "energy"]);
+        assert!(load(&[("TRACKER_OPEN_DATA_SUPPRESS", "none")])
+            .unwrap()
+            .open_data_suppress
+            .is_empty());
+        let err = load(&[("TRACKER_OPEN_DATA_SUPPRESS", "postcode,salaries")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "setting open_data_suppress (TRACKER_OPEN_DATA_SUPPRESS): \"salaries\""
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod downloads;
 pub mod files;
 pub mod import_cli;
+pub mod open_data;
 pub mod rest;
 pub mod security;
 
@@ -79,7 +80,8 @@ pub fn router_with_routes(
     let state_for_auth = state.clone();
     let rest = rest::routes(state.clone())
         .merge(files::routes(state.clone()))
-        .merge(downloads::routes(state.clone()));
+        .merge(downloads::routes(state.clone()))
+        .merge(open_data::routes(state.clone()));
     let health = Router::new()
         .route("/healthz", get(healthz))
         .with_state(state);

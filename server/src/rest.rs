@@ -15,6 +15,15 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
+/// An error as every REST endpoint reports it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable code: `unauthorized`, `forbidden`, `not_found`, `validation`, `conflict`…
+    pub error: String,
+    /// What went wrong, in words, naming the field or parameter.
+    pub message: String,
+}
+
 /// The REST routes.
 pub fn routes(state: AppState) -> Router {
     Router::new()
@@ -29,7 +38,8 @@ pub fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReturnsQuery {
     pub fy: Option<String>,
     pub org: Option<String>,
@@ -39,7 +49,16 @@ pub struct ReturnsQuery {
 
 /// `GET /api/v1/returns?fy=2013-14&org=council-fife[&format=csv]`: the newest version of each
 /// return the caller may read, with its lines.
-async fn returns(
+#[utoipa::path(get, path = "/api/v1/returns", tag = "returns",
+    summary = "The newest version of each return the caller may read, with its lines",
+    params(ReturnsQuery),
+    responses(
+        (status = 200, description = "`{\"returns\": [...]}` as JSON, or CSV (one row per line) with `format=csv` or `Accept: text/csv`"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The body is not the caller's", body = ErrorBody),
+        (status = 422, description = "A bad parameter, named", body = ErrorBody),
+    ))]
+pub(crate) async fn returns(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
@@ -92,24 +111,44 @@ async fn returns_inner(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SavingsQuery {
+    /// `nominal` (the default) or `real-2024-25`.
     pub basis: Option<String>,
+    /// A sector's code, like `nhs`.
     pub sector: Option<String>,
+    /// The year of the bodies' table, like `2013-14`.
     pub year: Option<String>,
+    /// The trajectory's profile (`low` or `high`).
     pub profile: Option<String>,
+    /// How the target is apportioned.
     pub method: Option<String>,
+    /// `json` (the default) or `csv`: the years, one row each.
+    pub format: Option<String>,
 }
 
 /// `GET /api/v1/savings?basis=real-2024-25&sector=nhs`: the savings summary (board and office).
-async fn savings_summary(
+#[utoipa::path(get, path = "/api/v1/savings", tag = "savings",
+    summary = "Savings against the trajectory, by year, category and body (board and office)",
+    params(SavingsQuery),
+    responses(
+        (status = 200, description = "The summary as JSON, or its years as CSV with `format=csv` or `Accept: text/csv`"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not the board or the programme office", body = ErrorBody),
+        (status = 422, description = "A bad parameter, named", body = ErrorBody),
+    ))]
+pub(crate) async fn savings_summary(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
+    headers: HeaderMap,
     query: Result<Query<SavingsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    let mut csv = false;
     let result = async {
         let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+        csv = wants_csv(q.format.as_deref(), &headers)?;
         let query = app::services::savings::SummaryQuery {
             basis: q.basis,
             sector: q.sector,
@@ -121,19 +160,44 @@ async fn savings_summary(
     }
     .await;
     match result {
+        Ok(summary) if csv => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"savings.csv\"",
+                ),
+            ],
+            app::services::open_data::savings_table(&summary).to_csv(),
+        )
+            .into_response(),
         Ok(summary) => Json(summary).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BasisQuery {
     pub basis: Option<String>,
 }
 
 /// `GET /api/v1/savings/{org}/{fy}/calculation?basis=…`: how a body's saving for a year was
 /// calculated — every input and step — for anyone who may read the body.
-async fn savings_calculation(
+#[utoipa::path(get, path = "/api/v1/savings/{org}/{fy}/calculation", tag = "savings",
+    summary = "How a body's saving for a year was calculated: every input and step",
+    params(
+        ("org" = String, Path, description = "The body's code, like council-fife"),
+        ("fy" = String, Path, description = "The financial year, like 2013-14"),
+        BasisQuery,
+    ),
+    responses(
+        (status = 200, description = "The calculation as JSON"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The body is not the caller's", body = ErrorBody),
+        (status = 404, description = "No such body", body = ErrorBody),
+    ))]
+pub(crate) async fn savings_calculation(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     Path((org, fy)): Path<(String, String)>,
@@ -157,7 +221,8 @@ async fn savings_calculation(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SitesQuery {
     pub org: Option<String>,
     pub sector: Option<String>,
@@ -167,7 +232,15 @@ pub struct SitesQuery {
 
 /// `GET /api/v1/data-centres?org=council-fife[&sector=…][&format=csv]`: the sites the caller may
 /// read, with their computed figures, closure savings and closure-to-cash checks.
-async fn data_centres(
+#[utoipa::path(get, path = "/api/v1/data-centres", tag = "estate",
+    summary = "The sites the caller may read, with computed PUE, closure savings and closure-to-cash checks",
+    params(SitesQuery),
+    responses(
+        (status = 200, description = "`{\"sites\": [...]}` as JSON, or CSV with `format=csv`"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The body is not the caller's", body = ErrorBody),
+    ))]
+pub(crate) async fn data_centres(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
@@ -201,7 +274,7 @@ async fn data_centres(
 }
 
 /// Whether the caller asked for CSV (`format=csv` or `Accept: text/csv`); JSON otherwise.
-fn wants_csv(format: Option<&str>, headers: &HeaderMap) -> Result<bool, AppError> {
+pub(crate) fn wants_csv(format: Option<&str>, headers: &HeaderMap) -> Result<bool, AppError> {
     match format {
         Some("csv") => Ok(true),
         Some("json") | None | Some("") => Ok(headers
@@ -217,7 +290,15 @@ fn wants_csv(format: Option<&str>, headers: &HeaderMap) -> Result<bool, AppError
 
 /// `GET /api/v1/adoptions?org=council-fife[&format=csv]`: the shared-service adoptions the caller
 /// may read.
-async fn adoptions(
+#[utoipa::path(get, path = "/api/v1/adoptions", tag = "shared services",
+    summary = "The shared-service adoptions the caller may read",
+    params(SitesQuery),
+    responses(
+        (status = 200, description = "`{\"adoptions\": [...]}` as JSON, or CSV with `format=csv`"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The body is not the caller's", body = ErrorBody),
+    ))]
+pub(crate) async fn adoptions(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,

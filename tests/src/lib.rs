@@ -56,6 +56,7 @@ fn test_router(db: &Db) -> Router {
             db: db.clone(),
             secure_cookies: false,
             max_upload_bytes: TEST_MAX_UPLOAD_BYTES,
+            open_data_suppress: vec!["postcode".to_owned()],
         },
         test_options(),
         PAGE_ROUTES.clone(),

@@ -33,6 +33,8 @@ enum Access {
     Lookup,
     /// Finance officers only (which body is checked once the request is read).
     Officers,
+    /// Anyone once published; until then the board and office (404 for everyone else).
+    Published,
 }
 
 /// The policy for each route, with a request that exercises it (query string or form body).
@@ -73,6 +75,12 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         // The programme dashboard: public page (the programme figures only for the board and
         // office), board packs and downloads for the board and office.
         "/api/dashboard/programme" => (Access::Public, "sector=nhs"),
+        // Open data: the list and the API's description for everyone; a dataset for everyone
+        // once published (404 until then, except for the board and office).
+        "/api/v1/open" | "/api/v1/openapi.json" => (Access::Public, ""),
+        "/api/v1/open/{dataset}" => (Access::Published, ""),
+        "/admin/open-data" | "/api/admin/open-data" => (Access::Admin, ""),
+        "/api/admin/publish" => (Access::Admin, "dataset=nosuch&publish=yes"),
         "/api/dashboard/organisation" => (Access::Public, "code=council-fife"),
         "/organisations/{code}/charts/{file}" => (Access::OrgRead, ""),
         "/board-packs" | "/board-packs/{id}" => (Access::Reviewer, ""),
@@ -204,6 +212,8 @@ const ACTORS: [Actor; 5] = [
 fn expected(access: Access, actor: Actor, is_page: bool) -> &'static [StatusCode] {
     match (access, actor) {
         (Access::Public, _) => &[StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+        (Access::Published, Actor::Board | Actor::Admin) => &[StatusCode::OK],
+        (Access::Published, _) => &[StatusCode::NOT_FOUND],
         (Access::Admin, Actor::Admin) => &[
             StatusCode::OK,
             StatusCode::NOT_FOUND,
@@ -286,7 +296,8 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
             .replace("{org}", "council-fife")
             .replace("{fy}", "2013-14")
             .replace("{token}", "nosuchupload")
-            .replace("{file}", "savings-annual.csv");
+            .replace("{file}", "savings-annual.csv")
+            .replace("{dataset}", "savings");
         for actor in ACTORS {
             // A fresh session for every request, so that signing out cannot affect the next; the
             // sample sign-in failures must not lock the accounts out either.

@@ -134,3 +134,34 @@ pub async fn list_audit(
         .await,
     )
 }
+
+/// The open datasets and whether each is published.
+#[server(prefix = "/api", endpoint = "admin/open-data", input = server_fn::codec::GetUrl)]
+pub async fn list_open_data() -> Result<Vec<crate::model::dashboard::Publication>, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = admin()?;
+            crate::services::open_data::publications(&state.db, Some(&user)).await
+        }
+        .await,
+    )
+}
+
+/// Publishes (`publish` = "yes") or withdraws an open dataset.
+#[server(prefix = "/api", endpoint = "admin/publish")]
+pub async fn set_open_data(dataset: String, publish: String) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = admin()?;
+            crate::services::open_data::set_published(
+                &state.db,
+                &user,
+                &client,
+                &dataset,
+                publish == "yes",
+            )
+            .await
+        }
+        .await,
+    )
+}

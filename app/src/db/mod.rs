@@ -10,6 +10,7 @@ pub mod audit;
 pub mod board_packs;
 pub mod estate;
 pub mod imports;
+pub mod open_data;
 pub mod organisations;
 pub mod reference;
 pub mod returns;

@@ -146,3 +146,14 @@ pub struct OrgDashboard {
     /// Rendered on the server by the same code as the programme dashboard's body.
     pub body_html: String,
 }
+
+/// An open dataset's publication, as listed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Publication {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub published: bool,
+    /// When and by whom it was last published or withdrawn (UTC).
+    pub changed: Option<String>,
+}

@@ -38,7 +38,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
     view! {
         <PageHeader title="Admin" label="Programme office" />
         <div class="ds_layout__content">
-            <p><a href="/admin/audit">"View the audit log"</a>" · "<a href="/admin/organisation-changes">"Organisation changes (mergers and splits)"</a>" · "<a href="/trajectory">"Savings trajectory"</a></p>
+            <p><a href="/admin/audit">"View the audit log"</a>" · "<a href="/admin/organisation-changes">"Organisation changes (mergers and splits)"</a>" · "<a href="/trajectory">"Savings trajectory"</a>" · "<a href="/admin/open-data">"Open data"</a></p>
             <h2>"Accounts"</h2>
             <p><a class="ds_button" href="/admin/users/new" id="new-account">"Create an account"</a></p>
             <table class="ds_table" id="user-table">

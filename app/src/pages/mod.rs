@@ -10,6 +10,7 @@ pub mod home;
 pub mod import;
 pub mod login;
 pub mod not_found;
+pub mod open_data;
 pub mod organisation;
 pub mod organisations;
 pub mod returns;

@@ -11,6 +11,7 @@ pub mod estate;
 pub mod estate_import;
 pub mod fixtures;
 pub mod import;
+pub mod open_data;
 pub mod organisations;
 pub mod reference;
 pub mod returns;
