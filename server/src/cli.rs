@@ -78,6 +78,24 @@ pub enum Command {
         #[arg(long = "as")]
         as_user: Option<String>,
     },
+    /// Fill the database with a synthetic dataset for performance tests (ten times Scotland's
+    /// size by default). Refused if synthetic bodies exist already. NOT REAL FIGURES.
+    GenerateSynthetic {
+        #[arg(long, default_value_t = 2000)]
+        bodies: usize,
+        #[arg(long, default_value_t = 15)]
+        years: usize,
+        #[arg(long, default_value_t = 1500)]
+        sites: usize,
+        #[arg(long, default_value_t = 50)]
+        services: usize,
+    },
+    /// Time the raw aggregation SQL the programme dashboard needs (the median of --runs runs),
+    /// in milliseconds, for comparison with the page's latency.
+    BenchSql {
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -94,6 +112,59 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo } => seed(config, demo).await,
+        Command::GenerateSynthetic {
+            bodies,
+            years,
+            sites,
+            services,
+        } => {
+            let db = crate::connect_and_migrate(&config).await?;
+            let admin: i64 = sqlx::query_scalar("SELECT id FROM users ORDER BY id LIMIT 1")
+                .fetch_optional(db.pool())
+                .await?
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "create an account first (create-user): the data is recorded against it"
+                    )
+                })?;
+            let size = app::services::synthetic::Size {
+                bodies,
+                years,
+                sites,
+                services,
+            };
+            let started = std::time::Instant::now();
+            let made = app::services::synthetic::generate(&db, size, admin)
+                .await
+                .map_err(|e| anyhow::anyhow!("generating: {e}"))?;
+            db.close().await;
+            println!(
+                "Synthetic data (not real figures): {} bodies, {} returns with {} lines, {} sites, {} services, {} adoptions, in {:.1} s.",
+                made.bodies,
+                made.returns,
+                made.lines,
+                made.sites,
+                made.services,
+                made.adoptions,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::BenchSql { runs } => {
+            let db = crate::connect_and_migrate(&config).await?;
+            let mut times = Vec::new();
+            for _ in 0..runs.max(1) {
+                let started = std::time::Instant::now();
+                app::services::dashboard::raw_sql(&db)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("the dashboard's SQL: {e}"))?;
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            db.close().await;
+            times.sort_by(f64::total_cmp);
+            println!("{:.1}", times[times.len() / 2]);
+            Ok(())
+        }
         Command::Backup { to } => {
             let db = crate::connect_and_migrate(&config).await?;
             let report = db.backup_to(&to).await;

@@ -454,11 +454,52 @@ async fn a_body_s_dashboard_is_for_those_who_may_read_it(backend: Backend) {
     app.teardown().await;
 }
 
+/// The performance dataset's generator, small: every body, year, category, site and service it
+/// was asked for, a dashboard over it, and no second run into the same database.
+async fn the_synthetic_dataset_has_what_was_asked_for(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (board, _) = app.signed_in_user("board@gov.scot", Role::Board, &[]).await;
+    let size = app::services::synthetic::Size {
+        bodies: 24,
+        years: 3,
+        sites: 10,
+        services: 4,
+    };
+    let made = app::services::synthetic::generate(&app.db, size, board.id)
+        .await
+        .unwrap();
+    assert_eq!((made.bodies, made.returns, made.lines), (24, 72, 648));
+    assert_eq!((made.sites, made.services), (10, 4));
+    assert!(made.adoptions > 24, "{made:?}");
+    assert!(app::services::synthetic::generate(&app.db, size, board.id)
+        .await
+        .is_err());
+    let d = dashboard::programme(&app.db, &board, &DashboardQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        chart(&d, "savings-annual").categories,
+        ["2012-13", "2013-14", "2014-15"]
+    );
+    let counted: Vec<usize> = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap()
+        .years
+        .iter()
+        .filter(|y| y.bodies_counted > 0)
+        .map(|y| y.bodies_counted)
+        .collect();
+    assert_eq!(counted, [24, 24, 24], "every synthetic return is counted");
+    app::services::dashboard::raw_sql(&app.db).await.unwrap();
+    app.teardown().await;
+}
+
 fn chart_of<'a>(charts: &'a [app::model::chart::ChartView], id: &str) -> &'a Chart {
     &charts.iter().find(|c| c.chart.id == id).unwrap().chart
 }
 
 on_both_backends!(
+    the_synthetic_dataset_has_what_was_asked_for,
     a_body_s_dashboard_is_for_those_who_may_read_it,
     the_charts_match_the_savings_engine_and_their_csv_adds_up,
     filters_narrow_the_dashboard_and_bad_ones_are_named,

@@ -621,3 +621,35 @@ pub async fn organisation_chart(
         .find(|c| c.id == id)
         .ok_or_else(|| AppError::NotFound(format!("The chart {id:?}")))
 }
+
+/// The raw aggregation SQL the programme dashboard needs, run once (for the benchmark, which
+/// compares a page's latency with it): the bodies, baselines, deflators and trajectory; the
+/// read model's sums for the nation and each sector and its body-years; the initiatives; the
+/// sites and adoptions; the returns of a year.
+pub async fn raw_sql(db: &Db) -> Result<(), crate::db::DbError> {
+    use crate::db::savings::{self as store, Scope};
+    let mut conn = db.pool().acquire().await?;
+    store::deflators(&mut conn).await?;
+    store::bodies(&mut conn).await?;
+    store::successions(&mut conn).await?;
+    store::latest_baselines(&mut conn, None).await?;
+    store::trajectory(&mut conn).await?;
+    let all = Scope {
+        sector: None,
+        org: None,
+    };
+    store::fact_sums(&mut conn, &all).await?;
+    for s in Sector::ALL {
+        let scope = Scope {
+            sector: Some(s.code().to_owned()),
+            org: None,
+        };
+        store::fact_sums(&mut conn, &scope).await?;
+    }
+    store::body_years(&mut conn, &all).await?;
+    store::initiatives(&mut conn, &all).await?;
+    crate::db::estate::sites(&mut conn, None, None).await?;
+    crate::db::shared::adoptions(&mut conn, None).await?;
+    crate::db::returns::latest_returns(&mut conn, Some(2016), None).await?;
+    Ok(())
+}

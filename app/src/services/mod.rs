@@ -17,3 +17,4 @@ pub mod reference;
 pub mod returns;
 pub mod savings;
 pub mod shared;
+pub mod synthetic;
