@@ -933,14 +933,14 @@ fn InitiativesBody(
         let note_value = typed("quality_note", "");
         let fields = view! {
             {text_question("title", "Title", None, typed("title", ""), e, "")}
-            {select_question("kind", "Kind", kinds.iter().copied(), &typed("kind", "other"), e)}
-            {select_question("class", "Class of saving", classes.iter().copied(), &typed("class", "cash-releasing"), e)}
-            {select_question("evidence", "Evidence", evidence.iter().copied(), &typed("evidence", "partial"), e)}
+            {select_question("kind", "Kind", kinds.clone(), &typed("kind", "other"), e)}
+            {select_question("class", "Class of saving", classes.clone(), &typed("class", "cash-releasing"), e)}
+            {select_question("evidence", "Evidence", evidence.clone(), &typed("evidence", "partial"), e)}
             {text_question("recurring", "Recurring annual saving (£)", None, typed("recurring", ""), e, "ds_input--fixed-10")}
             {text_question("one_off", "One-off cost (£)", Some("Migration, exit and set-up costs, in the first year."), typed("one_off", ""), e, "ds_input--fixed-10")}
             {text_question("first_year", "First year of the saving", Some("Like 2014-15."), typed("first_year", ""), e, "ds_input--fixed-10")}
             {text_question("last_year", "Last year (optional)", Some("Leave empty if the saving continues."), typed("last_year", ""), e, "ds_input--fixed-10")}
-            {select_question("party", "The body's part", parties.iter().copied(), &typed("party", "own"), e)}
+            {select_question("party", "The body's part", parties.clone(), &typed("party", "own"), e)}
             {text_question("service", "Shared service (for providers and consumers)", Some("Its code, like swan."), typed("service", ""), e, "ds_input--fixed-20")}
             {text_question("counterparty", "Other body (optional)", Some("For a provider: the code of the consumer the saving belongs to."), typed("counterparty", ""), e, "ds_input--fixed-20")}
         };
@@ -1031,7 +1031,7 @@ fn SuccessionsBody(
         {text_question("predecessor", "Predecessor (code)", None, typed("predecessor"), e, "ds_input--fixed-20")}
         {text_question("successor", "Successor (code)", None, typed("successor"), e, "ds_input--fixed-20")}
         {text_question("effective_date", "Effective date", Some("Like 2013-04-01."), typed("effective_date"), e, "ds_input--fixed-10")}
-        {select_question("kind", "Kind", kinds.iter().copied(), &kind, e)}
+        {select_question("kind", "Kind", kinds.clone(), &kind, e)}
         {text_question("share", "Share of the predecessor's baseline (for a split)", Some("Like 60%. The shares of a split must add up to 100% for its baseline to pass on."), typed("share"), e, "ds_input--fixed-10")}
     };
     view! {
