@@ -3,7 +3,7 @@
 use super::DbError;
 use crate::domain::Money;
 use crate::model::BaselineFigure;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyConnection;
 
 /// A published figure to insert or update (from the fixtures).
 #[derive(Clone, Debug)]
@@ -57,7 +57,7 @@ struct BaselineRow {
 
 /// Every published baseline figure for the year starting `fy_start`, as `(scope, figure)`.
 pub async fn baselines(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     fy_start: i64,
 ) -> Result<Vec<(String, BaselineFigure)>, DbError> {
     let rows: Vec<BaselineRow> = sqlx::query_as(
@@ -66,7 +66,7 @@ pub async fn baselines(
           ORDER BY scope, sort_order, key",
     )
     .bind(fy_start)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()

@@ -1031,7 +1031,7 @@ fn SuccessionsBody(
         {text_question("predecessor", "Predecessor (code)", None, typed("predecessor"), e, "ds_input--fixed-20")}
         {text_question("successor", "Successor (code)", None, typed("successor"), e, "ds_input--fixed-20")}
         {text_question("effective_date", "Effective date", Some("Like 2013-04-01."), typed("effective_date"), e, "ds_input--fixed-10")}
-        {select_question("kind", "Kind", kinds.clone(), &kind, e)}
+        {select_question("kind", "Kind", kinds, &kind, e)}
         {text_question("share", "Share of the predecessor's baseline (for a split)", Some("Like 60%. The shares of a split must add up to 100% for its baseline to pass on."), typed("share"), e, "ds_input--fixed-10")}
     };
     view! {

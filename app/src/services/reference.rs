@@ -9,7 +9,12 @@ use crate::model::BaselineSummary;
 #[tracing::instrument(skip_all)]
 pub async fn mcclelland_baseline(db: &Db) -> Result<BaselineSummary, AppError> {
     let year = FinancialYear::mcclelland_baseline();
-    let figures = reference::baselines(db.pool(), i64::from(year.start_year())).await?;
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let figures = reference::baselines(&mut conn, i64::from(year.start_year())).await?;
     let mut summary = BaselineSummary {
         financial_year: year.to_string(),
         national: Vec::new(),

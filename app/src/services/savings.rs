@@ -158,7 +158,6 @@ struct Engine {
 
 impl Engine {
     async fn load(
-        db: &Db,
         conn: &mut AnyConnection,
         profile: Option<&str>,
         method: Option<ApportionMethod>,
@@ -203,7 +202,7 @@ impl Engine {
                 .and_then(|m| ApportionMethod::parse(&m))
                 .unwrap_or(ApportionMethod::ReviewNationalShare),
         };
-        let published = crate::db::reference::baselines(db.pool(), 2008).await?;
+        let published = crate::db::reference::baselines(&mut *conn, 2008).await?;
         let review = crate::domain::savings::ReviewBaselines {
             national: published
                 .iter()
@@ -415,7 +414,6 @@ pub async fn summary(
     };
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let engine = Engine::load(
-        db,
         &mut conn,
         q.profile.as_deref().filter(|p| !p.is_empty()),
         method,
@@ -582,7 +580,7 @@ pub async fn summary(
     }
 
     // Coverage: the published baselines beside the sum of the bodies' own.
-    let published = crate::db::reference::baselines(db.pool(), 2008).await?;
+    let published = crate::db::reference::baselines(&mut conn, 2008).await?;
     let own_total = |filter: &dyn Fn(&BodyRow) -> bool| {
         let mut total = Money::ZERO;
         let mut count = 0;
@@ -665,7 +663,7 @@ pub async fn body(
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
-    let engine = Engine::load(db, &mut conn, None, None).await?;
+    let engine = Engine::load(&mut conn, None, None).await?;
     let basis = basis_of(basis.filter(|b| !b.is_empty()), &engine)?;
     let scope = Scope {
         sector: None,
@@ -783,7 +781,7 @@ pub async fn trace(
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
-    let engine = Engine::load(db, &mut conn, None, None).await?;
+    let engine = Engine::load(&mut conn, None, None).await?;
     let basis = basis_of(basis.filter(|b| !b.is_empty()), &engine)?;
     let row = store::body_year(&mut conn, org.id, fy)
         .await?
@@ -952,7 +950,7 @@ pub async fn baseline_page(
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
     let versions = store::baseline_versions(&mut conn, org.id).await?;
-    let engine = Engine::load(db, &mut conn, None, None).await?;
+    let engine = Engine::load(&mut conn, None, None).await?;
     let inherited = engine
         .baselines
         .get(&OrgId(org.id))
@@ -1686,7 +1684,7 @@ pub async fn successions_page(db: &Db, user: &CurrentUser) -> Result<Successions
         return Err(AppError::Forbidden);
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let engine = Engine::load(db, &mut conn, None, None).await?;
+    let engine = Engine::load(&mut conn, None, None).await?;
     Ok(SuccessionsPage {
         successions: store::succession_rows(&mut conn).await?,
         problems: engine.issues.iter().map(|i| engine.issue_text(i)).collect(),
@@ -1879,7 +1877,7 @@ pub async fn breakdown(
         return Err(AppError::Forbidden);
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let engine = Engine::load(db, &mut conn, None, None).await?;
+    let engine = Engine::load(&mut conn, None, None).await?;
     let basis = basis_of(basis.filter(|b| !b.is_empty()), &engine)?;
     let in_range = |y: FinancialYear| y >= from && y <= to;
     let mut out = Breakdown::default();
