@@ -40,17 +40,7 @@ async fn chart_csv(
 }
 
 fn csv_response(chart: &app::model::chart::Chart) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.csv\"", chart.id),
-            ),
-        ],
-        app::charts::csv(chart),
-    )
-        .into_response()
+    crate::rest::csv_attachment(&chart.id, app::charts::csv(chart))
 }
 
 /// `GET /organisations/CODE/charts/ID.csv?filters`: one chart of a body's dashboard.

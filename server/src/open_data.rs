@@ -112,17 +112,7 @@ async fn dataset(
         )
         .await?;
         Ok::<Response, AppError>(if csv {
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}.csv\"", table.name),
-                    ),
-                ],
-                table.to_csv(),
-            )
-                .into_response()
+            crate::rest::csv_attachment(&table.name, table.to_csv())
         } else {
             Json(table.to_json()).into_response()
         })

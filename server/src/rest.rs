@@ -15,6 +15,21 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
+/// A CSV download named `NAME.csv`.
+pub(crate) fn csv_attachment(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// An error as every REST endpoint reports it.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -95,17 +110,10 @@ async fn returns_inner(
     let wants_csv = wants_csv(query.format.as_deref(), headers)?;
     let list = app::services::returns::export(&state.db, &user, fy, org).await?;
     if wants_csv {
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"returns.csv\"",
-                ),
-            ],
+        Ok(csv_attachment(
+            "returns",
             app::services::returns::export_csv(&list),
-        )
-            .into_response())
+        ))
     } else {
         Ok(Json(serde_json::json!({ "returns": list })).into_response())
     }
@@ -160,17 +168,10 @@ pub(crate) async fn savings_summary(
     }
     .await;
     match result {
-        Ok(summary) if csv => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"savings.csv\"",
-                ),
-            ],
+        Ok(summary) if csv => csv_attachment(
+            "savings",
             app::services::open_data::savings_table(&summary).to_csv(),
-        )
-            .into_response(),
+        ),
         Ok(summary) => Json(summary).into_response(),
         Err(error) => error.into_response(),
     }
@@ -254,17 +255,7 @@ pub(crate) async fn data_centres(
         let sites =
             app::services::estate::export(&state.db, &user, org, q.sector.as_deref()).await?;
         Ok::<Response, AppError>(if wants_csv {
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"data-centres.csv\"",
-                    ),
-                ],
-                app::services::estate::export_csv(&sites),
-            )
-                .into_response()
+            csv_attachment("data-centres", app::services::estate::export_csv(&sites))
         } else {
             Json(serde_json::json!({ "data_centres": sites })).into_response()
         })
@@ -311,17 +302,7 @@ pub(crate) async fn adoptions(
         let org = q.org.as_deref().filter(|o| !o.trim().is_empty());
         let list = app::services::shared::export(&state.db, &user, org).await?;
         Ok::<Response, AppError>(if wants_csv {
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"adoptions.csv\"",
-                    ),
-                ],
-                app::services::shared::export_csv(&list),
-            )
-                .into_response()
+            csv_attachment("adoptions", app::services::shared::export_csv(&list))
         } else {
             Json(serde_json::json!({ "adoptions": list })).into_response()
         })
