@@ -119,14 +119,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             services,
         } => {
             let db = crate::connect_and_migrate(&config).await?;
-            let admin: i64 = sqlx::query_scalar("SELECT id FROM users ORDER BY id LIMIT 1")
-                .fetch_optional(db.pool())
-                .await?
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "create an account first (create-user): the data is recorded against it"
-                    )
-                })?;
+            let admin = app::db::users::first_id(db.pool()).await?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "create an account first (create-user): the data is recorded against it"
+                )
+            })?;
             let size = app::services::synthetic::Size {
                 bodies,
                 years,

@@ -369,3 +369,13 @@ pub async fn delete_target(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// How many sites' names end with `suffix` (the demo data's marker).
+pub async fn count_named_ending(conn: &mut AnyConnection, suffix: &str) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM data_centres WHERE name LIKE $1 ESCAPE '\\'",
+    )
+    .bind(format!("%{}", super::like_escape(suffix)))
+    .fetch_one(conn)
+    .await?)
+}

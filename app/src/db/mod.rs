@@ -239,15 +239,7 @@ pub struct BackupReport {
 
 /// Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern.
 pub fn like_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for ch in text.trim().to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(ch);
-    }
-    pattern.push('%');
-    pattern
+    format!("%{}%", like_escape(&text.trim().to_lowercase()))
 }
 
 /// Parses an optional ISO date column.
@@ -270,4 +262,11 @@ mod tests {
         assert_eq!(like_pattern(" Fife "), "%fife%");
         assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
+}
+
+/// Text for a `LIKE … ESCAPE '\'` pattern that matches it literally.
+pub(crate) fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

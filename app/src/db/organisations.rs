@@ -236,3 +236,32 @@ pub async fn name_and_sector(
             .await?,
     )
 }
+
+/// The bodies whose code starts with `prefix`: (id, code), by code.
+pub async fn with_code_prefix(
+    conn: &mut AnyConnection,
+    prefix: &str,
+) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, code FROM organisations WHERE code LIKE $1 ESCAPE '\\' ORDER BY code",
+    )
+    .bind(format!("{}%", super::like_escape(prefix)))
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The bodies that still exist, of the given kinds: (id, code, name, kind), by code.
+pub async fn current_of_kinds(
+    conn: &mut AnyConnection,
+    kinds: &[&str],
+) -> Result<Vec<(i64, String, String, String)>, DbError> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, code, name, kind FROM organisations WHERE end_date IS NULL ORDER BY code",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| kinds.contains(&r.3.as_str()))
+        .collect())
+}

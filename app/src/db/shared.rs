@@ -265,3 +265,19 @@ pub async fn update_terms(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Whether the body records an adoption of the service.
+pub async fn adoption_exists(
+    conn: &mut AnyConnection,
+    org: i64,
+    service: &str,
+) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM adoptions WHERE org_id = $1 AND service_code = $2",
+    )
+    .bind(org)
+    .bind(service)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}

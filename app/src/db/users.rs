@@ -230,3 +230,12 @@ pub async fn set_password_hash(
         .await?;
     Ok(())
 }
+
+/// The first account created (the data a command-line generator writes is recorded against it).
+pub async fn first_id(pool: &AnyPool) -> Result<Option<i64>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users ORDER BY id LIMIT 1")
+            .fetch_optional(pool)
+            .await?,
+    )
+}

@@ -44,24 +44,10 @@ pub struct Seeded {
 
 pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let existing: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM data_centres WHERE name LIKE '%(demo)'")
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(DbError::from)?;
-    if existing > 0 {
+    if store::count_named_ending(&mut conn, "(demo)").await? > 0 {
         return Ok(Seeded::default());
     }
-    let bodies: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, code, name, kind FROM organisations WHERE end_date IS NULL ORDER BY code",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(DbError::from)?;
-    let bodies: Vec<_> = bodies
-        .into_iter()
-        .filter(|b| KINDS.contains(&b.3.as_str()))
-        .collect();
+    let bodies = crate::db::organisations::current_of_kinds(&mut conn, &KINDS).await?;
     let services: Vec<String> = shared_store::services(&mut conn)
         .await?
         .into_iter()

@@ -66,11 +66,12 @@ pub const PREFIX: &str = "synthetic-";
 
 /// Generates the dataset; `admin_user` is recorded as its author.
 pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated, DbError> {
-    let existing: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM organisations WHERE code LIKE 'synthetic-%'",
-    )
-    .fetch_one(db.pool())
-    .await?;
+    let existing = {
+        let mut conn = db.pool().acquire().await?;
+        organisations::with_code_prefix(&mut conn, PREFIX)
+            .await?
+            .len()
+    };
     if existing > 0 {
         return Err(DbError::Corrupt(format!(
             "the database has {existing} synthetic bodies already: generate into a fresh database"
@@ -102,11 +103,10 @@ pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated,
         .await?;
     }
     tx.commit().await?;
-    let ids: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, code FROM organisations WHERE code LIKE 'synthetic-%' ORDER BY code",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let ids = {
+        let mut conn = db.pool().acquire().await?;
+        organisations::with_code_prefix(&mut conn, PREFIX).await?
+    };
     out.bodies = ids.len();
 
     // Baselines and returns, a few hundred bodies per transaction.
@@ -267,14 +267,9 @@ pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated,
                 let g = hash(&format!("{code}/adoption/{k}"));
                 let v = usize::try_from(g).unwrap_or(0) % size.services.max(1);
                 let service = format!("synthetic-service-{v:02}");
-                let already: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COUNT(*) AS BIGINT) FROM adoptions WHERE org_id = $1 AND service_code = $2",
-                )
-                .bind(*org)
-                .bind(&service)
-                .fetch_one(&mut *tx)
-                .await?;
-                if already > 0 || size.services == 0 {
+                if size.services == 0
+                    || shared_store::adoption_exists(&mut tx, *org, &service).await?
+                {
                     continue;
                 }
                 let before = 50_000 + g % 200_000;
