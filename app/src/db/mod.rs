@@ -237,6 +237,13 @@ pub struct BackupReport {
     pub audit_entries: i64,
 }
 
+/// Text for a `LIKE … ESCAPE '\'` pattern that matches it literally.
+pub(crate) fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern.
 pub fn like_pattern(text: &str) -> String {
     format!("%{}%", like_escape(&text.trim().to_lowercase()))
@@ -262,11 +269,4 @@ mod tests {
         assert_eq!(like_pattern(" Fife "), "%fife%");
         assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
-}
-
-/// Text for a `LIKE … ESCAPE '\'` pattern that matches it literally.
-pub(crate) fn like_escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
