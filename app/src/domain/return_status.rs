@@ -57,6 +57,16 @@ impl ReturnStatus {
         ReturnStatus::Approved,
     ];
 
+    /// The status as the pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReturnStatus::Draft => "Draft",
+            ReturnStatus::Submitted => "Submitted",
+            ReturnStatus::Returned => "Sent back",
+            ReturnStatus::Approved => "Approved",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ReturnStatus::Draft => "draft",

@@ -10,7 +10,7 @@
 //! it needs a destination and evidence, and is recorded on the site's page.
 
 use super::reader::{cell_ref, Cell, Sheet, Workbook};
-use super::spend::{amount_of, date_of};
+use super::spend::{amount_of, date_of, normalise};
 use crate::domain::estate::adoption::AdoptionStage;
 use crate::domain::estate::site::{parse_site, Metering, Ownership, Site, SiteInput, SiteType};
 use crate::domain::savings::initiative::SavingClass;
@@ -173,14 +173,6 @@ impl ParsedEstate {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
-}
-
-/// Lower case, letters and digits only.
-fn normalise(text: &str) -> String {
-    text.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
 }
 
 /// A cell as the text a form would have sent.

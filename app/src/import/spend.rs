@@ -86,7 +86,7 @@ impl Column {
 }
 
 /// Lower case, letters and digits only: "Capital (£)" and " capital" both become "capital".
-fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     text.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())

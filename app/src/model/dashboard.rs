@@ -40,15 +40,15 @@ impl DashboardQuery {
             .filter_map(|(k, v)| {
                 v.as_deref()
                     .filter(|v| !v.is_empty())
-                    .map(|v| format!("{k}={}", encode(v)))
+                    .map(|v| format!("{k}={}", percent_encode(v)))
             })
             .collect::<Vec<_>>()
             .join("&")
     }
 }
 
-/// Percent-encodes everything but unreserved characters.
-fn encode(text: &str) -> String {
+/// Percent-encodes everything but unreserved characters (for query strings and `data:` links).
+pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

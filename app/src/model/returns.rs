@@ -129,13 +129,7 @@ impl ReturnListRow {
     }
 
     pub fn status_label(&self) -> &'static str {
-        match self.status {
-            None => "Not started",
-            Some(ReturnStatus::Draft) => "Draft",
-            Some(ReturnStatus::Submitted) => "Submitted",
-            Some(ReturnStatus::Returned) => "Sent back",
-            Some(ReturnStatus::Approved) => "Approved",
-        }
+        self.status.map_or("Not started", ReturnStatus::label)
     }
 }
 

@@ -10,7 +10,7 @@
 use crate::api::dashboard::{get_programme_dashboard, FreezeBoardPack};
 use crate::api::reference::get_mcclelland_baseline;
 use crate::components::error_page::view_or_error;
-use crate::components::forms::ErrorSummary;
+use crate::components::forms::{select_question, ErrorSummary};
 use crate::components::page_header::PageHeader;
 use crate::domain::Money;
 use crate::error::AppError;
@@ -62,33 +62,6 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-fn options(items: &[(String, String)], selected: Option<&str>) -> impl IntoView + use<> {
-    items
-        .iter()
-        .map(|(value, label)| {
-            let is = selected == Some(value.as_str());
-            view! { <option value=value.clone() selected=is>{label.clone()}</option> }
-        })
-        .collect_view()
-}
-
-fn select(
-    id: &'static str,
-    label: &'static str,
-    items: Vec<(String, String)>,
-    selected: Option<String>,
-) -> impl IntoView + use<> {
-    view! {
-        <div class="ds_question">
-            <label class="ds_label" for=id>{label}</label>
-            <div class="ds_select-wrapper">
-                <select class="ds_select" id=id name=id>{options(&items, selected.as_deref())}</select>
-                <span class="ds_select-arrow" aria-hidden="true"></span>
-            </div>
-        </div>
-    }
-}
-
 #[component]
 fn Programme(
     dashboard: ProgrammeDashboard,
@@ -121,17 +94,13 @@ fn Programme(
         ),
     ];
     let q = d.query.clone();
+    let chosen = |v: &Option<String>| v.clone().unwrap_or_default();
     let selects = (
-        select("from", "From", years.clone(), q.from.clone()),
-        select("to", "To", years, q.to.clone()),
-        select(
-            "sector",
-            "Sector",
-            sectors,
-            Some(q.sector.clone().unwrap_or_default()),
-        ),
-        select("basis", "Prices", bases, q.basis.clone()),
-        select("measure", "Savings", measures, q.measure.clone()),
+        select_question("from", "From", years.clone(), &chosen(&q.from), None),
+        select_question("to", "To", years, &chosen(&q.to), None),
+        select_question("sector", "Sector", sectors, &chosen(&q.sector), None),
+        select_question("basis", "Prices", bases, &chosen(&q.basis), None),
+        select_question("measure", "Savings", measures, &chosen(&q.measure), None),
     );
     let filters = view! {
         <Form method="GET" action="/dashboard" attr:class="tracker-filter" attr:id="dashboard-filter">

@@ -5,6 +5,7 @@
 use crate::api::dashboard::get_organisation_dashboard;
 use crate::api::organisations::get_organisation;
 use crate::components::error_page::view_or_error;
+use crate::components::forms::select_question;
 use crate::components::page_header::PageHeader;
 use crate::model::dashboard::OrgDashboard;
 use crate::model::{OrgLink, OrganisationDetail};
@@ -45,30 +46,6 @@ pub fn OrganisationPage() -> impl IntoView {
     }
 }
 
-fn select(
-    id: &'static str,
-    label: &'static str,
-    items: Vec<(String, String)>,
-    selected: Option<String>,
-) -> impl IntoView + use<> {
-    let options = items
-        .into_iter()
-        .map(|(value, text)| {
-            let is = selected.as_deref() == Some(value.as_str());
-            view! { <option value=value selected=is>{text}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="ds_question">
-            <label class="ds_label" for=id>{label}</label>
-            <div class="ds_select-wrapper">
-                <select class="ds_select" id=id name=id>{options}</select>
-                <span class="ds_select-arrow" aria-hidden="true"></span>
-            </div>
-        </div>
-    }
-}
-
 #[component]
 fn BodyDashboard(dashboard: OrgDashboard) -> impl IntoView {
     let d = dashboard;
@@ -85,10 +62,11 @@ fn BodyDashboard(dashboard: OrgDashboard) -> impl IntoView {
             .map(|y| (format!("real-{y}"), format!("Real terms, {y} prices"))),
     );
     let q = d.query.clone();
+    let chosen = |v: &Option<String>| v.clone().unwrap_or_default();
     let selects = (
-        select("from", "From", years.clone(), q.from.clone()),
-        select("to", "To", years, q.to.clone()),
-        select("basis", "Prices", bases, q.basis.clone()),
+        select_question("from", "From", years.clone(), &chosen(&q.from), None),
+        select_question("to", "To", years, &chosen(&q.to), None),
+        select_question("basis", "Prices", bases, &chosen(&q.basis), None),
     );
     let action = format!("/organisations/{}", d.code);
     view! {

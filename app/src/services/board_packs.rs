@@ -23,21 +23,7 @@ use crate::services::dashboard;
 use crate::services::import::sha256_hex;
 use std::fmt::Write as _;
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::charts::escape;
 
 /// How the body links each chart's CSV.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,17 +32,6 @@ pub enum CsvLinks {
     Live,
     /// Inline, as `data:` links holding the frozen figures (a board pack).
     Frozen,
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn value_text(value: Option<rust_decimal::Decimal>, unit: &str) -> String {
@@ -113,7 +88,7 @@ fn chart_block(out: &mut String, c: &ChartView, links: CsvLinks) {
         CsvLinks::Live => escape(&c.csv_href),
         CsvLinks::Frozen => format!(
             "data:text/csv;charset=utf-8,{}",
-            percent_encode(&crate::charts::csv(chart))
+            crate::model::dashboard::percent_encode(&crate::charts::csv(chart))
         ),
     };
     let _ = write!(
@@ -392,16 +367,6 @@ pub async fn file(
     ))
 }
 
-fn status_name(code: &str) -> &str {
-    match code {
-        "draft" => "Draft",
-        "submitted" => "Submitted",
-        "returned" => "Sent back",
-        "approved" => "Approved",
-        other => other,
-    }
-}
-
 /// A body's dashboard body: its charts, its years with the calculation behind each, its
 /// returns, sites and adoptions.
 pub fn render_org_body(d: &crate::model::dashboard::OrgDashboard) -> String {
@@ -460,7 +425,7 @@ pub fn render_org_body(d: &crate::model::dashboard::OrgDashboard) -> String {
                 out,
                 r#"<tr><th scope="row"><a href="/returns/{code}/{fy}">{fy}</a></th><td class="tracker-number">{}</td><td>{}</td><td class="tracker-number">{}</td></tr>"#,
                 r.version,
-                escape(status_name(&r.status)),
+                escape(&r.status),
                 r.total,
                 fy = r.financial_year,
             );

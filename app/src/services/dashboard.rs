@@ -588,7 +588,7 @@ pub async fn organisation(
             .map(|r| crate::model::dashboard::OrgReturnRow {
                 financial_year: r.financial_year,
                 version: r.version,
-                status: r.status.code().to_owned(),
+                status: r.status.label().to_owned(),
                 total: r
                     .lines
                     .iter()

@@ -32,7 +32,7 @@ const KINDS: [&str; 5] = [
 ];
 
 /// FNV-1a: a stable number from a body's code (the same on every machine and run).
-fn hash(text: &str) -> u64 {
+pub(crate) fn hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -21,11 +21,7 @@ const KINDS: [&str; 4] = [
     "Fire and rescue service",
 ];
 
-fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+use crate::services::demo::hash;
 
 fn form(pairs: &[(&str, String)]) -> HashMap<String, String> {
     pairs

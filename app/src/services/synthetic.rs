@@ -51,11 +51,7 @@ pub struct Generated {
     pub adoptions: usize,
 }
 
-fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+use crate::services::demo::hash;
 
 fn pounds(n: u64) -> Money {
     Money::from_pence(i64::try_from(n).unwrap_or(0).saturating_mul(100))
