@@ -131,7 +131,49 @@ async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Back
         sites.series[1].values.iter().all(Option::is_some),
         "the review's line"
     );
-    assert!(!d.bodies.is_empty() && !d.matrix.is_empty() && d.submissions_total.bodies > 0);
+    assert!(d.submissions_total.bodies > 0);
+    // Red/amber/green by sector: every body of the summary's table counted once, in its
+    // sector; listed below, only the bodies furthest behind (red, the largest shortfall first).
+    let counted: usize = d
+        .rag_by_sector
+        .iter()
+        .map(|r| r.green + r.amber + r.red + r.not_reported)
+        .sum();
+    assert_eq!(counted, summary.bodies.len());
+    let red = summary
+        .bodies
+        .iter()
+        .filter(|b| b.rag == app::domain::savings::Rag::Red)
+        .count();
+    assert_eq!(d.rag_by_sector.iter().map(|r| r.red).sum::<usize>(), red);
+    assert!(!d.bodies_all);
+    assert_eq!(d.bodies.len(), red.min(dashboard::BODIES_BEHIND_SHOWN));
+    let shortfalls: Vec<Decimal> = d
+        .bodies
+        .iter()
+        .map(|b| b.target.as_decimal() - b.saving.map_or(Decimal::ZERO, |m| m.as_decimal()))
+        .collect();
+    assert!(shortfalls.windows(2).all(|w| w[0] >= w[1]), "{shortfalls:?}");
+    assert!(d
+        .body_html
+        .contains(r#"href="/dashboard?basis=nominal&amp;sector=local-government"#));
+    // Adoption, services × sectors: each cell counts the sector's bodies live on the service.
+    assert_eq!(d.adoption.row_label, "Service");
+    assert_eq!(d.adoption.columns.len(), app::domain::Sector::ALL.len());
+    let live_in_cells: usize = d
+        .adoption
+        .rows
+        .iter()
+        .flat_map(|r| r.stages.iter().flatten())
+        .filter_map(|cell| cell.split(" live").next().filter(|_| cell.contains(" live")))
+        .map(|n| n.parse::<usize>().unwrap())
+        .sum();
+    let front = app::services::shared::front_page(&app.db, &board).await.unwrap();
+    assert_eq!(
+        live_in_cells,
+        front.services.iter().map(|s| s.live).sum::<usize>()
+    );
+    assert!(live_in_cells > 0);
 
     // The CSV route serves exactly the chart's CSV.
     let response = app
@@ -167,10 +209,12 @@ async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
     );
     assert_eq!(by_sector.total(0), chart(&d, "savings-annual").total(0));
     assert!(
-        d.bodies.iter().all(|b| b.sector == "NHS Scotland"),
+        d.bodies_all && !d.bodies.is_empty() && d.bodies.iter().all(|b| b.sector == "NHS Scotland"),
         "{:?}",
         d.bodies.first()
     );
+    assert_eq!(d.rag_by_sector.len(), 1);
+    assert_eq!(d.adoption.row_label, "Body");
     assert!(
         d.body_html.contains("real terms at 2024-25 prices"),
         "the basis is named"

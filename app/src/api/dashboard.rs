@@ -1,7 +1,9 @@
 //! Server functions of the programme dashboard and board packs (board and programme office).
 
 use crate::error::AppError;
-use crate::model::dashboard::{BoardPackSummary, BoardPackView, OrgDashboard, ProgrammeDashboard};
+use crate::model::dashboard::{
+    BoardPackSummary, BoardPackView, OrgDashboard, ProgrammeDashboardPage,
+};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -18,7 +20,7 @@ pub async fn get_programme_dashboard(
     from: Option<String>,
     to: Option<String>,
     measure: Option<String>,
-) -> Result<Option<ProgrammeDashboard>, AppError> {
+) -> Result<Option<ProgrammeDashboardPage>, AppError> {
     super::finish(
         async move {
             let Some(user) = crate::auth::current_user() else {
@@ -37,7 +39,7 @@ pub async fn get_programme_dashboard(
             };
             crate::services::dashboard::programme(&state.db, &user, &q)
                 .await
-                .map(Some)
+                .map(|d| Some(ProgrammeDashboardPage::from(&*d)))
         }
         .await,
     )
@@ -70,7 +72,7 @@ pub async fn get_organisation_dashboard(
             };
             crate::services::dashboard::organisation(&state.db, &user, &code, &q)
                 .await
-                .map(Some)
+                .map(|d| Some(OrgDashboard::clone(&d)))
         }
         .await,
     )

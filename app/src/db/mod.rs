@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod board_packs;
+pub mod cache;
 pub mod estate;
 pub mod imports;
 pub mod open_data;
@@ -95,7 +96,12 @@ impl DbError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// What this instance computed from the data, kept while the data version stands still.
+    cache: std::sync::Arc<cache::ReadCache>,
 }
+
+/// How many computed results (dashboards, body pages) an instance keeps.
+const CACHE_CAPACITY: usize = 256;
 
 impl Db {
     /// Opens a pool. SQLite files are created if missing and opened with WAL, foreign keys and
@@ -121,7 +127,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            cache: std::sync::Arc::new(cache::ReadCache::new(CACHE_CAPACITY)),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -130,6 +140,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The instance's cache of computed results (see `cache`).
+    pub fn cache(&self) -> &cache::ReadCache {
+        &self.cache
     }
 
     /// Applies the backend's migrations that have not run yet.

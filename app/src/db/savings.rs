@@ -534,8 +534,110 @@ impl Scope {
     }
 }
 
-/// The facts of the scope summed by year, category, role and price year.
+/// Moves one body's facts into (`sign` 1) or out of (`sign` -1) the sector sums
+/// (`savings_sector_facts`), in the caller's transaction; `prune_sector_sums` then deletes the
+/// rows no fact is behind any more.
+pub async fn move_sector_sums(
+    conn: &mut AnyConnection,
+    org: i64,
+    sign: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO savings_sector_facts
+                (sector_code, fy_start, category, role, prices_fy, amount_pence, facts)
+         SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
+                CAST(SUM(f.amount_pence) AS BIGINT) * $2, COUNT(*) * $2
+           FROM savings_facts f JOIN organisations o ON o.id = f.org_id
+          WHERE f.org_id = $1
+          GROUP BY o.sector_code, f.fy_start, f.category, f.role, f.prices_fy
+         ON CONFLICT (sector_code, fy_start, category, role, prices_fy) DO UPDATE
+            SET amount_pence = savings_sector_facts.amount_pence + excluded.amount_pence,
+                facts = savings_sector_facts.facts + excluded.facts",
+    )
+    .bind(org)
+    .bind(sign)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the sector sums no fact is behind any more.
+pub async fn prune_sector_sums(conn: &mut AnyConnection) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM savings_sector_facts WHERE facts = 0")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Rebuilds the sector sums from every fact (after the whole read model is rebuilt).
+pub async fn rebuild_sector_sums(conn: &mut AnyConnection) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM savings_sector_facts")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO savings_sector_facts
+                (sector_code, fy_start, category, role, prices_fy, amount_pence, facts)
+         SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
+                CAST(SUM(f.amount_pence) AS BIGINT), COUNT(*)
+           FROM savings_facts f JOIN organisations o ON o.id = f.org_id
+          GROUP BY o.sector_code, f.fy_start, f.category, f.role, f.prices_fy",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The sector sums as (sector, year, category, role, price year, pence, facts), for the test
+/// that they equal the facts grouped by sector.
+pub type SectorSumRow = (String, i64, String, String, i64, i64, i64);
+
+pub async fn sector_sums(conn: &mut AnyConnection, from_facts: bool) -> Result<Vec<SectorSumRow>, DbError> {
+    let sql = if from_facts {
+        "SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
+                CAST(SUM(f.amount_pence) AS BIGINT), CAST(COUNT(*) AS BIGINT)
+           FROM savings_facts f JOIN organisations o ON o.id = f.org_id
+          GROUP BY o.sector_code, f.fy_start, f.category, f.role, f.prices_fy
+          ORDER BY 1, 2, 3, 4, 5"
+    } else {
+        "SELECT sector_code, fy_start, category, role, prices_fy, amount_pence, facts
+           FROM savings_sector_facts ORDER BY 1, 2, 3, 4, 5"
+    };
+    Ok(sqlx::query_as(sql).fetch_all(conn).await?)
+}
+
+fn fact_sum(fy: i64, category: String, role: String, prices: i64, pence: i64) -> Result<FactSum, DbError> {
+    Ok(FactSum {
+        year: year(fy)?,
+        category: category.parse()?,
+        role: FactRole::parse(&role)
+            .ok_or_else(|| DbError::Corrupt(format!("fact role {role:?}")))?,
+        prices: year(prices)?,
+        pence,
+    })
+}
+
+/// The facts of the scope summed by year, category, role and price year: from the sector sums
+/// for the nation or a sector, from the body's facts for one body.
 pub async fn fact_sums(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<FactSum>, DbError> {
+    if scope.org.is_none() {
+        let sql = format!(
+            "SELECT fy_start, category, role, prices_fy, CAST(SUM(amount_pence) AS BIGINT)
+               FROM savings_sector_facts
+              WHERE {}
+              GROUP BY fy_start, category, role, prices_fy",
+            if scope.sector.is_some() { "sector_code = $1" } else { "1 = 1" }
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, String, i64, i64)>(&sql);
+        if let Some(sector) = &scope.sector {
+            query = query.bind(sector.clone());
+        }
+        return query
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .map(|(fy, category, role, prices, pence)| fact_sum(fy, category, role, prices, pence))
+            .collect();
+    }
     let (condition, texts, ids) = scope.condition("f");
     let sql = format!(
         "SELECT f.fy_start, f.category, f.role, f.prices_fy, CAST(SUM(f.amount_pence) AS BIGINT)
@@ -552,16 +654,7 @@ pub async fn fact_sums(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<Fa
     }
     let rows = query.fetch_all(conn).await?;
     rows.into_iter()
-        .map(|(fy, category, role, prices, pence)| {
-            Ok(FactSum {
-                year: year(fy)?,
-                category: category.parse()?,
-                role: FactRole::parse(&role)
-                    .ok_or_else(|| DbError::Corrupt(format!("fact role {role:?}")))?,
-                prices: year(prices)?,
-                pence,
-            })
-        })
+        .map(|(fy, category, role, prices, pence)| fact_sum(fy, category, role, prices, pence))
         .collect()
 }
 
@@ -588,17 +681,7 @@ pub async fn fact_sums_by_org(
     let rows = query.bind(fy_start(fy)).fetch_all(conn).await?;
     rows.into_iter()
         .map(|(org, fy, category, role, prices, pence)| {
-            Ok((
-                org,
-                FactSum {
-                    year: year(fy)?,
-                    category: category.parse()?,
-                    role: FactRole::parse(&role)
-                        .ok_or_else(|| DbError::Corrupt(format!("fact role {role:?}")))?,
-                    prices: year(prices)?,
-                    pence,
-                },
-            ))
+            Ok((org, fact_sum(fy, category, role, prices, pence)?))
         })
         .collect()
 }
@@ -637,6 +720,68 @@ pub async fn body_years(
             })
         })
         .collect()
+}
+
+/// Per year, how many of the scope's bodies have a counted return and how many of those are
+/// provisional: (year, counted, provisional).
+pub async fn counted_by_year(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> Result<Vec<(FinancialYear, usize, usize)>, DbError> {
+    let (condition, texts, ids) = scope.condition("b");
+    let sql = format!(
+        "SELECT b.fy_start, CAST(COUNT(*) AS BIGINT), CAST(SUM(b.provisional) AS BIGINT)
+           FROM savings_body_years b JOIN organisations o ON o.id = b.org_id
+          WHERE {condition} AND b.counted = 1
+          GROUP BY b.fy_start ORDER BY b.fy_start"
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    for t in texts {
+        query = query.bind(t);
+    }
+    for id in ids {
+        query = query.bind(id);
+    }
+    query
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|(fy, counted, provisional)| {
+            Ok((
+                year(fy)?,
+                usize::try_from(counted).unwrap_or(0),
+                usize::try_from(provisional).unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
+/// The scope's bodies whose return counted in a year is provisional.
+pub async fn provisional_in_year(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    fy: FinancialYear,
+) -> Result<std::collections::HashSet<i64>, DbError> {
+    let (condition, texts, ids) = scope.condition("b");
+    let year_param = texts.len() + ids.len() + 1;
+    let sql = format!(
+        "SELECT b.org_id FROM savings_body_years b JOIN organisations o ON o.id = b.org_id
+          WHERE {condition} AND b.provisional = 1 AND b.fy_start = ${year_param}"
+    );
+    let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+    for t in texts {
+        query = query.bind(t);
+    }
+    for id in ids {
+        query = query.bind(id);
+    }
+    Ok(query
+        .bind(fy_start(fy))
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
 }
 
 /// The facts of one body-year (for its trace).

@@ -1,7 +1,7 @@
 //! The programme dashboard and board packs, as the pages show them.
 
 use super::chart::ChartView;
-use super::estate::MatrixRow;
+use super::estate::AdoptionMatrix;
 use super::returns::StatusCounts;
 use super::savings::BodyRagRow;
 use crate::domain::FinancialYear;
@@ -81,18 +81,58 @@ pub struct ProgrammeDashboard {
     /// "spend" or "initiative".
     pub measure: String,
     pub charts: Vec<ChartView>,
-    /// The RAG table's year (the last of the range) and its bodies.
+    /// The RAG tables' year (the last of the range).
     pub rag_year: FinancialYear,
+    /// How many bodies of each sector are green, amber, red or not reported.
+    pub rag_by_sector: Vec<RagSectorRow>,
+    /// With a sector chosen, each of its bodies; for every sector, the bodies furthest behind
+    /// their targets (at most `BODIES_BEHIND_SHOWN`), so the page does not grow with the number
+    /// of bodies.
     pub bodies: Vec<BodyRagRow>,
-    /// The catalogue's services (code, name), the matrix's columns.
-    pub services: Vec<(String, String)>,
-    pub matrix: Vec<MatrixRow>,
+    /// Whether `bodies` is every body in scope (a sector) or the ones furthest behind.
+    pub bodies_all: bool,
+    /// Bodies × services for a sector; services × sectors for every sector.
+    pub adoption: AdoptionMatrix,
     pub submissions: Vec<SubmissionRow>,
     pub submissions_total: StatusCounts,
     pub notes: Vec<String>,
     /// The body as the page shows it (charts, tables, links to live CSV downloads): rendered on
     /// the server by the same code as a board pack's.
     pub body_html: String,
+}
+
+/// How many bodies of a sector are green, amber, red or not reported in a year.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RagSectorRow {
+    pub sector_code: String,
+    pub sector: String,
+    pub green: usize,
+    pub amber: usize,
+    pub red: usize,
+    pub not_reported: usize,
+}
+
+/// What the dashboard page needs of the programme dashboard: the filters' choices and the
+/// rendered body (so the page carries the figures once, as HTML, not twice).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeDashboardPage {
+    pub query: DashboardQuery,
+    pub base_years: Vec<FinancialYear>,
+    pub sectors: Vec<(String, String)>,
+    pub years: Vec<FinancialYear>,
+    pub body_html: String,
+}
+
+impl From<&ProgrammeDashboard> for ProgrammeDashboardPage {
+    fn from(d: &ProgrammeDashboard) -> Self {
+        ProgrammeDashboardPage {
+            query: d.query.clone(),
+            base_years: d.base_years.clone(),
+            sectors: d.sectors.clone(),
+            years: d.years.clone(),
+            body_html: d.body_html.clone(),
+        }
+    }
 }
 
 /// A frozen board pack, as listed.

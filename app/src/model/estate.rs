@@ -189,6 +189,16 @@ pub struct SharedServicesPage {
     pub may_edit_catalogue: bool,
 }
 
+/// The dashboard's adoption matrix: rows (bodies or services) × columns (services or sectors).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdoptionMatrix {
+    /// What a row is: "Body" or "Service".
+    pub row_label: String,
+    /// The columns (code, name).
+    pub columns: Vec<(String, String)>,
+    pub rows: Vec<MatrixRow>,
+}
+
 /// A body's row of the adoption matrix: its stage for each service, in catalogue order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MatrixRow {

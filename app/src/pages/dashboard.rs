@@ -14,7 +14,7 @@ use crate::components::forms::{select_question, ErrorSummary};
 use crate::components::page_header::PageHeader;
 use crate::domain::Money;
 use crate::error::AppError;
-use crate::model::dashboard::ProgrammeDashboard;
+use crate::model::dashboard::ProgrammeDashboardPage;
 use crate::model::{BaselineFigure, BaselineSummary};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -64,7 +64,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn Programme(
-    dashboard: ProgrammeDashboard,
+    dashboard: ProgrammeDashboardPage,
     error: Option<AppError>,
     freeze: ServerAction<FreezeBoardPack>,
 ) -> impl IntoView {

@@ -145,53 +145,8 @@ pub fn render_body(d: &ProgrammeDashboard, links: CsvLinks) -> String {
         chart_block(&mut out, c, links);
     }
 
-    let _ = write!(
-        out,
-        r#"<section id="dashboard-rag"><h2 class="ds_h3">Bodies against their apportioned targets, {}</h2>"#,
-        escape(&d.rag_year.to_string())
-    );
-    if d.bodies.is_empty() {
-        out.push_str("<p>No body has a target or counted return for this year.</p>");
-    } else {
-        out.push_str(r#"<table class="ds_table" id="rag-table"><caption class="visually-hidden">Each body's spend-based saving against its share of the target, with red, amber or green in words</caption><thead><tr><th scope="col">Body</th><th scope="col">Sector</th><th scope="col" class="tracker-number">Saving</th><th scope="col" class="tracker-number">Target</th><th scope="col">Status</th></tr></thead><tbody>"#);
-        for b in &d.bodies {
-            let (class, text) = rag_tag(b.rag);
-            let _ = write!(
-                out,
-                r#"<tr data-org="{code}"><th scope="row"><a href="/organisations/{code}">{}</a></th><td>{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td><span class="{class}">{text}</span>{}</td></tr>"#,
-                escape(&b.name),
-                escape(&b.sector),
-                b.saving.map_or("—".to_owned(), |m| m.to_string()),
-                b.target,
-                if b.provisional { " (provisional)" } else { "" },
-                code = escape(&b.code),
-            );
-        }
-        out.push_str("</tbody></table>");
-    }
-    out.push_str("</section>");
-
-    out.push_str(
-        r#"<section id="dashboard-adoption"><h2 class="ds_h3">Shared-service adoption</h2>"#,
-    );
-    if d.matrix.is_empty() {
-        out.push_str("<p>No body has recorded an adoption yet.</p>");
-    } else {
-        out.push_str(r#"<table class="ds_table" id="adoption-matrix"><caption class="visually-hidden">Each body's stage of adoption of each shared service</caption><thead><tr><th scope="col">Body</th>"#);
-        for (_, name) in &d.services {
-            let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(name));
-        }
-        out.push_str("</tr></thead><tbody>");
-        for row in &d.matrix {
-            let _ = write!(out, r#"<tr><th scope="row">{}</th>"#, escape(&row.name));
-            for stage in &row.stages {
-                let _ = write!(out, "<td>{}</td>", escape(stage.as_deref().unwrap_or("—")));
-            }
-            out.push_str("</tr>");
-        }
-        out.push_str("</tbody></table>");
-    }
-    out.push_str("</section>");
+    rag_sections(&mut out, d);
+    adoption_section(&mut out, d);
 
     let _ = write!(
         out,
@@ -218,6 +173,115 @@ pub fn render_body(d: &ProgrammeDashboard, links: CsvLinks) -> String {
     out
 }
 
+/// The bodies against their targets: how many of each sector are green, amber, red or not
+/// reported (each sector linking to its own dashboard), then each body of the sector chosen, or
+/// the bodies furthest behind.
+fn rag_sections(out: &mut String, d: &ProgrammeDashboard) {
+    let year = escape(&d.rag_year.to_string());
+    let _ = write!(
+        out,
+        r#"<section id="dashboard-rag"><h2 class="ds_h3">Bodies against their apportioned targets, {year}</h2>"#
+    );
+    if d.rag_by_sector.is_empty() {
+        out.push_str("<p>No body has a target or counted return for this year.</p></section>");
+        return;
+    }
+    out.push_str(r#"<table class="ds_table" id="rag-summary"><caption class="visually-hidden">How many bodies of each sector are on target (green), within 20% (amber), behind (red) or have not reported</caption><thead><tr><th scope="col">Sector</th><th scope="col" class="tracker-number">Green: on target</th><th scope="col" class="tracker-number">Amber: within 20%</th><th scope="col" class="tracker-number">Red: behind</th><th scope="col" class="tracker-number">Not reported</th></tr></thead><tbody>"#);
+    let mut total = crate::model::dashboard::RagSectorRow::default();
+    for r in &d.rag_by_sector {
+        let query = DashboardQuery {
+            sector: Some(r.sector_code.clone()),
+            ..d.query.clone()
+        }
+        .to_query();
+        let _ = write!(
+            out,
+            r#"<tr data-sector="{code}"><th scope="row"><a href="/dashboard?{}">{}</a></th><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td></tr>"#,
+            escape(&query),
+            escape(&r.sector),
+            r.green,
+            r.amber,
+            r.red,
+            r.not_reported,
+            code = escape(&r.sector_code),
+        );
+        total.green += r.green;
+        total.amber += r.amber;
+        total.red += r.red;
+        total.not_reported += r.not_reported;
+    }
+    if d.rag_by_sector.len() > 1 {
+        let _ = write!(
+            out,
+            r#"<tr class="tracker-total"><th scope="row">All</th><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td></tr>"#,
+            total.green, total.amber, total.red, total.not_reported
+        );
+    }
+    out.push_str("</tbody></table>");
+    if d.bodies_all {
+        out.push_str(r#"<h3 class="ds_h4" id="rag-bodies-heading">Each body</h3>"#);
+    } else if d.bodies.is_empty() {
+        out.push_str(r#"<p id="rag-bodies-heading">No body is behind its target. Choose a sector to see each of its bodies.</p></section>"#);
+        return;
+    } else {
+        let _ = write!(
+            out,
+            r#"<h3 class="ds_h4" id="rag-bodies-heading">The {} furthest behind, of {} bodies behind their targets</h3><p>Choose a sector to see each of its bodies.</p>"#,
+            d.bodies.len(),
+            total.red
+        );
+    }
+    out.push_str(r#"<table class="ds_table" id="rag-table"><caption class="visually-hidden">Each body's spend-based saving against its share of the target, with red, amber or green in words</caption><thead><tr><th scope="col">Body</th><th scope="col">Sector</th><th scope="col" class="tracker-number">Saving</th><th scope="col" class="tracker-number">Target</th><th scope="col">Status</th></tr></thead><tbody>"#);
+    for b in &d.bodies {
+        let (class, text) = rag_tag(b.rag);
+        let _ = write!(
+            out,
+            r#"<tr data-org="{code}"><th scope="row"><a href="/organisations/{code}">{}</a></th><td>{}</td><td class="tracker-number">{}</td><td class="tracker-number">{}</td><td><span class="{class}">{text}</span>{}</td></tr>"#,
+            escape(&b.name),
+            escape(&b.sector),
+            b.saving.map_or("—".to_owned(), |m| m.to_string()),
+            b.target,
+            if b.provisional { " (provisional)" } else { "" },
+            code = escape(&b.code),
+        );
+    }
+    out.push_str("</tbody></table></section>");
+}
+
+/// The adoption matrix: bodies × services for a sector, services × sectors for every sector.
+fn adoption_section(out: &mut String, d: &ProgrammeDashboard) {
+    let m = &d.adoption;
+    out.push_str(
+        r#"<section id="dashboard-adoption"><h2 class="ds_h3">Shared-service adoption</h2>"#,
+    );
+    if m.rows.is_empty() {
+        out.push_str("<p>No body has recorded an adoption yet.</p></section>");
+        return;
+    }
+    let caption = if m.row_label == "Body" {
+        "Each body's stage of adoption of each shared service"
+    } else {
+        "For each shared service, how many bodies of each sector are live on it and how many are on the way (considering, contracted or migrating)"
+    };
+    let _ = write!(
+        out,
+        r#"<div class="tracker-scroll" tabindex="0" role="region" aria-label="Shared-service adoption matrix"><table class="ds_table" id="adoption-matrix"><caption class="visually-hidden">{caption}</caption><thead><tr><th scope="col">{}</th>"#,
+        escape(&m.row_label)
+    );
+    for (_, name) in &m.columns {
+        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(name));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &m.rows {
+        let _ = write!(out, r#"<tr><th scope="row">{}</th>"#, escape(&row.name));
+        for stage in &row.stages {
+            let _ = write!(out, "<td>{}</td>", escape(stage.as_deref().unwrap_or("—")));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div></section>");
+}
+
 /// The styles a pack file carries (it is read without the service's stylesheets).
 const PACK_CSS: &str = "body{font-family:Helvetica,Arial,sans-serif;color:#333;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
 h1{font-size:2rem}h2{font-size:1.375rem;margin-top:2.5rem}\
@@ -225,7 +289,7 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px 
 .tracker-number{text-align:right;font-variant-numeric:tabular-nums}.tracker-total th,.tracker-total td{font-weight:bold}\
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\
 .tracker-chart{width:100%;height:auto}.ds_tag{padding:0 .3rem;border:1px solid #333}\
-.ds_inset-text{border-left:4px solid #0065bd;padding-left:1rem}";
+.ds_inset-text{border-left:4px solid #0065bd;padding-left:1rem}.tracker-scroll{overflow-x:auto}";
 
 /// The self-contained file of a pack.
 fn document(title: &str, frozen: &str, by: &str, filters: &str, body: &str) -> String {
@@ -281,7 +345,7 @@ pub async fn freeze(
             "Title: at most 200 characters",
         ));
     }
-    let mut d = dashboard::programme(db, user, q).await?;
+    let mut d = ProgrammeDashboard::clone(&*dashboard::programme(db, user, q).await?);
     // The pack keeps its own body; the live one is not part of the data cut.
     d.body_html.clear();
     let at = now();

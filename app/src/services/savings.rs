@@ -85,14 +85,28 @@ pub(crate) fn counted_returns(
 }
 
 /// Recomputes the read model of `orgs` and of every body that inherits from them, inside the
-/// caller's transaction.
+/// caller's transaction, with the sector sums.
 pub async fn refresh(conn: &mut AnyConnection, orgs: &[i64]) -> Result<(), DbError> {
+    refresh_bodies(conn, orgs, true).await?;
+    store::prune_sector_sums(conn).await
+}
+
+/// `refresh`; `move_sums` keeps the sector sums in step body by body (otherwise the caller
+/// rebuilds them).
+async fn refresh_bodies(
+    conn: &mut AnyConnection,
+    orgs: &[i64],
+    move_sums: bool,
+) -> Result<(), DbError> {
     let successions = store::successions(&mut *conn).await?;
     let affected = descendants(orgs, &successions);
     let needed = ancestors(&affected, &successions);
     let recorded = store::latest_baselines(&mut *conn, Some(&needed)).await?;
     let (baselines, _) = effective_baselines(&recorded, &successions);
     for org in affected {
+        if move_sums {
+            store::move_sector_sums(&mut *conn, org, -1).await?;
+        }
         store::clear_read_model(&mut *conn, org).await?;
         let countable = store::countable_returns(&mut *conn, org).await?;
         for (year, (r, provisional)) in counted_returns(countable) {
@@ -128,6 +142,9 @@ pub async fn refresh(conn: &mut AnyConnection, orgs: &[i64]) -> Result<(), DbErr
                 }
             }
         }
+        if move_sums {
+            store::move_sector_sums(&mut *conn, org, 1).await?;
+        }
     }
     Ok(())
 }
@@ -136,7 +153,8 @@ pub async fn refresh(conn: &mut AnyConnection, orgs: &[i64]) -> Result<(), DbErr
 pub async fn refresh_all(db: &Db) -> Result<usize, DbError> {
     let mut tx = db.pool().begin().await?;
     let ids: Vec<i64> = store::bodies(&mut tx).await?.iter().map(|b| b.id).collect();
-    refresh(&mut tx, &ids).await?;
+    refresh_bodies(&mut tx, &ids, false).await?;
+    store::rebuild_sector_sums(&mut tx).await?;
     tx.commit().await?;
     Ok(ids.len())
 }
@@ -428,7 +446,7 @@ pub async fn summary(
     let sums = store::fact_sums(&mut conn, &scope).await?;
     let figures = evaluate_years(&sums, basis, &engine.deflators, &mut problems);
     let nominal = evaluate_years(&sums, Basis::Nominal, &engine.deflators, &mut Vec::new());
-    let body_years = store::body_years(&mut conn, &scope).await?;
+    let counted_years = store::counted_by_year(&mut conn, &scope).await?;
     let category_sums = |year: FinancialYear| -> Vec<CategoryRow> {
         let of_year: Vec<FactSum> = sums.iter().filter(|s| s.year == year).cloned().collect();
         let Ok(by_category) = evaluate(&of_year, basis, &engine.deflators) else {
@@ -475,10 +493,10 @@ pub async fn summary(
                     .checked_add(t)
                     .unwrap_or(cumulative_target);
             }
-            let counted: Vec<&BodyYearRow> = body_years
+            let (bodies_counted, bodies_provisional) = counted_years
                 .iter()
-                .filter(|r| r.year == year && r.counted)
-                .collect();
+                .find(|(y, ..)| *y == year)
+                .map_or((0, 0), |(_, c, p)| (*c, *p));
             let achieved = nominal.get(&year).map(Figures::saving);
             years.push(YearRow {
                 year,
@@ -492,8 +510,8 @@ pub async fn summary(
                     Some(t) => rag(achieved, t),
                     None => Rag::NotReported,
                 },
-                bodies_counted: counted.len(),
-                bodies_provisional: counted.iter().filter(|r| r.provisional).count(),
+                bodies_counted,
+                bodies_provisional,
                 bodies_existing: engine
                     .bodies
                     .iter()
@@ -528,6 +546,7 @@ pub async fn summary(
             grouped.entry(org).or_default().push(sum);
         }
         let explanations = store::target_explanations_in_year(&mut conn, year).await?;
+        let provisional = store::provisional_in_year(&mut conn, &scope, year).await?;
         let apportionment = apportionments
             .get(&year)
             .cloned()
@@ -559,9 +578,7 @@ pub async fn summary(
                 saving,
                 target,
                 rag: row_rag,
-                provisional: body_years
-                    .iter()
-                    .any(|r| r.org_id == b.id && r.year == year && r.provisional),
+                provisional: provisional.contains(&b.id),
                 explanation: explanations.get(&b.id).cloned(),
             });
         }

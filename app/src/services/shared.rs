@@ -71,34 +71,119 @@ fn entry(
     }
 }
 
+/// Bodies × services: each body with an adoption, by name, with its stage of each service (in
+/// catalogue order). One pass over the adoptions, whatever the number of bodies.
+fn body_rows(services: &[(String, String, String, String)], adoptions: &[AdoptionRecord]) -> Vec<MatrixRow> {
+    let column: HashMap<&str, usize> = services
+        .iter()
+        .enumerate()
+        .map(|(i, (code, ..))| (code.as_str(), i))
+        .collect();
+    let mut rows: Vec<MatrixRow> = Vec::new();
+    let mut row_of: HashMap<&str, usize> = HashMap::new();
+    for a in adoptions {
+        let row = *row_of.entry(a.org_code.as_str()).or_insert_with(|| {
+            rows.push(MatrixRow {
+                code: a.org_code.clone(),
+                name: a.org_name.clone(),
+                stages: vec![None; services.len()],
+            });
+            rows.len() - 1
+        });
+        if let Some(i) = column.get(a.service_code.as_str()) {
+            // A service exited and taken up again shows where the body is now.
+            let cell = &mut rows[row].stages[*i];
+            if cell.is_none() || a.stage != AdoptionStage::Exited {
+                *cell = Some(a.stage.name().to_owned());
+            }
+        }
+    }
+    rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.code.cmp(&b.code)));
+    rows
+}
+
+/// The adoption matrix of the programme dashboard (board and office): for one sector, its
+/// bodies × services, each cell the body's stage; for every sector, services × sectors, each
+/// cell how many bodies are live and how many on the way (considering, contracted or
+/// migrating) — a table whose size does not grow with the number of bodies.
+pub async fn adoption_matrix(
+    db: &Db,
+    user: &CurrentUser,
+    sector: Option<crate::domain::Sector>,
+) -> Result<AdoptionMatrix, AppError> {
+    if !user.role.reads_all_organisations() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let services = store::services(&mut conn).await?;
+    let adoptions = store::adoptions(&mut conn, None).await?;
+    drop(conn);
+    if let Some(sector) = sector {
+        let of_sector: Vec<AdoptionRecord> = adoptions
+            .into_iter()
+            .filter(|a| a.sector_code == sector.code())
+            .collect();
+        return Ok(AdoptionMatrix {
+            row_label: "Body".into(),
+            columns: services
+                .iter()
+                .map(|(code, name, ..)| (code.clone(), name.clone()))
+                .collect(),
+            rows: body_rows(&services, &of_sector),
+        });
+    }
+    let sectors = crate::domain::Sector::ALL;
+    // (service, sector) → (live, on the way)
+    let mut counts: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
+    for a in &adoptions {
+        let cell = counts
+            .entry((a.service_code.as_str(), a.sector_code.as_str()))
+            .or_default();
+        match a.stage {
+            AdoptionStage::Live => cell.0 += 1,
+            AdoptionStage::Exited => {}
+            _ => cell.1 += 1,
+        }
+    }
+    let rows = services
+        .iter()
+        .map(|(code, name, ..)| MatrixRow {
+            code: code.clone(),
+            name: name.clone(),
+            stages: sectors
+                .iter()
+                .map(|s| {
+                    counts
+                        .get(&(code.as_str(), s.code()))
+                        .filter(|(live, on_way)| live + on_way > 0)
+                        .map(|(live, on_way)| match (live, on_way) {
+                            (l, 0) => format!("{l} live"),
+                            (0, w) => format!("{w} on the way"),
+                            (l, w) => format!("{l} live, {w} on the way"),
+                        })
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(AdoptionMatrix {
+        row_label: "Service".into(),
+        columns: sectors
+            .iter()
+            .map(|s| (s.code().to_owned(), s.name().to_owned()))
+            .collect(),
+        rows,
+    })
+}
+
 /// The catalogue for anyone signed in; the adoption matrix for the board and office.
 pub async fn front_page(db: &Db, user: &CurrentUser) -> Result<SharedServicesPage, AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let services = store::services(&mut conn).await?;
     let adoptions = store::adoptions(&mut conn, None).await?;
-    let matrix = user.role.reads_all_organisations().then(|| {
-        let mut bodies: Vec<(String, String)> = adoptions
-            .iter()
-            .map(|a| (a.org_code.clone(), a.org_name.clone()))
-            .collect();
-        bodies.sort_by(|a, b| a.1.cmp(&b.1));
-        bodies.dedup();
-        bodies
-            .into_iter()
-            .map(|(code, name)| {
-                let stages = services
-                    .iter()
-                    .map(|(service, ..)| {
-                        adoptions
-                            .iter()
-                            .find(|a| a.org_code == code && &a.service_code == service)
-                            .map(|a| a.stage.name().to_owned())
-                    })
-                    .collect();
-                MatrixRow { code, name, stages }
-            })
-            .collect()
-    });
+    let matrix = user
+        .role
+        .reads_all_organisations()
+        .then(|| body_rows(&services, &adoptions));
     Ok(SharedServicesPage {
         services: services
             .into_iter()
