@@ -153,7 +153,10 @@ async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Back
         .iter()
         .map(|b| b.target.as_decimal() - b.saving.map_or(Decimal::ZERO, |m| m.as_decimal()))
         .collect();
-    assert!(shortfalls.windows(2).all(|w| w[0] >= w[1]), "{shortfalls:?}");
+    assert!(
+        shortfalls.windows(2).all(|w| w[0] >= w[1]),
+        "{shortfalls:?}"
+    );
     assert!(d
         .body_html
         .contains(r#"href="/dashboard?basis=nominal&amp;sector=local-government"#));
@@ -165,10 +168,16 @@ async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Back
         .rows
         .iter()
         .flat_map(|r| r.stages.iter().flatten())
-        .filter_map(|cell| cell.split(" live").next().filter(|_| cell.contains(" live")))
+        .filter_map(|cell| {
+            cell.split(" live")
+                .next()
+                .filter(|_| cell.contains(" live"))
+        })
         .map(|n| n.parse::<usize>().unwrap())
         .sum();
-    let front = app::services::shared::front_page(&app.db, &board).await.unwrap();
+    let front = app::services::shared::front_page(&app.db, &board)
+        .await
+        .unwrap();
     assert_eq!(
         live_in_cells,
         front.services.iter().map(|s| s.live).sum::<usize>()

@@ -105,7 +105,10 @@ async fn every_table_is_tracked_or_named_untracked(backend: Backend) {
     assert!(data_version(app.db.pool()).await.unwrap() > before);
     let password = app.create_user("board@gov.scot", Role::Board, &[]).await;
     let created = data_version(app.db.pool()).await.unwrap();
-    assert!(app.login("board@gov.scot", "wrong password").await.is_none());
+    assert!(app
+        .login("board@gov.scot", "wrong password")
+        .await
+        .is_none());
     assert!(app.login("board@gov.scot", &password).await.is_some());
     assert_eq!(
         data_version(app.db.pool()).await.unwrap(),
@@ -127,7 +130,10 @@ async fn another_instance_sees_a_change_with_its_next_request(backend: Backend) 
     };
     let first = dashboard::programme(&second, &board, &q).await.unwrap();
     let kept = dashboard::programme(&second, &board, &q).await.unwrap();
-    assert!(Arc::ptr_eq(&first, &kept), "the second request is served from the cache");
+    assert!(
+        Arc::ptr_eq(&first, &kept),
+        "the second request is served from the cache"
+    );
     assert!(!second.cache().is_empty());
 
     // The board sends Fife's 2016-17 return back through the first instance.
@@ -149,10 +155,14 @@ async fn another_instance_sees_a_change_with_its_next_request(backend: Backend) 
     .unwrap();
     // The sector sums moved with the body's facts, in the same transaction.
     let mut conn = app.db.pool().acquire().await.unwrap();
-    let from_facts = app::db::savings::sector_sums(&mut conn, true).await.unwrap();
+    let from_facts = app::db::savings::sector_sums(&mut conn, true)
+        .await
+        .unwrap();
     assert!(!from_facts.is_empty());
     assert_eq!(
-        app::db::savings::sector_sums(&mut conn, false).await.unwrap(),
+        app::db::savings::sector_sums(&mut conn, false)
+            .await
+            .unwrap(),
         from_facts
     );
     drop(conn);
@@ -206,7 +216,10 @@ async fn the_cache_computes_once_keeps_no_error_and_forgets_the_oldest(backend: 
     // Capacity 2: a third key forgets the oldest ("a").
     assert_eq!(*cache.get_or_compute(&pool, "c", slow(9)).await.unwrap(), 9);
     assert_eq!(cache.len(), 2);
-    assert_eq!(*cache.get_or_compute(&pool, "a", slow(10)).await.unwrap(), 10);
+    assert_eq!(
+        *cache.get_or_compute(&pool, "a", slow(10)).await.unwrap(),
+        10
+    );
     assert_eq!(runs.load(Ordering::SeqCst), 4);
 
     // A change to the data empties it.
@@ -214,7 +227,10 @@ async fn the_cache_computes_once_keeps_no_error_and_forgets_the_oldest(backend: 
         .execute(&pool)
         .await
         .unwrap();
-    assert_eq!(*cache.get_or_compute(&pool, "a", slow(11)).await.unwrap(), 11);
+    assert_eq!(
+        *cache.get_or_compute(&pool, "a", slow(11)).await.unwrap(),
+        11
+    );
     assert_eq!(cache.len(), 1);
     app.teardown().await;
 }

@@ -71,7 +71,10 @@ impl ReadCache {
     /// The cell for `key` at `version`, or `None` when `version` is older than what the cache
     /// already holds (the caller then computes without keeping the result).
     fn cell(&self, version: i64, key: &str) -> Option<Cell> {
-        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if version < state.version {
             return None;
         }

@@ -591,7 +591,10 @@ pub async fn rebuild_sector_sums(conn: &mut AnyConnection) -> Result<(), DbError
 /// that they equal the facts grouped by sector.
 pub type SectorSumRow = (String, i64, String, String, i64, i64, i64);
 
-pub async fn sector_sums(conn: &mut AnyConnection, from_facts: bool) -> Result<Vec<SectorSumRow>, DbError> {
+pub async fn sector_sums(
+    conn: &mut AnyConnection,
+    from_facts: bool,
+) -> Result<Vec<SectorSumRow>, DbError> {
     let sql = if from_facts {
         "SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
                 CAST(SUM(f.amount_pence) AS BIGINT), CAST(COUNT(*) AS BIGINT)
@@ -605,7 +608,13 @@ pub async fn sector_sums(conn: &mut AnyConnection, from_facts: bool) -> Result<V
     Ok(sqlx::query_as(sql).fetch_all(conn).await?)
 }
 
-fn fact_sum(fy: i64, category: String, role: String, prices: i64, pence: i64) -> Result<FactSum, DbError> {
+fn fact_sum(
+    fy: i64,
+    category: String,
+    role: String,
+    prices: i64,
+    pence: i64,
+) -> Result<FactSum, DbError> {
     Ok(FactSum {
         year: year(fy)?,
         category: category.parse()?,
@@ -625,7 +634,11 @@ pub async fn fact_sums(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<Fa
                FROM savings_sector_facts
               WHERE {}
               GROUP BY fy_start, category, role, prices_fy",
-            if scope.sector.is_some() { "sector_code = $1" } else { "1 = 1" }
+            if scope.sector.is_some() {
+                "sector_code = $1"
+            } else {
+                "1 = 1"
+            }
         );
         let mut query = sqlx::query_as::<_, (i64, String, String, i64, i64)>(&sql);
         if let Some(sector) = &scope.sector {

@@ -9,6 +9,7 @@
 
 use crate::charts;
 use crate::db::Db;
+use crate::domain::savings::Rag;
 use crate::domain::{FinancialYear, Money, Sector};
 use crate::error::AppError;
 use crate::model::chart::{Chart, ChartKind, ChartView, Series, SeriesStyle};
@@ -19,7 +20,6 @@ use crate::model::returns::StatusCounts;
 use crate::model::CurrentUser;
 use crate::services::savings::{self, SummaryQuery};
 use crate::services::{estate, returns, shared};
-use crate::domain::savings::Rag;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -521,7 +521,12 @@ pub async fn organisation(
     if !user.may_read_org(code) {
         return Err(AppError::Forbidden);
     }
-    let key = format!("organisation|{}|{}|{code}|{}", user.id, today(), q.to_query());
+    let key = format!(
+        "organisation|{}|{}|{code}|{}",
+        user.id,
+        today(),
+        q.to_query()
+    );
     db.cache()
         .get_or_compute(db.pool(), &key, || compute_organisation(db, user, code, q))
         .await

@@ -73,7 +73,10 @@ fn entry(
 
 /// Bodies × services: each body with an adoption, by name, with its stage of each service (in
 /// catalogue order). One pass over the adoptions, whatever the number of bodies.
-fn body_rows(services: &[(String, String, String, String)], adoptions: &[AdoptionRecord]) -> Vec<MatrixRow> {
+fn body_rows(
+    services: &[(String, String, String, String)],
+    adoptions: &[AdoptionRecord],
+) -> Vec<MatrixRow> {
     let column: HashMap<&str, usize> = services
         .iter()
         .enumerate()
