@@ -149,17 +149,30 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::BenchSql { runs } => {
             let db = crate::connect_and_migrate(&config).await?;
-            let mut times = Vec::new();
+            let mut totals = Vec::new();
+            let mut steps: Vec<(&str, Vec<f64>)> = Vec::new();
             for _ in 0..runs.max(1) {
-                let started = std::time::Instant::now();
-                app::services::dashboard::raw_sql(&db)
+                let times = app::services::dashboard::raw_sql(&db)
                     .await
                     .map_err(|e| anyhow::anyhow!("the dashboard's SQL: {e}"))?;
-                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                totals.push(times.iter().map(|t| t.1).sum::<f64>());
+                for (i, (name, ms)) in times.into_iter().enumerate() {
+                    match steps.get_mut(i) {
+                        Some(step) => step.1.push(ms),
+                        None => steps.push((name, vec![ms])),
+                    }
+                }
             }
             db.close().await;
-            times.sort_by(f64::total_cmp);
-            println!("{:.1}", times[times.len() / 2]);
+            let median = |mut v: Vec<f64>| {
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            };
+            // Each step's median on stderr; the median total on stdout (for scripts).
+            for (name, times) in steps {
+                eprintln!("{:>9.1} ms  {name}", median(times));
+            }
+            println!("{:.1}", median(totals));
             Ok(())
         }
         Command::Backup { to } => {

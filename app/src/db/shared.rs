@@ -94,6 +94,29 @@ fn date(text: Option<String>) -> Result<Option<NaiveDate>, DbError> {
 }
 
 /// Adoptions, of one body (`org`) or all.
+/// How many adoptions there are of each service in each sector at each stage.
+pub async fn adoption_counts(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(String, String, AdoptionStage, usize)>, DbError> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT a.service_code, o.sector_code, a.stage, CAST(COUNT(*) AS BIGINT)
+           FROM adoptions a JOIN organisations o ON o.id = a.org_id
+          GROUP BY a.service_code, o.sector_code, a.stage",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(service, sector, stage, count)| {
+            Ok((
+                service,
+                sector,
+                AdoptionStage::parse(&stage)?,
+                usize::try_from(count).unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
 pub async fn adoptions(
     conn: &mut AnyConnection,
     org: Option<i64>,

@@ -125,6 +125,13 @@ async fn compute_programme(
     };
     let from_asked = year_of("from", "From", q.from.as_deref())?;
     let to_asked = year_of("to", "To", q.to.as_deref())?;
+    let started = std::time::Instant::now();
+    let mut lap = started;
+    let mut laps: Vec<(&str, u128)> = Vec::new();
+    let mut mark = |name: &'static str| {
+        laps.push((name, lap.elapsed().as_millis()));
+        lap = std::time::Instant::now();
+    };
     let summary = savings::summary(
         db,
         user,
@@ -155,10 +162,15 @@ async fn compute_programme(
         .take_while(|y| *y <= to)
         .collect();
     let labels: Vec<String> = range.iter().map(ToString::to_string).collect();
+    mark("summary");
     let breakdown = savings::breakdown(db, user, q.basis.as_deref(), sector, from, to).await?;
+    mark("breakdown");
     let estate_summary = estate::estate_summary(db, user, sector.map(|s| s.code()), None).await?;
+    mark("estate");
     let adoption = shared::adoption_matrix(db, user, sector).await?;
+    mark("adoption");
     let status = returns::status_board(db, user, returns::BoardYears::One(to), sector).await?;
+    mark("returns");
 
     let applied = DashboardQuery {
         basis: Some(summary.basis.clone()),
@@ -478,7 +490,14 @@ async fn compute_programme(
         notes,
         body_html: String::new(),
     };
+    mark("charts");
     d.body_html = super::board_packs::render_body(&d, super::board_packs::CsvLinks::Live);
+    mark("html");
+    tracing::info!(
+        total_ms = started.elapsed().as_millis(),
+        parts = ?laps,
+        "programme dashboard computed"
+    );
     Ok(d)
 }
 
@@ -715,17 +734,25 @@ pub async fn organisation_chart(
 /// sums for the nation and each sector; the counted body-years; one year's facts per body,
 /// explanations and provisional returns; the initiatives; the sites, GHG factors and
 /// consolidation targets; the catalogue and adoptions; a year's returns and the bodies.
-pub async fn raw_sql(db: &Db) -> Result<(), crate::db::DbError> {
+pub async fn raw_sql(db: &Db) -> Result<Vec<(&'static str, f64)>, crate::db::DbError> {
     use crate::db::savings::{self as store, Scope};
+    let mut times = Vec::new();
+    let mut lap = std::time::Instant::now();
+    let mut mark = |name: &'static str| {
+        times.push((name, lap.elapsed().as_secs_f64() * 1000.0));
+        lap = std::time::Instant::now();
+    };
     let mut conn = db.pool().acquire().await?;
     store::deflators(&mut conn).await?;
     store::bodies(&mut conn).await?;
     store::successions(&mut conn).await?;
-    store::latest_baselines(&mut conn, None).await?;
     store::trajectory(&mut conn).await?;
     store::setting(&mut conn, "profile").await?;
     store::setting(&mut conn, "method").await?;
     crate::db::reference::baselines(&mut conn, 2008).await?;
+    mark("bodies, successions, deflators, trajectory, settings");
+    store::latest_baselines(&mut conn, None).await?;
+    mark("every body's baseline");
     let all = Scope {
         sector: None,
         org: None,
@@ -738,20 +765,29 @@ pub async fn raw_sql(db: &Db) -> Result<(), crate::db::DbError> {
         };
         store::fact_sums(&mut conn, &scope).await?;
     }
+    mark("sector sums, national and each sector");
     // The bodies' table is of the latest year with counted returns.
-    let Some((year, ..)) = store::counted_by_year(&mut conn, &all).await?.pop() else {
-        return Ok(());
-    };
-    store::fact_sums_by_org(&mut conn, &all, year).await?;
-    store::target_explanations_in_year(&mut conn, year).await?;
-    store::provisional_in_year(&mut conn, &all, year).await?;
+    let counted = store::counted_by_year(&mut conn, &all).await?;
+    mark("counted bodies by year");
+    if let Some((year, ..)) = counted.last().copied() {
+        store::fact_sums_by_org(&mut conn, &all, year).await?;
+        mark("one year's facts per body");
+        store::target_explanations_in_year(&mut conn, year).await?;
+        store::provisional_in_year(&mut conn, &all, year).await?;
+        mark("explanations, provisional returns");
+        crate::db::returns::latest_returns(&mut conn, Some(i64::from(year.start_year())), None)
+            .await?;
+        mark("the year's returns");
+    }
     store::initiatives(&mut conn, &all).await?;
+    mark("initiatives");
     crate::db::estate::sites(&mut conn, None, None).await?;
     crate::db::estate::ghg_factors(&mut conn).await?;
     crate::db::estate::consolidation_targets(&mut conn).await?;
+    mark("sites, GHG factors, consolidation targets");
     crate::db::shared::services(&mut conn).await?;
-    crate::db::shared::adoptions(&mut conn, None).await?;
-    crate::db::returns::latest_returns(&mut conn, Some(i64::from(year.start_year())), None).await?;
+    crate::db::shared::adoption_counts(&mut conn).await?;
+    mark("catalogue, adoptions by service, sector and stage");
     drop(conn);
     crate::db::organisations::list(
         db.pool(),
@@ -761,5 +797,6 @@ pub async fn raw_sql(db: &Db) -> Result<(), crate::db::DbError> {
         },
     )
     .await?;
-    Ok(())
+    mark("organisations");
+    Ok(times)
 }

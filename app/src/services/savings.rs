@@ -175,6 +175,22 @@ struct Engine {
 }
 
 impl Engine {
+    /// The engine's inputs, loaded once per data version and kept by this instance
+    /// (`db::cache`). Called while holding no connection: the cache takes its own.
+    async fn shared(
+        db: &Db,
+        profile: Option<&str>,
+        method: Option<ApportionMethod>,
+    ) -> Result<std::sync::Arc<Engine>, AppError> {
+        let key = format!("engine|{}|{method:?}", profile.unwrap_or_default());
+        db.cache()
+            .get_or_compute(db.pool(), &key, || async {
+                let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+                Engine::load(&mut conn, profile, method).await
+            })
+            .await
+    }
+
     async fn load(
         conn: &mut AnyConnection,
         profile: Option<&str>,
@@ -430,13 +446,8 @@ pub async fn summary(
         })?),
         None => None,
     };
+    let engine = Engine::shared(db, q.profile.as_deref().filter(|p| !p.is_empty()), method).await?;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let engine = Engine::load(
-        &mut conn,
-        q.profile.as_deref().filter(|p| !p.is_empty()),
-        method,
-    )
-    .await?;
     let basis = basis_of(q.basis.as_deref().filter(|b| !b.is_empty()), &engine)?;
     let scope = Scope {
         sector: sector.map(|s| s.code().to_owned()),
@@ -678,9 +689,9 @@ pub async fn body(
     if !user.may_read_org(code) {
         return Err(AppError::Forbidden);
     }
+    let engine = Engine::shared(db, None, None).await?;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
-    let engine = Engine::load(&mut conn, None, None).await?;
     let basis = basis_of(basis.filter(|b| !b.is_empty()), &engine)?;
     let scope = Scope {
         sector: None,
@@ -1893,8 +1904,8 @@ pub async fn breakdown(
     if !user.role.reads_all_organisations() {
         return Err(AppError::Forbidden);
     }
+    let engine = Engine::shared(db, None, None).await?;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let engine = Engine::load(&mut conn, None, None).await?;
     let basis = basis_of(basis.filter(|b| !b.is_empty()), &engine)?;
     let in_range = |y: FinancialYear| y >= from && y <= to;
     let mut out = Breakdown::default();

@@ -119,10 +119,9 @@ pub async fn adoption_matrix(
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let services = store::services(&mut conn).await?;
-    let adoptions = store::adoptions(&mut conn, None).await?;
-    drop(conn);
     if let Some(sector) = sector {
-        let of_sector: Vec<AdoptionRecord> = adoptions
+        let of_sector: Vec<AdoptionRecord> = store::adoptions(&mut conn, None)
+            .await?
             .into_iter()
             .filter(|a| a.sector_code == sector.code())
             .collect();
@@ -135,17 +134,19 @@ pub async fn adoption_matrix(
             rows: body_rows(&services, &of_sector),
         });
     }
+    let counted = store::adoption_counts(&mut conn).await?;
+    drop(conn);
     let sectors = crate::domain::Sector::ALL;
     // (service, sector) → (live, on the way)
     let mut counts: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
-    for a in &adoptions {
+    for (service, sector, stage, n) in &counted {
         let cell = counts
-            .entry((a.service_code.as_str(), a.sector_code.as_str()))
+            .entry((service.as_str(), sector.as_str()))
             .or_default();
-        match a.stage {
-            AdoptionStage::Live => cell.0 += 1,
+        match stage {
+            AdoptionStage::Live => cell.0 += n,
             AdoptionStage::Exited => {}
-            _ => cell.1 += 1,
+            _ => cell.1 += n,
         }
     }
     let rows = services
