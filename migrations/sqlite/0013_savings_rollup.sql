@@ -22,7 +22,3 @@ SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
        CAST(SUM(f.amount_pence) AS BIGINT), COUNT(*)
   FROM savings_facts f JOIN organisations o ON o.id = f.org_id
  GROUP BY o.sector_code, f.fy_start, f.category, f.role, f.prices_fy;
-
--- One year's facts of every body (the red/amber/green table) read from the index alone.
-CREATE INDEX savings_facts_year_org
-    ON savings_facts (fy_start, org_id, category, role, prices_fy, amount_pence);
