@@ -132,6 +132,11 @@ async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Back
         "the review's line"
     );
     assert!(d.submissions_total.bodies > 0);
+    assert!(
+        d.submissions.iter().any(|r| r.sector == "Local government"),
+        "sectors by name: {:?}",
+        d.submissions.first()
+    );
     // Red/amber/green by sector: every body of the summary's table counted once, in its
     // sector; listed below, only the bodies furthest behind (red, the largest shortfall first).
     let counted: usize = d

@@ -223,12 +223,28 @@ fn rag_sections(out: &mut String, d: &ProgrammeDashboard) {
     } else if d.bodies.is_empty() {
         out.push_str(r#"<p id="rag-bodies-heading">No body is behind its target. Choose a sector to see each of its bodies.</p></section>"#);
         return;
-    } else {
+    } else if d.bodies.len() < total.red {
         let _ = write!(
             out,
             r#"<h3 class="ds_h4" id="rag-bodies-heading">The {} furthest behind, of {} bodies behind their targets</h3><p>Choose a sector to see each of its bodies.</p>"#,
             d.bodies.len(),
             total.red
+        );
+    } else {
+        let _ = write!(
+            out,
+            r#"<h3 class="ds_h4" id="rag-bodies-heading">The {} {} behind {}, the furthest behind first</h3><p>Choose a sector to see each of its bodies.</p>"#,
+            d.bodies.len(),
+            if d.bodies.len() == 1 {
+                "body"
+            } else {
+                "bodies"
+            },
+            if d.bodies.len() == 1 {
+                "its target"
+            } else {
+                "their targets"
+            },
         );
     }
     out.push_str(r#"<table class="ds_table" id="rag-table"><caption class="visually-hidden">Each body's spend-based saving against its share of the target, with red, amber or green in words</caption><thead><tr><th scope="col">Body</th><th scope="col">Sector</th><th scope="col" class="tracker-number">Saving</th><th scope="col" class="tracker-number">Target</th><th scope="col">Status</th></tr></thead><tbody>"#);

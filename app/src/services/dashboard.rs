@@ -418,7 +418,10 @@ async fn compute_programme(
         .into_iter()
         .map(|s| SubmissionRow {
             counts: StatusCounts::of(status.rows.iter().filter(|r| r.sector == s)),
-            sector: s,
+            // The status board carries sector codes; the table shows their names.
+            sector: s
+                .parse::<Sector>()
+                .map_or(s, |sector| sector.name().to_owned()),
         })
         .collect();
     let mut notes = summary.problems.clone();
