@@ -2,7 +2,7 @@
 //! PostgreSQL: every table is either moved by the version's triggers or named here as
 //! untracked; a change made through one server instance is seen by another's next request;
 //! the cache keeps one result per key and version, computes it once for concurrent requests,
-//! never keeps an error, and forgets the oldest result first.
+//! never keeps an error (nor room for it), and forgets the oldest result first.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -210,6 +210,7 @@ async fn the_cache_computes_once_keeps_no_error_and_forgets_the_oldest(backend: 
         })
         .await;
     assert!(failed.is_err());
+    assert_eq!(cache.len(), 1, "a failed computation takes no room");
     assert_eq!(*cache.get_or_compute(&pool, "b", slow(8)).await.unwrap(), 8);
     assert_eq!(runs.load(Ordering::SeqCst), 2);
 

@@ -100,6 +100,23 @@ impl ReadCache {
         Some(cell)
     }
 
+    /// Forgets `key`'s cell if it is still `cell` and holds nothing (its computation failed),
+    /// so that failed lookups take no room from results.
+    fn forget_empty(&self, key: &str, cell: &Cell) {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let same = state
+            .entries
+            .get(key)
+            .is_some_and(|held| Arc::ptr_eq(held, cell) && !held.initialized());
+        if same {
+            state.entries.remove(key);
+            state.order.retain(|k| k != key);
+        }
+    }
+
     /// The result kept for `key` at the current data version, or `compute`'s (kept if it
     /// succeeds). `E` must be able to carry the version query's error.
     pub async fn get_or_compute<T, E, F, Fut>(
@@ -120,10 +137,16 @@ impl ReadCache {
         let Some(cell) = self.cell(version, &key) else {
             return compute().await.map(Arc::new);
         };
-        let value = cell
+        let value = match cell
             .get_or_try_init(|| async { compute().await.map(|v| Arc::new(v) as Value) })
-            .await?
-            .clone();
+            .await
+        {
+            Ok(value) => value.clone(),
+            Err(e) => {
+                self.forget_empty(&key, &cell);
+                return Err(e);
+            }
+        };
         value
             .downcast::<T>()
             .map_err(|_| DbError::Corrupt(format!("cached value of {key:?}")).into())
