@@ -569,19 +569,23 @@ pub async fn prune_sector_sums(conn: &mut AnyConnection) -> Result<(), DbError> 
     Ok(())
 }
 
+/// Every fact summed by sector, year, category, role and price year, with how many facts are
+/// behind each sum: what `savings_sector_facts` holds.
+const FACTS_BY_SECTOR: &str = "SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
+            CAST(SUM(f.amount_pence) AS BIGINT), CAST(COUNT(*) AS BIGINT)
+       FROM savings_facts f JOIN organisations o ON o.id = f.org_id
+      GROUP BY o.sector_code, f.fy_start, f.category, f.role, f.prices_fy";
+
 /// Rebuilds the sector sums from every fact (after the whole read model is rebuilt).
 pub async fn rebuild_sector_sums(conn: &mut AnyConnection) -> Result<(), DbError> {
     sqlx::query("DELETE FROM savings_sector_facts")
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO savings_sector_facts
                 (sector_code, fy_start, category, role, prices_fy, amount_pence, facts)
-         SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
-                CAST(SUM(f.amount_pence) AS BIGINT), COUNT(*)
-           FROM savings_facts f JOIN organisations o ON o.id = f.org_id
-          GROUP BY o.sector_code, f.fy_start, f.category, f.role, f.prices_fy",
-    )
+         {FACTS_BY_SECTOR}"
+    ))
     .execute(conn)
     .await?;
     Ok(())
@@ -596,16 +600,13 @@ pub async fn sector_sums(
     from_facts: bool,
 ) -> Result<Vec<SectorSumRow>, DbError> {
     let sql = if from_facts {
-        "SELECT o.sector_code, f.fy_start, f.category, f.role, f.prices_fy,
-                CAST(SUM(f.amount_pence) AS BIGINT), CAST(COUNT(*) AS BIGINT)
-           FROM savings_facts f JOIN organisations o ON o.id = f.org_id
-          GROUP BY o.sector_code, f.fy_start, f.category, f.role, f.prices_fy
-          ORDER BY 1, 2, 3, 4, 5"
+        format!("{FACTS_BY_SECTOR} ORDER BY 1, 2, 3, 4, 5")
     } else {
         "SELECT sector_code, fy_start, category, role, prices_fy, amount_pence, facts
            FROM savings_sector_facts ORDER BY 1, 2, 3, 4, 5"
+            .to_owned()
     };
-    Ok(sqlx::query_as(sql).fetch_all(conn).await?)
+    Ok(sqlx::query_as(&sql).fetch_all(conn).await?)
 }
 
 fn fact_sum(
