@@ -99,7 +99,19 @@ pub async fn run(
     let (status, stored, last_year) = app::services::returns::stored_for_import(&db, &key)
         .await
         .map_err(|e| anyhow!("{e}"))?;
-    let (changes, warnings, blocked) = compare(&parsed, status, &stored, &last_year, fy);
+    let (changes, mut warnings, blocked) = compare(&parsed, status, &stored, &last_year, fy);
+    warnings.extend(
+        app::services::import::blank_warnings(&db, org, &parsed)
+            .await
+            .map_err(|e| anyhow!("{e}"))?,
+    );
+    let refusal = app::services::import::year_refusal(&db, &key)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    if let Some(text) = refusal {
+        db.close().await;
+        bail!("--fy: {text}");
+    }
     let errors: Vec<Problem> = parsed.errors().cloned().collect();
 
     println!("{file_name} for {} ({org}), {fy}", body.summary.name);

@@ -459,3 +459,41 @@ fn import_prints_the_report_and_commits_as_an_officer() {
         "the same figures in another format: {stdout}"
     );
 }
+
+/// Issue 14: `server import … --org police-strathclyde --fy 2014-15 --commit` imported into a
+/// return of a force that ended on 31 March 2013. The year is refused, naming the dates and the
+/// successor, and nothing is written.
+#[test]
+fn import_refuses_a_year_outside_the_body_s_life() {
+    let dir = seeded_data_dir();
+    let (output, _, stderr) = run(server()
+        .args([
+            "create-user",
+            "--email",
+            "jo@strathclyde.police.uk",
+            "--role",
+            "officer",
+            "--org",
+            "police-strathclyde",
+        ])
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert!(output.status.success(), "{stderr}");
+    let (output, _, stderr) = run(server()
+        .arg("import")
+        .arg(fixture("good.csv"))
+        .args(["--org", "police-strathclyde", "--fy", "2014-15"])
+        .args(["--commit", "--as", "jo@strathclyde.police.uk"])
+        .env("TRACKER_DATA_DIR", dir.path()));
+    assert_one_line_error(
+        &output,
+        &stderr,
+        "error: --fy: Strathclyde Police existed until 31 March 2013, so it does not return 2014-15",
+    );
+    assert!(stderr.contains("Police Scotland"), "{stderr}");
+    let (output, stdout, stderr) = run(server().arg("check").env("TRACKER_DATA_DIR", dir.path()));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains(" 0 returns ("),
+        "nothing was written: {stdout}"
+    );
+}

@@ -92,7 +92,7 @@ fn every_good_file_in_every_format_imports_to_the_same_pence() {
         let parsed = analyse(name);
         assert!(parsed.problems.is_empty(), "{name}: {:?}", parsed.problems);
         assert_eq!(lines_of(&parsed), expected_lines(expected), "{name}");
-        assert_eq!(parsed.rows_imported, 8, "{name}: eight ledger lines");
+        assert_eq!(parsed.rows_imported, 9, "{name}: nine ledger lines");
         assert_eq!(
             parsed.total_rows.len(),
             1,

@@ -169,15 +169,17 @@ async fn officer_and_board_take_a_return_from_draft_to_a_restatement(backend: Ba
             ("staff-revenue", "800000"),
             ("staff-fte", "21.5"),
             ("energy-revenue", "45000"),
+            ("other-capital", "1500"),
             ("other-revenue", "-1500"),
             ("other-note", "Credit note from a supplier"),
         ],
     )
     .await);
     let page = app.get_as(PAGE, Some(&p.officer)).await;
-    // Totals: 150,000.50 external + 800,000 staff + 43,500 other = 993,500.50.
+    // Totals: 150,000.50 external + 800,000 staff + 45,000 other (energy 45,000; a credit note
+    // refunding £1,500 of £1,500 other costs: never below zero) = 995,000.50.
     assert!(
-        page.body.contains("£993,500.50"),
+        page.body.contains("£995,000.50"),
         "the grand total is shown"
     );
     assert!(page.body.contains(r#"value="30000.50""#) && page.body.contains(r#"value="21.5""#));
@@ -214,6 +216,7 @@ async fn officer_and_board_take_a_return_from_draft_to_a_restatement(backend: Ba
             ("staff-revenue", "800000"),
             ("staff-fte", "21.5"),
             ("energy-revenue", "12000"),
+            ("other-capital", "1500"),
             ("other-revenue", "-1500"),
             ("other-note", "Credit note from a supplier"),
         ],

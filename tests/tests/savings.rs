@@ -8,8 +8,8 @@
 )]
 
 use app::domain::savings::Rag;
-use app::domain::spend_line::LineInput;
-use app::domain::{FinancialYear, Money, ReturnAction, Role, SpendCategory};
+use app::domain::spend_line::{LineInput, SpendLine};
+use app::domain::{FinancialYear, Money, ReturnAction, ReturnStatus, Role, SpendCategory};
 use app::error::AppError;
 use app::model::CurrentUser;
 use app::services::{returns, savings};
@@ -98,10 +98,12 @@ async fn file_return(
     }
 }
 
-const FIFE_2013: [(SpendCategory, &str, &str); 3] = [
+const FIFE_2013: [(SpendCategory, &str, &str); 4] = [
     (SpendCategory::Hardware, "5000", "75000"),
     (SpendCategory::StaffCost, "", "240000"),
     (SpendCategory::Energy, "", "45000.50"),
+    // A figure for every category of the baseline, £0 allowed (ADR 0010: blank is not zero).
+    (SpendCategory::Other, "", "0"),
 ];
 
 /// The worked example for one council, by hand.
@@ -419,6 +421,7 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
     ];
     let mut orgs: Vec<&str> = forces.to_vec();
     orgs.push("police-scotland");
+    orgs.push("scottish-police-services-authority");
     let officer = app.user("officer@police.scot", Role::Officer, &orgs).await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let mut total = 0i64;
@@ -460,13 +463,6 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
     let body = savings::body(&app.db, &board, "police-scotland", None)
         .await
         .unwrap();
-    assert_eq!(
-        body.baseline_total,
-        Some(Money::from_pence(total)),
-        "the sum of its predecessors'"
-    );
-    assert!(!body.baseline_own);
-    assert_eq!(body.baseline_sources.len(), 9);
     assert!(
         body.problems
             .iter()
@@ -474,6 +470,72 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
         "{:?}",
         body.problems
     );
+    // Issue 14: with the SPSA's part missing, the inheritance is incomplete, and the year is
+    // shown as such — never counted as if it were covered.
+    let year = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
+    assert_eq!(year.status, "incomplete-baseline");
+    assert_eq!(year.saving, None);
+
+    // The SPSA records its baseline and return, and the office records how its 2013 split
+    // divides (all of its ICT to Police Scotland, none to the Authority, for this test).
+    let spsa = 250_000i64;
+    total += spsa * 100;
+    let mut f = form(&[
+        ("year", "2008-09"),
+        ("hardware", "250000"),
+        ("reason", "legacy accounts"),
+    ]);
+    f.insert("org".into(), "scottish-police-services-authority".into());
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &test_client(),
+        "scottish-police-services-authority",
+        &f,
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "scottish-police-services-authority",
+        "2012-13",
+        &[(SpendCategory::Hardware, "", "250000")],
+        true,
+    )
+    .await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    for (successor, share) in [
+        ("police-scotland", "100%"),
+        ("scottish-police-authority", "0%"),
+    ] {
+        savings::record_succession(
+            &app.db,
+            &admin,
+            &test_client(),
+            &form(&[
+                ("predecessor", "scottish-police-services-authority"),
+                ("successor", successor),
+                ("effective_date", "2013-04-01"),
+                ("kind", "split"),
+                ("share", share),
+            ]),
+        )
+        .await
+        .unwrap();
+    }
+    let body = savings::body(&app.db, &board, "police-scotland", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        body.baseline_total,
+        Some(Money::from_pence(total)),
+        "the sum of its predecessors': {:?}",
+        body.problems
+    );
+    assert!(!body.baseline_own);
+    assert_eq!(body.baseline_sources.len(), 10);
     let year = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
     assert_eq!(year.saving, Some(Money::from_pence(total - 800_000_000)));
     assert!(
@@ -510,7 +572,7 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
             .find(|r| r.year == fy("2012-13"))
             .unwrap()
             .bodies_counted,
-        9
+        10
     );
 
     // The trace names each predecessor.
@@ -522,7 +584,7 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
         .iter()
         .map(|t| t.source.as_str())
         .collect();
-    assert_eq!(sources.len(), 9);
+    assert_eq!(sources.len(), 10);
     assert!(
         sources[0].contains("inherited by succession"),
         "{sources:?}"
@@ -821,7 +883,17 @@ async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
         .find(|y| y.year == fy("2013-14"))
         .unwrap();
     assert!(y2013.saving > Money::ZERO);
-    assert!(y2013.bodies_counted >= 48);
+    // Councils, NHS boards and the fire service; Police Scotland and the Police Authority inherit
+    // from the SPSA, whose split has no published shares: incomplete, listed, not counted.
+    assert!(y2013.bodies_counted >= 47, "{}", y2013.bodies_counted);
+    assert!(
+        summary
+            .not_counted
+            .iter()
+            .any(|r| r.code == "police-scotland" && r.reason.starts_with("incomplete")),
+        "{:?}",
+        summary.not_counted
+    );
     let fife = summary
         .bodies
         .iter()
@@ -1017,6 +1089,8 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     .await
     .unwrap();
     assert_eq!(summary.double_counts, 1);
+    // Issue 14: the flagged claims were both added into the totals (gross £80,000). Each saving
+    // counts once: the consumer's claim (Fife's £40,000), the provider's left out and listed.
     let cash = summary
         .initiatives
         .iter()
@@ -1025,11 +1099,14 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     assert_eq!(
         (cash.gross, cash.one_off, cash.net),
         (
-            Money::from_pence(8_000_000),
+            Money::from_pence(4_000_000),
             Money::from_pence(10_000_000),
-            Money::from_pence(-2_000_000)
+            Money::from_pence(-6_000_000)
         )
     );
+    assert_eq!(summary.excluded_claims.len(), 1);
+    assert_eq!(summary.excluded_claims[0].body, "The Scottish Government");
+    assert!(summary.excluded_claims[0].reason.contains("Fife Council"));
     let spend = summary
         .years
         .iter()
@@ -1199,7 +1276,544 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
     app.teardown().await;
 }
 
+// ---------------------------------------------------------------- the counting rules (ADR 0010)
+
+/// A return written straight to the store (as one saved before the rules, or by another tool),
+/// submitted, with the read model refreshed: what the engine then counts.
+async fn store_submitted_return(
+    app: &TestApp,
+    by: &CurrentUser,
+    org: &str,
+    year: &str,
+    lines: &[SpendLine],
+) {
+    let mut tx = app.db.pool().begin().await.unwrap();
+    let org_id = app::db::returns::org_id(&mut tx, org)
+        .await
+        .unwrap()
+        .unwrap();
+    let start = i64::from(fy(year).start_year());
+    let id = app::db::returns::insert(&mut tx, org_id, start, 1, 0, by.id)
+        .await
+        .unwrap();
+    app::db::returns::replace_lines(&mut tx, id, lines)
+        .await
+        .unwrap();
+    app::db::returns::update_status(&mut tx, id, 1, ReturnStatus::Submitted, None, 0, by.id)
+        .await
+        .unwrap();
+    savings::refresh(&mut tx, &[org_id]).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn line(category: SpendCategory, pounds: i64) -> SpendLine {
+    SpendLine {
+        category,
+        capital: Money::ZERO,
+        revenue: Money::from_pounds(pounds).unwrap(),
+        fte: None,
+        note: None,
+    }
+}
+
+fn year_row<'a>(
+    s: &'a app::model::savings::SavingsSummary,
+    y: &str,
+) -> &'a app::model::savings::YearRow {
+    s.years.iter().find(|r| r.year == fy(y)).unwrap()
+}
+
+/// Issue 14: `server import … --org police-strathclyde --fy 2014-15 --commit` made "version 1
+/// of the 2014-15 return" of a force that ended on 31 March 2013, and once submitted it was
+/// counted beside Police Scotland's inherited baseline.
+async fn a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counted(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app
+        .user(
+            "officer@strathclyde.police.uk",
+            Role::Officer,
+            &["police-strathclyde"],
+        )
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let key = returns::ReturnRef {
+        org_code: "police-strathclyde",
+        fy: fy("2014-15"),
+    };
+    match returns::open(&app.db, &officer, &test_client(), &key).await {
+        Err(AppError::Validation { field, message }) => {
+            assert_eq!(field, "financial-year");
+            assert!(message.contains("existed until 31 March 2013"), "{message}");
+            assert!(message.contains("last return is for 2012-13"), "{message}");
+            assert!(message.contains("Police Scotland"), "{message}");
+        }
+        other => panic!("expected a refusal naming the year, got {other:?}"),
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM spend_returns")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was written");
+    // Its own years still open.
+    returns::open(
+        &app.db,
+        &officer,
+        &test_client(),
+        &returns::ReturnRef {
+            org_code: "police-strathclyde",
+            fy: fy("2012-13"),
+        },
+    )
+    .await
+    .unwrap();
+    let page = returns::page(&app.db, &officer, &key).await.unwrap();
+    assert!(
+        !page.may.start,
+        "the page offers no start for a year the body did not exist"
+    );
+    assert!(page.outside_life.is_some());
+
+    // A return already stored for such a year is never counted and is listed for the office.
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &test_client(),
+        "police-strathclyde",
+        &form(&[
+            ("year", "2008-09"),
+            ("hardware", "1000000"),
+            ("reason", "accounts"),
+        ]),
+    )
+    .await
+    .unwrap();
+    store_submitted_return(
+        &app,
+        &officer,
+        "police-strathclyde",
+        "2014-15",
+        &[line(SpendCategory::Hardware, 1)],
+    )
+    .await;
+    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        summary.years.iter().all(|y| y.bodies_counted == 0),
+        "nothing counts: {:?}",
+        summary.years
+    );
+    let listed = summary
+        .not_counted
+        .iter()
+        .find(|r| r.code == "police-strathclyde" && r.year == fy("2014-15"))
+        .expect("listed for the programme office");
+    assert!(
+        listed.reason.contains("did not exist on 1 April"),
+        "{}",
+        listed.reason
+    );
+    // The board can still send it back.
+    let current = returns::get(&app.db, &board, &key).await.unwrap();
+    returns::act(
+        &app.db,
+        &board,
+        &test_client(),
+        &key,
+        current.row_version,
+        ReturnAction::SendBack,
+        Some("This force no longer existed in 2014-15"),
+    )
+    .await
+    .unwrap();
+    app.teardown().await;
+}
+
+/// Issue 14: Historic Scotland → Historic Environment Scotland on 1 October 2015 counted the
+/// 2015-16 baseline for both bodies. The body existing on 1 April answers for the year.
+async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app
+        .user(
+            "officer@hes.scot",
+            Role::Officer,
+            &["historic-scotland", "historic-environment-scotland"],
+        )
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &test_client(),
+        "historic-scotland",
+        &form(&[
+            ("year", "2008-09"),
+            ("hardware", "2000000"),
+            ("reason", "accounts"),
+        ]),
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "historic-scotland",
+        "2015-16",
+        &[(SpendCategory::Hardware, "", "1500000")],
+        true,
+    )
+    .await;
+    // The successor's first year is 2016-17.
+    let refused = returns::open(
+        &app.db,
+        &officer,
+        &test_client(),
+        &returns::ReturnRef {
+            org_code: "historic-environment-scotland",
+            fy: fy("2015-16"),
+        },
+    )
+    .await;
+    match refused {
+        Err(AppError::Validation { message, .. }) => {
+            assert!(
+                message.contains("established on 1 October 2015"),
+                "{message}"
+            );
+            assert!(message.contains("first return is for 2016-17"), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "historic-environment-scotland",
+        "2016-17",
+        &[(SpendCategory::Hardware, "", "1400000")],
+        true,
+    )
+    .await;
+    // Even a stored one adds nothing: the year's baseline is counted once.
+    store_submitted_return(
+        &app,
+        &officer,
+        "historic-environment-scotland",
+        "2015-16",
+        &[line(SpendCategory::Hardware, 700_000)],
+    )
+    .await;
+    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    let y2015 = year_row(&summary, "2015-16");
+    assert_eq!(
+        y2015.baseline,
+        Money::from_pounds(2_000_000).unwrap(),
+        "once, not twice"
+    );
+    assert_eq!(y2015.saving, Money::from_pounds(500_000).unwrap());
+    assert_eq!(y2015.bodies_counted, 1);
+    let y2016 = year_row(&summary, "2016-17");
+    assert_eq!(
+        y2016.baseline,
+        Money::from_pounds(2_000_000).unwrap(),
+        "inherited, once"
+    );
+    assert_eq!(y2016.saving, Money::from_pounds(600_000).unwrap());
+    // Each year, the bodies answering for it: one of the two.
+    for (y, expected) in [
+        ("2015-16", "historic-scotland"),
+        ("2016-17", "historic-environment-scotland"),
+    ] {
+        let answering: Vec<&str> = ["historic-scotland", "historic-environment-scotland"]
+            .into_iter()
+            .filter(|code| {
+                summary
+                    .not_counted
+                    .iter()
+                    .all(|r| !(r.code == *code && r.year == fy(y)))
+            })
+            .collect();
+        assert!(answering.contains(&expected), "{y}: {answering:?}");
+    }
+    app.teardown().await;
+}
+
+/// Issue 14: a category left out of a return counted as £0 spend, so its whole baseline counted
+/// as saved; a successor whose inheritance was incomplete was shown as covered.
+async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &test_client(),
+        "council-fife",
+        &fife_baseline("accounts"),
+    )
+    .await
+    .unwrap();
+    // The form: software and other left blank; energy typed as 0 is a figure.
+    let key = returns::ReturnRef {
+        org_code: "council-fife",
+        fy: fy("2013-14"),
+    };
+    let c = test_client();
+    let draft = returns::open(&app.db, &officer, &c, &key).await.unwrap();
+    let typed = |capital: &'static str, revenue: &'static str| LineInput {
+        capital,
+        revenue,
+        ..LineInput::default()
+    };
+    let parsed = returns::parse_lines(&[
+        (SpendCategory::Hardware, typed("", "80000")),
+        (SpendCategory::Software, typed("", "")),
+        (SpendCategory::StaffCost, typed("", "240000")),
+        (SpendCategory::Energy, typed("0", "")),
+        (SpendCategory::Other, typed("", "")),
+    ])
+    .unwrap();
+    assert_eq!(
+        parsed.len(),
+        3,
+        "blank categories store no line: {parsed:?}"
+    );
+    let saved = returns::save_lines(&app.db, &officer, &c, &key, draft.row_version, &parsed, &[])
+        .await
+        .unwrap();
+    match returns::act(
+        &app.db,
+        &officer,
+        &c,
+        &key,
+        saved.row_version,
+        ReturnAction::Submit,
+        None,
+    )
+    .await
+    {
+        Err(AppError::Fields(errors)) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, vec!["other-capital"], "{errors:?}");
+            assert!(errors[0].message.contains("blank is not counted as zero"));
+        }
+        other => panic!("expected the blank category named, got {other:?}"),
+    }
+    // A return stored without a baseline category is incomplete and not counted.
+    store_submitted_return(
+        &app,
+        &officer,
+        "council-fife",
+        "2014-15",
+        &[
+            line(SpendCategory::Hardware, 80_000),
+            line(SpendCategory::StaffCost, 240_000),
+            line(SpendCategory::Energy, 45_000),
+        ],
+    )
+    .await;
+    let body = savings::body(&app.db, &board, "council-fife", None)
+        .await
+        .unwrap();
+    let y = body.years.iter().find(|y| y.year == fy("2014-15")).unwrap();
+    assert_eq!(y.status, "incomplete-return");
+    assert_eq!(y.saving, None, "never counted as saved");
+    assert!(
+        y.not_counted.as_deref().unwrap().contains("other costs"),
+        "{:?}",
+        y.not_counted
+    );
+    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(year_row(&summary, "2014-15").bodies_counted, 0);
+    assert_eq!(year_row(&summary, "2014-15").saving, Money::ZERO);
+
+    // A credit may reduce "Other costs" to zero, never below: income is not a saving.
+    match returns::parse_lines(&[(SpendCategory::Other, typed("-500", "100"))]) {
+        Err(AppError::Fields(errors)) => assert_eq!(errors[0].field, "other-revenue"),
+        other => panic!("expected a refused negative category, got {other:?}"),
+    }
+    app.teardown().await;
+}
+
+/// Issue 14: in real terms the national 2012-13 line read "saving £122.8m, target £60.0m, Red":
+/// a real saving rated against a nominal target (the colour came from the nominal figures).
+async fn a_saving_is_rated_against_its_target_on_the_same_basis(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &test_client(),
+        "council-fife",
+        &fife_baseline("accounts"),
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "council-fife",
+        "2013-14",
+        &FIFE_2013,
+        true,
+    )
+    .await;
+    // Nominal (the hand calculation above): £33,999.50 against £34,200.00, amber.
+    let nominal = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert_eq!(nominal.rag, Rag::Amber);
+    // Real terms at 2024-25 prices: the saving is £97,180.65 and the cash target of 2013-14
+    // is deflated like the year's spend: £34,200.00 × 1.3692309167 = £46,827.70. Green.
+    let real = savings::trace(
+        &app.db,
+        &board,
+        "council-fife",
+        fy("2013-14"),
+        Some("real-2024-25"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(real.saving, Money::from_pence(9_718_065));
+    assert_eq!(real.target, Some(Money::from_pence(4_682_770)));
+    assert_eq!(real.rag, Rag::Green);
+    assert!(real
+        .target_working
+        .as_deref()
+        .unwrap()
+        .contains("1.3692309167"));
+    let body = savings::body(&app.db, &board, "council-fife", Some("real-2024-25"))
+        .await
+        .unwrap();
+    let y = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
+    assert_eq!(
+        (y.target, y.rag),
+        (Some(Money::from_pence(4_682_770)), Rag::Green)
+    );
+    let summary = savings::summary(
+        &app.db,
+        &board,
+        &savings::SummaryQuery {
+            basis: Some("real-2024-25".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // National: £120,000,000 × 1.3692309167 = £164,307,710.00; the row's colour compares the
+    // real saving with that real target.
+    let national = year_row(&summary, "2013-14");
+    assert_eq!(national.target, Some(Money::from_pence(16_430_771_000)));
+    assert_eq!(national.rag, Rag::Red);
+    let fife = summary
+        .bodies
+        .iter()
+        .find(|b| b.code == "council-fife")
+        .unwrap();
+    assert_eq!(
+        (fife.target, fife.rag),
+        (Money::from_pence(4_682_770), Rag::Green)
+    );
+    // A year beyond the trajectory has no target and no colour.
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "council-fife",
+        "2017-18",
+        &FIFE_2013,
+        true,
+    )
+    .await;
+    let body = savings::body(&app.db, &board, "council-fife", None)
+        .await
+        .unwrap();
+    let y = body.years.iter().find(|y| y.year == fy("2017-18")).unwrap();
+    assert_eq!((y.target, y.rag), (None, Rag::NoTarget));
+    app.teardown().await;
+}
+
+/// Issue 14: when recorded baselines pass the review's £1.4bn, the default method silently
+/// divided by baseline share while the trace still said "÷ the review's national baseline".
+async fn the_trace_states_the_apportionment_method_actually_used(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &test_client(),
+        "council-fife",
+        &form(&[
+            ("year", "2008-09"),
+            ("hardware", "900000000"),
+            ("software", "600000000"),
+            (
+                "reason",
+                "an exaggerated baseline, above the review's national £1.4bn",
+            ),
+        ]),
+    )
+    .await
+    .unwrap();
+    file_return(
+        &app,
+        &officer,
+        &board,
+        "council-fife",
+        "2013-14",
+        &[
+            (SpendCategory::Hardware, "", "800000000"),
+            (SpendCategory::Software, "", "600000000"),
+        ],
+        true,
+    )
+    .await;
+    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        trace.target_method,
+        "By each body's share of the recorded baselines"
+    );
+    let working = trace.target_working.unwrap();
+    assert!(
+        working.contains("exceed the review's national baseline"),
+        "{working}"
+    );
+    assert!(
+        !working.contains("÷ the review's national baseline"),
+        "{working}"
+    );
+    assert_eq!(
+        trace.target,
+        Some(Money::from_pounds(120_000_000).unwrap()),
+        "the whole target"
+    );
+    app.teardown().await;
+}
+
 on_both_backends!(
+    a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counted,
+    a_mid_year_succession_counts_the_year_s_baseline_once,
+    blank_is_not_zero_and_an_incomplete_year_is_not_counted,
+    a_saving_is_rated_against_its_target_on_the_same_basis,
+    the_trace_states_the_apportionment_method_actually_used,
     the_office_records_a_split_and_the_baseline_passes_on,
     initiatives_are_classed_kept_apart_and_double_counts_flagged,
     a_council_saving_matches_the_hand_calculation,

@@ -224,6 +224,17 @@ pub async fn codes(pool: &AnyPool) -> Result<Vec<String>, DbError> {
         .await?)
 }
 
+/// The names of the bodies a body's functions passed to, by name.
+pub async fn successor_names(conn: &mut AnyConnection, id: i64) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT o.name FROM organisation_successions s JOIN organisations o ON o.id = s.successor_id
+          WHERE s.predecessor_id = $1 ORDER BY o.name",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// A body's name and sector code by id.
 pub async fn name_and_sector(
     conn: &mut AnyConnection,

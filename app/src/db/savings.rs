@@ -192,14 +192,14 @@ pub struct BodyRow {
 }
 
 impl BodyRow {
-    /// Whether the body existed at some point in the year.
+    /// The body's life, from its stored dates.
+    pub fn lifetime(&self) -> crate::domain::Lifetime {
+        crate::domain::Lifetime::from_iso(self.start_date.as_deref(), self.end_date.as_deref())
+    }
+
+    /// Whether the body answers for the year: it existed on 1 April (ADR 0010, rule 2).
     pub fn exists_in(&self, year: FinancialYear) -> bool {
-        let first = year.first_day().format("%Y-%m-%d").to_string();
-        let last = year.last_day().format("%Y-%m-%d").to_string();
-        self.start_date
-            .as_deref()
-            .is_none_or(|s| s <= last.as_str())
-            && self.end_date.as_deref().is_none_or(|e| e >= first.as_str())
+        self.lifetime().answers_for(year)
     }
 }
 
@@ -462,25 +462,35 @@ pub struct BodyYearRow {
     pub return_id: i64,
     pub return_version: i64,
     pub provisional: bool,
-    pub counted: bool,
+    /// Why the body-year adds nothing to any total; `None` when it counts (ADR 0010).
+    pub not_counted: Option<crate::domain::savings::NotCounted>,
     pub baseline: Money,
     pub actual: Money,
+}
+
+impl BodyYearRow {
+    pub fn counted(&self) -> bool {
+        self.not_counted.is_none()
+    }
 }
 
 pub async fn insert_body_year(conn: &mut AnyConnection, row: &BodyYearRow) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO savings_body_years
-             (org_id, fy_start, return_id, return_version, provisional, counted, baseline_pence, actual_pence)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             (org_id, fy_start, return_id, return_version, provisional, counted, baseline_pence,
+              actual_pence, not_counted, missing)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(row.org_id)
     .bind(fy_start(row.year))
     .bind(row.return_id)
     .bind(row.return_version)
     .bind(i64::from(row.provisional))
-    .bind(i64::from(row.counted))
+    .bind(i64::from(row.counted()))
     .bind(row.baseline.pence())
     .bind(row.actual.pence())
+    .bind(row.not_counted.as_ref().map(|n| n.code()))
+    .bind(row.not_counted.as_ref().and_then(|n| n.missing_codes()))
     .execute(conn)
     .await?;
     Ok(())
@@ -705,14 +715,41 @@ pub async fn body_years(
     conn: &mut AnyConnection,
     scope: &Scope,
 ) -> Result<Vec<BodyYearRow>, DbError> {
+    select_body_years(conn, scope, "").await
+}
+
+/// The scope's body-years with a return that are not counted (ADR 0010).
+pub async fn not_counted(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> Result<Vec<BodyYearRow>, DbError> {
+    select_body_years(conn, scope, "AND b.not_counted IS NOT NULL").await
+}
+
+async fn select_body_years(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    and: &str,
+) -> Result<Vec<BodyYearRow>, DbError> {
     let (condition, texts, ids) = scope.condition("b");
     let sql = format!(
-        "SELECT b.org_id, b.fy_start, b.return_id, b.return_version, b.provisional, b.counted,
-                b.baseline_pence, b.actual_pence
+        "SELECT b.org_id, b.fy_start, b.return_id, b.return_version, b.provisional, b.not_counted,
+                b.missing, b.baseline_pence, b.actual_pence
            FROM savings_body_years b JOIN organisations o ON o.id = b.org_id
-          WHERE {condition} ORDER BY b.fy_start, b.org_id"
+          WHERE {condition} {and} ORDER BY b.fy_start, b.org_id"
     );
-    let mut query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64, i64)>(&sql);
+    type Row = (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql);
     for t in texts {
         query = query.bind(t);
     }
@@ -721,18 +758,29 @@ pub async fn body_years(
     }
     let rows = query.fetch_all(conn).await?;
     rows.into_iter()
-        .map(|(org, fy, rid, rv, prov, counted, base, actual)| {
-            Ok(BodyYearRow {
-                org_id: org,
-                year: year(fy)?,
-                return_id: rid,
-                return_version: rv,
-                provisional: prov == 1,
-                counted: counted == 1,
-                baseline: Money::from_pence(base),
-                actual: Money::from_pence(actual),
-            })
-        })
+        .map(
+            |(org, fy, rid, rv, prov, not_counted, missing, base, actual)| {
+                let not_counted = match not_counted {
+                    None => None,
+                    Some(code) => Some(
+                        crate::domain::savings::NotCounted::parse(&code, missing.as_deref())
+                            .ok_or_else(|| {
+                                DbError::Corrupt(format!("savings_body_years.not_counted {code:?}"))
+                            })?,
+                    ),
+                };
+                Ok(BodyYearRow {
+                    org_id: org,
+                    year: year(fy)?,
+                    return_id: rid,
+                    return_version: rv,
+                    provisional: prov == 1,
+                    not_counted,
+                    baseline: Money::from_pence(base),
+                    actual: Money::from_pence(actual),
+                })
+            },
+        )
         .collect()
 }
 

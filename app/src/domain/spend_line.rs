@@ -115,7 +115,15 @@ fn fte(category: SpendCategory, text: &str, errors: &mut Vec<FieldError>) -> Opt
     }
 }
 
-/// Checks one line as typed. A blank amount is £0.
+/// Whether nothing at all was typed for the line: the category is not reported (blank is not
+/// zero, ADR 0010 rule 3), and no line is stored.
+pub fn is_blank(input: &LineInput<'_>) -> bool {
+    [input.capital, input.revenue, input.fte, input.note]
+        .iter()
+        .all(|t| t.trim().is_empty())
+}
+
+/// Checks one line as typed. A blank amount beside a typed one is £0.
 pub fn parse_line(
     category: SpendCategory,
     input: &LineInput<'_>,
@@ -129,6 +137,17 @@ pub fn parse_line(
         errors.push(FieldError {
             field: format!("{}-note", category.code()),
             message: format!("The note must be at most {MAX_NOTE_CHARS} characters"),
+        });
+    }
+    // Income is not a saving (DOMAIN.md §6): a credit note is a refund within its category,
+    // so a category's spend for the year can fall to zero but never below (ADR 0010, rule 6).
+    if errors.is_empty() && capital.checked_add(revenue).is_ok_and(Money::is_negative) {
+        errors.push(FieldError {
+            field: format!("{}-revenue", category.code()),
+            message: format!(
+                "{}: capital and revenue together must be £0 or more. Credits are refunds of spend in this category; income (fees, charges) is not a saving and is not entered here",
+                category.name()
+            ),
         });
     }
     if errors.is_empty() {
@@ -240,13 +259,23 @@ mod tests {
         let err = parse_line(SpendCategory::Energy, &neg).unwrap_err();
         assert_eq!(err[0].field, "energy-capital");
         assert!(err[0].message.ends_with("must be £0 or more"));
+        // A credit is a refund within its category: it may reduce "Other costs", not below zero
+        // (issue 14: a negative "Other" line lowered actual spend, so income raised the saving).
+        let refund = LineInput {
+            capital: "-5",
+            revenue: "10",
+            ..LineInput::default()
+        };
         assert_eq!(
-            parse_line(SpendCategory::Other, &neg)
+            parse_line(SpendCategory::Other, &refund)
                 .unwrap()
                 .capital
                 .pence(),
             -500
         );
+        let err = parse_line(SpendCategory::Other, &neg).unwrap_err();
+        assert_eq!(err[0].field, "other-revenue");
+        assert!(err[0].message.contains("income"), "{}", err[0].message);
     }
 
     #[test]

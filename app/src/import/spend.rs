@@ -609,6 +609,20 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
             });
             continue;
         }
+        if capital.checked_add(revenue).is_ok_and(Money::is_negative) {
+            // Income is not a saving: credits refund spend within a category (ADR 0010, rule 6).
+            out.problems.push(Problem {
+                severity: Severity::Error,
+                cell: out.sheet.clone(),
+                found: format!(
+                    "{} adding up to {} (capital {capital}, revenue {revenue})",
+                    category.name(),
+                    capital.checked_add(revenue).unwrap_or(Money::ZERO)
+                ),
+                expected: "£0 or more for a category: credits are refunds of spend in it, and income is not a saving".into(),
+            });
+            continue;
+        }
         let mut note: String = notes.join("; ");
         if note.chars().count() > MAX_NOTE_CHARS {
             note = note.chars().take(MAX_NOTE_CHARS - 1).collect::<String>() + "…";

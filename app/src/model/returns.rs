@@ -86,6 +86,9 @@ pub struct ReturnPage {
     pub warnings: Vec<WarningView>,
     pub history: Vec<HistoryEntry>,
     pub may: ReturnPermissions,
+    /// Why the body does not answer for this year (it did not exist on 1 April), if so: the
+    /// return cannot be started, changed or submitted, and a stored one is never counted.
+    pub outside_life: Option<String>,
 }
 
 /// One body's return for one year in a list.

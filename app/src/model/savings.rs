@@ -18,14 +18,18 @@ pub struct YearRow {
     pub saving: Money,
     /// From 2012-13; `None` before.
     pub cumulative: Option<Money>,
-    /// The target for the scope (nominal cash), and its running total.
+    /// The target for the scope on the same basis as the saving (cash in nominal terms, at the
+    /// base year's prices in real terms), and its running total.
     pub target: Option<Money>,
     pub cumulative_target: Option<Money>,
-    /// Nominal saving against the target.
+    /// The saving against the target, both on the basis shown (`NoTarget` without a target).
     pub rag: Rag,
+    /// The baseline of the bodies counted as a share of the review's published baseline for
+    /// the scope (national, or the sector's), like "81.2%".
+    pub baseline_share: Option<String>,
     pub bodies_counted: usize,
     pub bodies_provisional: usize,
-    /// Bodies that existed in the year (within the scope).
+    /// Bodies that answered for the year (existed on 1 April; within the scope).
     pub bodies_existing: usize,
 }
 
@@ -92,19 +96,43 @@ pub struct SavingsSummary {
     /// The year's spend-based figures by category (same bodies and basis as `years`).
     pub categories: Vec<CategoryRow>,
     pub initiatives: Vec<ClassRow>,
+    /// How many claims are left out because another claim counts the same saving.
     pub double_counts: usize,
+    pub excluded_claims: Vec<ExcludedClaimRow>,
+    /// Body-years with a return that are not counted, and why (ADR 0010).
+    pub not_counted: Vec<NotCountedRow>,
     pub coverage: Vec<CoverageRow>,
     pub deflator_release: Option<String>,
     pub deflators_verified: bool,
     pub problems: Vec<String>,
 }
 
+/// A claim left out of the totals, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcludedClaimRow {
+    pub body: String,
+    pub title: String,
+    pub reason: String,
+}
+
+/// A body-year whose return is not counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotCountedRow {
+    pub code: String,
+    pub name: String,
+    pub year: FinancialYear,
+    pub reason: String,
+}
+
 /// A year of one body's savings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BodyYearView {
     pub year: FinancialYear,
-    /// "counted", "provisional", "no-baseline" or "no-return".
+    /// "counted", "provisional", "no-return", or why the year is not counted: "outside-life",
+    /// "no-baseline", "incomplete-baseline", "incomplete-return" (ADR 0010).
     pub status: String,
+    /// The reason a year with a return is not counted, in words.
+    pub not_counted: Option<String>,
     pub baseline: Option<Money>,
     pub actual: Option<Money>,
     pub saving: Option<Money>,
@@ -192,6 +220,8 @@ pub struct TraceView {
     pub target_method: String,
     pub target_working: Option<String>,
     pub rag: Rag,
+    /// Why this body-year adds nothing to any total (ADR 0010), if so.
+    pub not_counted: Option<String>,
 }
 
 /// A version of a body's own baseline.

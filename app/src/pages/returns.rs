@@ -236,6 +236,9 @@ fn ReturnView(
                     <dd class="ds_summary-list__value">{deadline}</dd>
                 </div>
             </dl>
+            {page.outside_life.clone().map(|text| view! {
+                <div class="ds_inset-text" id="outside-life"><div class="ds_inset-text__text"><strong>"Not a year of this body: "</strong>{text}{page.current.is_some().then_some(" This return is not counted in any saving.")}</div></div>
+            })}
             {reason.map(|r| view! {
                 <div class="ds_inset-text" id="returned-reason"><div class="ds_inset-text__text"><strong>"Sent back by the board: "</strong>{r}</div></div>
             })}

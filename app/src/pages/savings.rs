@@ -25,6 +25,7 @@ fn rag_tag(rag: Rag) -> impl IntoView {
         Rag::Amber => ("ds_tag ds_tag--orange", "Amber: 80% or more"),
         Rag::Red => ("ds_tag ds_tag--red", "Red: below 80%"),
         Rag::NotReported => ("ds_tag ds_tag--grey", "Not reported"),
+        Rag::NoTarget => ("ds_tag ds_tag--grey", "No target"),
     };
     view! { <span class=class data-rag=rag.code()>{text}</span> }
 }
@@ -155,6 +156,7 @@ fn Summary(summary: SavingsSummary) -> impl IntoView {
                     <td class="tracker-number">{money(r.cumulative_target)}</td>
                     <td>{rag_tag(r.rag)}</td>
                     <td class="tracker-number">{format!("{} of {}", r.bodies_counted, r.bodies_existing)}{(r.bodies_provisional > 0).then(|| format!(" ({} provisional)", r.bodies_provisional))}</td>
+                    <td class="tracker-number" data-col="baseline-share">{r.baseline_share.clone().unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
         })
@@ -166,7 +168,7 @@ fn Summary(summary: SavingsSummary) -> impl IntoView {
         basis_options(&summary.basis, &summary.base_years).into_any(),
     );
     let problems = summary.problems.clone();
-    let intro = format!("Baseline minus actual spend of the bodies with a baseline and a submitted or approved return, in {}. Targets are the trajectory's profile \"{}\" (illustrative: the review published only its totals), apportioned {}; red, amber and green compare the nominal saving with the target.", summary.basis_label, summary.profile, summary.method.name().to_lowercase());
+    let intro = format!("Baseline minus actual spend of the bodies with a baseline and a submitted or approved return, in {}. Targets are the trajectory's profile \"{}\" (illustrative: the review published only its totals), apportioned {}; red, amber and green compare the saving with the target on the same basis (in real terms the target too is at the base year's prices). A year counts only the bodies that existed on 1 April with a complete baseline and a complete return; \"Bodies counted\" and the share of the review's baseline say what each year covers.", summary.basis_label, summary.profile, summary.method.name().to_lowercase());
     let note = deflator_note(
         summary.deflator_release.clone(),
         summary.deflators_verified,
@@ -207,6 +209,7 @@ fn Summary(summary: SavingsSummary) -> impl IntoView {
                     <th scope="col">"Cumulative target"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Bodies counted"</th>
+                    <th scope="col">"Share of the review's baseline covered"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -214,6 +217,7 @@ fn Summary(summary: SavingsSummary) -> impl IntoView {
         <CategoriesTable summary=summary.clone() />
         <BodiesTable summary=summary.clone() />
         <Initiatives summary=summary.clone() />
+        <NotCounted rows=summary.not_counted.clone() />
         <Coverage rows=coverage />
         <p><a href="/trajectory">"The trajectory and how targets are apportioned"</a></p>
     }
@@ -327,11 +331,50 @@ fn Initiatives(summary: SavingsSummary) -> impl IntoView {
     view! {
         <h2>{format!("Initiative-based savings, {year}")}</h2>
         <p>"Savings claimed for shared services, data-centre closures and other initiatives, by class. They are shown beside the spend-based figures and never added to them: a closure's saving also shows in spend."</p>
-        {(summary.double_counts > 0).then(|| view! {
-            <p class="ds_warning-text" id="double-counts">{format!("{} claims may count one shared-service saving twice (a provider and a consumer claiming it).", summary.double_counts)}</p>
-        })}
         {body}
+        {(!summary.excluded_claims.is_empty()).then(|| {
+            let rows = summary.excluded_claims.iter().map(|x| view! {
+                <tr><td>{x.body.clone()}</td><td>{x.title.clone()}</td><td>{x.reason.clone()}</td></tr>
+            }).collect_view();
+            view! {
+                <h3 id="double-counts">{format!("Claims counted once: {} left out", summary.double_counts)}</h3>
+                <p>"Where a provider and a consumer of one shared service both claim a saving, the consumer's claim counts and the provider's is left out of every total above."</p>
+                <table class="ds_table" id="excluded-claims">
+                    <caption class="visually-hidden">"Claims left out of the totals"</caption>
+                    <thead><tr><th scope="col">"Body"</th><th scope="col">"Claim"</th><th scope="col">"Why it is left out"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+        })}
     }
+}
+
+#[component]
+fn NotCounted(rows: Vec<NotCountedRow>) -> impl IntoView {
+    (!rows.is_empty()).then(|| {
+        let body = rows
+            .into_iter()
+            .map(|r| {
+                let link = format!("/returns/{}/{}", r.code, r.year);
+                view! {
+                    <tr data-org=r.code.clone() data-year=r.year.to_string()>
+                        <td><a href=link>{r.name}</a></td>
+                        <td>{r.year.to_string()}</td>
+                        <td>{r.reason}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2 id="not-counted">"Returns not counted"</h2>
+            <p>"These returns add nothing to any figure on this page until the reason is resolved: a body's return for a year it did not exist on 1 April, a baseline missing or only partly inherited, or a return that leaves out a category its baseline has (blank is not zero)."</p>
+            <table class="ds_table" id="not-counted-table">
+                <caption class="visually-hidden">"Returns not counted, with the reason"</caption>
+                <thead><tr><th scope="col">"Body"</th><th scope="col">"Year"</th><th scope="col">"Reason"</th></tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        }
+    })
 }
 
 #[component]
@@ -430,9 +473,10 @@ fn BodyView(
             let status = match y.status.as_str() {
                 "counted" => "Approved return",
                 "provisional" => "Submitted, awaiting approval",
-                "no-baseline" => "Return, but no baseline",
-                _ => "No submitted return",
+                "no-return" => "No submitted return",
+                _ => "Return not counted",
             };
+            let reason = y.not_counted.clone().map(|text| view! { <br /><span class="tracker-not-counted">{text}</span> });
             let needs = y.rag.needs_explanation() && may_explain;
             let form = needs.then(|| {
                 let message = message_for(error.as_ref(), "explanation");
@@ -450,7 +494,7 @@ fn BodyView(
             view! {
                 <tr id=format!("year-{fy}") data-year=fy.clone()>
                     <th scope="row">{fy.clone()}</th>
-                    <td>{status}</td>
+                    <td>{status}{reason}</td>
                     <td class="tracker-number">{money(y.baseline)}</td>
                     <td class="tracker-number">{money(y.actual)}</td>
                     <td class="tracker-number" data-col="saving">{money(y.saving)}</td>
@@ -577,6 +621,9 @@ fn TraceBody(trace: TraceView) -> impl IntoView {
     view! {
         <PageHeader title=format!("{}, {}: how the saving was calculated", trace.org_name, trace.year) label="Savings" />
         <div class="ds_layout__content">
+            {trace.not_counted.clone().map(|text| view! {
+                <div class="ds_inset-text" id="trace-not-counted"><div class="ds_inset-text__text"><strong>"This year is not counted in any total: "</strong>{text}"."</div></div>
+            })}
             <dl class="ds_summary-list" id="trace-summary">
                 <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"Saving"</dt><dd class="ds_summary-list__value" id="trace-saving">{trace.saving.to_string()}" "<span class="ds_hint-text">{format!("exactly {}", trace.saving_exact)}</span></dd></div>
                 <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"Terms"</dt><dd class="ds_summary-list__value">{trace.basis_label.clone()}</dd></div>

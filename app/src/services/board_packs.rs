@@ -103,6 +103,7 @@ fn rag_tag(rag: Rag) -> (&'static str, &'static str) {
         Rag::Amber => ("ds_tag ds_tag--orange", "Amber: within 20%"),
         Rag::Red => ("ds_tag ds_tag--red", "Red: behind"),
         Rag::NotReported => ("ds_tag ds_tag--grey", "Not reported"),
+        Rag::NoTarget => ("ds_tag ds_tag--grey", "No target"),
     }
 }
 

@@ -448,7 +448,7 @@ async fn compute_programme(
                     Rag::Green => row.green += 1,
                     Rag::Amber => row.amber += 1,
                     Rag::Red => row.red += 1,
-                    Rag::NotReported => row.not_reported += 1,
+                    Rag::NotReported | Rag::NoTarget => row.not_reported += 1,
                 }
             }
             row

@@ -298,6 +298,46 @@ async fn load(
     Ok((row, fy))
 }
 
+/// A warning for each category the body's baseline has an amount in but the file gives no
+/// line for: it stays blank (not zero), and the return cannot be submitted until it has a
+/// figure (ADR 0010, rule 3).
+pub async fn blank_warnings(
+    db: &Db,
+    org_code: &str,
+    parsed: &ParsedSpend,
+) -> Result<Vec<Problem>, AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let Some(org) = crate::db::returns::org_id(&mut conn, org_code).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(baseline) = crate::services::savings::effective_baseline_of(&mut conn, org).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let present = |c: SpendCategory| parsed.lines.iter().any(|l| l.category == c);
+    Ok(
+        crate::domain::savings::counting::missing_categories(&baseline, present)
+            .into_iter()
+            .map(|c| Problem {
+                severity: Severity::Warning,
+                cell: format!("{} ({})", parsed.sheet, c.name()),
+                found: format!(
+                    "no line for {}, for which the body's baseline has {}",
+                    c.name().to_lowercase(),
+                    baseline.amount(c)
+                ),
+                expected: "a figure for every category of the baseline, £0 if there was none: a blank is not counted as zero, and the return cannot be submitted until it has one".into(),
+            })
+            .collect(),
+    )
+}
+
+/// Why the body does not answer for the year of the import, if so (ADR 0010, rule 1).
+pub async fn year_refusal(db: &Db, key: &ReturnRef<'_>) -> Result<Option<String>, AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    returns::year_refusal(&mut conn, key.org_code, key.fy).await
+}
+
 /// Parses a stored upload again and compares it with the stored return.
 pub async fn preview(db: &Db, user: &CurrentUser, token: &str) -> Result<ImportPreview, AppError> {
     let (row, fy) = load(db, user, token).await?;
@@ -322,11 +362,13 @@ async fn build_preview(
         org_code: &row.org_code,
         fy,
     };
+    let refusal = year_refusal(db, &key).await?;
     let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
     let (changes, warnings, blocked, spend) = match &analysis.spend {
         Some(parsed) => {
-            let (c, w, b) = compare(parsed, status, &stored, &last_year, fy);
-            (c, w, b, parsed.clone())
+            let (c, mut w, b) = compare(parsed, status, &stored, &last_year, fy);
+            w.extend(blank_warnings(db, &row.org_code, parsed).await?);
+            (c, w, refusal.or(b), parsed.clone())
         }
         None => (Vec::new(), Vec::new(), None, ParsedSpend::default()),
     };
@@ -416,8 +458,12 @@ pub async fn commit(
     };
     let mut warnings = Vec::new();
     if let Some(parsed) = &analysis.spend {
+        if let Some(text) = year_refusal(db, &key).await? {
+            return Err(AppError::validation("financial-year", text));
+        }
         let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
-        let (_, w, blocked) = compare(parsed, status, &stored, &last_year, fy);
+        let (_, mut w, blocked) = compare(parsed, status, &stored, &last_year, fy);
+        w.extend(blank_warnings(db, &org_code, parsed).await?);
         if let Some(first) = parsed.errors().next() {
             return Err(AppError::validation(
                 "file",

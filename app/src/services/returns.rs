@@ -10,7 +10,7 @@ use crate::db::audit::{self, AuditEntry, AuditRow};
 use crate::db::returns::{self, ReturnRecord};
 use crate::db::{Db, DbError};
 use crate::domain::spend_line::{
-    change_warning, parse_line, FieldError, LineInput, LineWarning, SpendLine,
+    change_warning, is_blank, parse_line, FieldError, LineInput, LineWarning, SpendLine,
 };
 use crate::domain::{FinancialYear, Money, ReturnAction, ReturnStatus, SpendCategory};
 use crate::error::AppError;
@@ -40,6 +40,28 @@ async fn org_id(conn: &mut AnyConnection, org_code: &str) -> Result<i64, AppErro
     returns::org_id(conn, org_code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("The organisation {org_code:?}")))
+}
+
+/// Why the body does not answer for the year (ADR 0010, rule 1: it did not exist on 1 April),
+/// naming its dates and successors; `None` when it does. `NotFound` for an unknown body.
+pub async fn year_refusal(
+    conn: &mut AnyConnection,
+    org_code: &str,
+    fy: FinancialYear,
+) -> Result<Option<String>, AppError> {
+    let body = crate::db::savings::body(&mut *conn, org_code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The organisation {org_code:?}")))?;
+    let successors = crate::db::organisations::successor_names(conn, body.id).await?;
+    Ok(body.lifetime().refusal(&body.name, fy, &successors))
+}
+
+/// Refuses a change to a return for a year the body does not answer for.
+async fn check_year(conn: &mut AnyConnection, key: &ReturnRef<'_>) -> Result<(), AppError> {
+    match year_refusal(conn, key.org_code, key.fy).await? {
+        Some(text) => Err(AppError::validation("financial-year", text)),
+        None => Ok(()),
+    }
 }
 
 async fn view(
@@ -113,6 +135,7 @@ async fn latest_or_new(
     key: &ReturnRef<'_>,
 ) -> Result<ReturnRecord, AppError> {
     let year = i64::from(key.fy.start_year());
+    check_year(&mut *conn, key).await?;
     if let Some(existing) = returns::latest(&mut *conn, org, year).await? {
         return Ok(existing);
     }
@@ -162,7 +185,7 @@ fn entry(user: &CurrentUser, client: &Client, action: &str, return_id: i64) -> A
 pub fn parse_lines(inputs: &[(SpendCategory, LineInput<'_>)]) -> Result<Vec<SpendLine>, AppError> {
     let mut lines = Vec::new();
     let mut problems = Vec::new();
-    for (category, input) in inputs {
+    for (category, input) in inputs.iter().filter(|(_, input)| !is_blank(input)) {
         match parse_line(*category, input) {
             Ok(line) => lines.push(line),
             Err(mut errors) => problems.append(&mut errors),
@@ -192,6 +215,7 @@ pub async fn save_lines(
     check_explanations(explanations)?;
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let org = org_id(&mut tx, key.org_code).await?;
+    check_year(&mut tx, key).await?;
     let current = returns::latest(&mut tx, org, i64::from(key.fy.start_year()))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("A {} return for {}", key.fy, key.org_code)))?;
@@ -510,6 +534,10 @@ pub async fn act(
         return Err(AppError::Forbidden);
     }
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    // A return stored for a year its body does not answer for can still be sent back.
+    if action != ReturnAction::SendBack {
+        check_year(&mut tx, key).await?;
+    }
     let (org, current) = current_at(&mut tx, key, row_version).await?;
     let year = i64::from(fy.start_year());
     let next = current
@@ -525,15 +553,17 @@ pub async fn act(
     if action == ReturnAction::Submit {
         let lines = returns::lines(&mut tx, current.id).await?;
         let explained = returns::explanations(&mut tx, current.id).await?;
-        let missing: Vec<FieldError> = warnings_for(&mut tx, org, fy, &lines)
-            .await?
-            .into_iter()
-            .filter(|w| !explained.iter().any(|(c, _)| *c == w.category))
-            .map(|w| FieldError {
-                field: format!("{}-explanation", w.category.code()),
-                message: format!("{} Save an explanation before you submit.", w.message),
-            })
-            .collect();
+        let mut missing = blank_categories(&mut tx, org, fy, &lines).await?;
+        missing.extend(
+            warnings_for(&mut tx, org, fy, &lines)
+                .await?
+                .into_iter()
+                .filter(|w| !explained.iter().any(|(c, _)| *c == w.category))
+                .map(|w| FieldError {
+                    field: format!("{}-explanation", w.category.code()),
+                    message: format!("{} Save an explanation before you submit.", w.message),
+                }),
+        );
         if !missing.is_empty() {
             return Err(AppError::Fields(missing));
         }
@@ -577,6 +607,32 @@ pub async fn act(
     e.after = Some(serde_json::json!({ "status": next.code(), "reason": reason }));
     audit::record(&mut tx, &e).await?;
     read_back_and_commit(tx, org, key).await
+}
+
+/// The categories the body's baseline has an amount in but the return leaves blank: each
+/// needs a figure, £0 allowed, before the return is submitted (ADR 0010, rule 3).
+async fn blank_categories(
+    conn: &mut AnyConnection,
+    org: i64,
+    fy: FinancialYear,
+    lines: &[SpendLine],
+) -> Result<Vec<FieldError>, AppError> {
+    let Some(baseline) = crate::services::savings::effective_baseline_of(conn, org).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(crate::domain::savings::counting::missing_categories(&baseline, |c| {
+        lines.iter().any(|l| l.category == c)
+    })
+    .into_iter()
+    .map(|c| FieldError {
+        field: format!("{}-capital", c.code()),
+        message: format!(
+            "Enter {} for {fy}, £0 if there was none: the body's baseline has {} for it, and a blank is not counted as zero.",
+            c.name().to_lowercase(),
+            baseline.amount(c)
+        ),
+    })
+    .collect())
 }
 
 fn today() -> NaiveDate {
@@ -724,7 +780,8 @@ pub async fn page(
     };
     let deadline = due_date(returns::deadline(&mut conn, year).await?)?;
     let status = current.as_ref().map(|c| c.status);
-    let writer = user.may_write_org(org_code);
+    let outside_life = year_refusal(&mut conn, org_code, fy).await?;
+    let writer = user.may_write_org(org_code) && outside_life.is_none();
     let reviewer = user.role.reads_all_organisations();
     let may = ReturnPermissions {
         start: writer && current.is_none(),
@@ -753,6 +810,7 @@ pub async fn page(
         last_year,
         warnings,
         may,
+        outside_life,
     })
 }
 
@@ -976,8 +1034,11 @@ pub async fn status_board(
     for fy in &shown {
         let deadline = deadlines.get(&i64::from(fy.start_year())).copied();
         for body in &bodies {
-            let existed = body.start_date.is_none_or(|s| s <= fy.last_day())
-                && body.end_date.is_none_or(|e| e >= fy.first_day());
+            let existed = crate::domain::Lifetime {
+                start: body.start_date,
+                end: body.end_date,
+            }
+            .answers_for(*fy);
             let found = existing
                 .iter()
                 .find(|r| r.org_code == body.code && r.fy_start == i64::from(fy.start_year()));

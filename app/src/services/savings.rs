@@ -15,8 +15,9 @@
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, BodyRow, BodyYearRow, Scope};
 use crate::db::{returns, Db, DbError};
+use crate::domain::savings::counting;
 use crate::domain::savings::spend::{by_year, cumulative, evaluate, explain, facts, to_money};
-use crate::domain::savings::target::{apportion_target, rag};
+use crate::domain::savings::target::{apportion_target, rate};
 use crate::domain::savings::{
     effective_baselines, initiative, Actual, ApportionMethod, Apportionment, BaselineIssue, Basis,
     Claimant, Deflators, EffectiveBaseline, FactSum, Figures, Rag, Trajectory,
@@ -103,7 +104,13 @@ async fn refresh_bodies(
     let needed = ancestors(&affected, &successions);
     let recorded = store::latest_baselines(&mut *conn, Some(&needed)).await?;
     let (baselines, _) = effective_baselines(&recorded, &successions);
+    let lifetimes: HashMap<i64, crate::domain::Lifetime> = store::bodies(&mut *conn)
+        .await?
+        .iter()
+        .map(|b| (b.id, b.lifetime()))
+        .collect();
     for org in affected {
+        let lifetime = lifetimes.get(&org).copied().unwrap_or_default();
         if move_sums {
             store::move_sector_sums(&mut *conn, org, -1).await?;
         }
@@ -123,7 +130,8 @@ async fn refresh_bodies(
                 provisional,
                 amounts,
             };
-            let baseline = baselines.get(&OrgId(org)).filter(|b| !b.parts.is_empty());
+            let baseline = baselines.get(&OrgId(org));
+            let not_counted = counting::status(&lifetime, baseline, &actual).err();
             let actual_total = Money::sum(actual.amounts.values().copied()).unwrap_or(Money::ZERO);
             let row = BodyYearRow {
                 org_id: org,
@@ -131,12 +139,12 @@ async fn refresh_bodies(
                 return_id: r.id,
                 return_version: r.version,
                 provisional,
-                counted: baseline.is_some(),
                 baseline: baseline.map_or(Money::ZERO, EffectiveBaseline::total),
                 actual: actual_total,
+                not_counted,
             };
             store::insert_body_year(&mut *conn, &row).await?;
-            if let Some(baseline) = baseline {
+            if let (Some(baseline), true) = (baseline, row.counted()) {
                 for fact in facts(baseline, &actual) {
                     store::insert_fact(&mut *conn, &fact).await?;
                 }
@@ -147,6 +155,18 @@ async fn refresh_bodies(
         }
     }
     Ok(())
+}
+
+/// A body's effective baseline (its own, or what it inherits), read on the caller's connection.
+pub(crate) async fn effective_baseline_of(
+    conn: &mut AnyConnection,
+    org: i64,
+) -> Result<Option<EffectiveBaseline>, DbError> {
+    let successions = store::successions(&mut *conn).await?;
+    let needed = ancestors(&BTreeSet::from([org]), &successions);
+    let recorded = store::latest_baselines(&mut *conn, Some(&needed)).await?;
+    let (mut baselines, _) = effective_baselines(&recorded, &successions);
+    Ok(baselines.remove(&OrgId(org)))
 }
 
 /// Rebuilds the whole read model (after seeding, or by `server refresh-savings`).
@@ -348,6 +368,13 @@ impl Engine {
             .collect()
     }
 
+    /// A cash amount of `year` (a target) on `basis`: itself in nominal terms, its value at the
+    /// base year's prices in real terms (ADR 0010, rule 4). `None` without a deflator.
+    fn on_basis(&self, cash: Money, year: FinancialYear, basis: Basis) -> Option<Decimal> {
+        let factor = self.deflators.factor(year, basis).ok()?;
+        Some(cash.as_decimal() * factor)
+    }
+
     fn base_years(&self) -> Vec<FinancialYear> {
         self.deflators.years().map(|(y, _)| y).collect()
     }
@@ -495,10 +522,12 @@ pub async fn summary(
             };
             let f = figures.get(&year).copied();
             let apportionment = engine.apportion(year);
-            let target = apportionment.as_ref().map(|a| match sector {
+            let cash_target = apportionment.as_ref().map(|a| match sector {
                 None => engine.trajectory.target(year).unwrap_or_default(),
                 Some(s) => a.sectors.get(&s).copied().unwrap_or_default(),
             });
+            let exact_target = cash_target.and_then(|t| engine.on_basis(t, year, basis));
+            let target = exact_target.map(to_money);
             if let Some(t) = target {
                 cumulative_target = cumulative_target
                     .checked_add(t)
@@ -508,7 +537,13 @@ pub async fn summary(
                 .iter()
                 .find(|(y, ..)| *y == year)
                 .map_or((0, 0), |(_, c, p)| (*c, *p));
-            let achieved = nominal.get(&year).map(Figures::saving);
+            let baseline_share = nominal.get(&year).and_then(|n| {
+                let published = match sector {
+                    None => engine.review.national,
+                    Some(s) => engine.review.sectors.get(&s).copied().unwrap_or_default(),
+                };
+                percent(to_money(n.baseline), published)
+            });
             years.push(YearRow {
                 year,
                 baseline: to_money(f.map_or(Decimal::ZERO, |f| f.baseline)),
@@ -517,10 +552,8 @@ pub async fn summary(
                 cumulative: running.get(&year).copied().map(to_money),
                 target,
                 cumulative_target: target.map(|_| cumulative_target),
-                rag: match target {
-                    Some(t) => rag(achieved, t),
-                    None => Rag::NotReported,
-                },
+                rag: rate(f.map(|f| f.saving()), exact_target),
+                baseline_share,
                 bodies_counted,
                 bodies_provisional,
                 bodies_existing: engine
@@ -550,6 +583,7 @@ pub async fn summary(
     let mut bodies = Vec::new();
     let mut initiatives_rows = Vec::new();
     let mut double = 0;
+    let mut excluded_claims = Vec::new();
     if let Some(year) = year {
         let per_org = store::fact_sums_by_org(&mut conn, &scope, year).await?;
         let mut grouped: BTreeMap<i64, Vec<FactSum>> = BTreeMap::new();
@@ -574,28 +608,46 @@ pub async fn summary(
             if target.is_none() && sums.is_none() {
                 continue;
             }
-            let saving = sums
+            let exact_saving = sums
                 .and_then(|s| evaluate(s, basis, &engine.deflators).ok())
-                .map(|f| to_money(by_year(&f).values().map(Figures::saving).sum()));
-            let achieved = sums
-                .and_then(|s| evaluate(s, Basis::Nominal, &engine.deflators).ok())
                 .map(|f| by_year(&f).values().map(Figures::saving).sum::<Decimal>());
-            let target = target.unwrap_or_default();
-            let row_rag = rag(achieved, target);
+            let exact_target = target.and_then(|t| engine.on_basis(t, year, basis));
+            let row_rag = rate(exact_saving, exact_target);
             bodies.push(BodyRagRow {
                 code: b.code.clone(),
                 name: b.name.clone(),
                 sector: engine.sector(b).name().to_owned(),
-                saving,
-                target,
+                saving: exact_saving.map(to_money),
+                target: exact_target.map(to_money).unwrap_or_default(),
                 rag: row_rag,
                 provisional: provisional.contains(&b.id),
                 explanation: explanations.get(&b.id).cloned(),
             });
         }
         bodies.sort_by(|a, b| a.rag.cmp(&b.rag).then(a.name.cmp(&b.name)));
-        let list = store::initiatives(&mut conn, &scope).await?;
-        double = initiative::double_counts(&list).len();
+        let all = store::initiatives(&mut conn, &scope).await?;
+        let (list, left_out) = initiative::once_only(&all);
+        double = left_out.len();
+        excluded_claims = left_out
+            .iter()
+            .filter_map(|x| {
+                let claim = all.iter().find(|i| i.id == x.excluded)?;
+                let instead: Vec<String> = x
+                    .counted_instead
+                    .iter()
+                    .filter_map(|id| all.iter().find(|i| i.id == *id))
+                    .map(|i| engine.name(i.org))
+                    .collect();
+                Some(ExcludedClaimRow {
+                    body: engine.name(claim.org),
+                    title: claim.title.clone(),
+                    reason: format!(
+                        "Left out of every total: the same saving is claimed by {} as consumers of the service, and a consumer's claim is the one counted.",
+                        instead.join(", ")
+                    ),
+                })
+            })
+            .collect();
         initiatives_rows = initiative::totals_by_class(&list, year)
             .into_iter()
             .map(|(class, t)| ClassRow {
@@ -606,6 +658,21 @@ pub async fn summary(
             })
             .collect();
     }
+
+    // The returns that are not counted, and why: for the programme office to resolve.
+    let not_counted: Vec<NotCountedRow> = store::not_counted(&mut conn, &scope)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let body = engine.body(r.org_id)?;
+            Some(NotCountedRow {
+                code: body.code.clone(),
+                name: body.name.clone(),
+                year: r.year,
+                reason: r.not_counted.as_ref()?.describe(),
+            })
+        })
+        .collect();
 
     // Coverage: the published baselines beside the sum of the bodies' own.
     let published = crate::db::reference::baselines(&mut conn, 2008).await?;
@@ -664,6 +731,8 @@ pub async fn summary(
         bodies,
         initiatives: initiatives_rows,
         double_counts: double,
+        excluded_claims,
+        not_counted,
         coverage,
         deflator_release: (!engine.deflators.is_empty()).then(|| engine.deflators.release.clone()),
         deflators_verified: engine.deflators_verified,
@@ -700,7 +769,6 @@ pub async fn body(
     let mut problems = Vec::new();
     let sums = store::fact_sums(&mut conn, &scope).await?;
     let figures = evaluate_years(&sums, basis, &engine.deflators, &mut problems);
-    let nominal = evaluate_years(&sums, Basis::Nominal, &engine.deflators, &mut Vec::new());
     let rows = store::body_years(&mut conn, &scope).await?;
     let explanations: BTreeMap<FinancialYear, String> =
         store::target_explanations(&mut conn, org.id)
@@ -745,15 +813,22 @@ pub async fn body(
                 .map(|a| a.bodies.get(&OrgId(org.id)).copied().unwrap_or_default());
             let status = match row {
                 None => "no-return",
-                Some(r) if !r.counted => "no-baseline",
+                Some(BodyYearRow {
+                    not_counted: Some(reason),
+                    ..
+                }) => reason.code(),
                 Some(r) if r.provisional => "provisional",
                 Some(_) => "counted",
             };
             let f = figures.get(&year);
-            let achieved = nominal.get(&year).map(Figures::saving);
+            let exact_target = target.and_then(|t| engine.on_basis(t, year, basis));
+            let rag = rate(f.map(Figures::saving), exact_target);
             years.push(BodyYearView {
                 year,
                 status: status.to_owned(),
+                not_counted: row
+                    .and_then(|r| r.not_counted.as_ref())
+                    .map(|n| n.describe()),
                 baseline: f.map(|f| to_money(f.baseline)),
                 actual: f.map(|f| to_money(f.actual)),
                 saving: f.map(|f| to_money(f.saving())),
@@ -762,8 +837,8 @@ pub async fn body(
                     .copied()
                     .filter(|_| f.is_some())
                     .map(to_money),
-                target,
-                rag: target.map_or(Rag::NotReported, |t| rag(achieved, t)),
+                target: exact_target.map(to_money),
+                rag,
                 explanation: explanations.get(&year).cloned(),
             });
         }
@@ -915,7 +990,20 @@ pub async fn trace(
             .filter_map(|b| engine.baselines.get(&OrgId(b.id)).map(EffectiveBaseline::total))
             .fold(Money::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
         let mine = baseline.total();
-        match engine.method {
+        let used = apportionment
+            .as_ref()
+            .and_then(|a| a.method_used)
+            .unwrap_or(engine.method);
+        let fallback = if used == engine.method {
+            String::new()
+        } else {
+            format!(
+                " The setting is \"{}\", but the recorded baselines ({weights}) exceed the review's national baseline ({}), so the target is divided by the recorded baselines instead.",
+                engine.method.name(),
+                engine.review.national
+            )
+        };
+        let working = match used {
             ApportionMethod::ReviewNationalShare => format!(
                 "National target {} (profile {}) × this body's baseline {} ÷ the review's national baseline {} = {} (to the penny by largest remainder; the share of baselines no body has recorded is not apportioned).",
                 national, engine.trajectory.profile, mine, engine.review.national, target.unwrap_or_default()
@@ -934,11 +1022,17 @@ pub async fn trace(
                 weights,
                 target.unwrap_or_default()
             ),
-        }
+        };
+        let prices = match (basis, target) {
+            (Basis::Real { base }, Some(cash)) => engine
+                .on_basis(cash, fy, basis)
+                .map(|v| format!(" In real terms at {base} prices, the target is {cash} × the year's deflation factor {} = {}, so saving and target are compared on one basis.", engine.deflators.factor(fy, basis).map(exact).unwrap_or_default(), to_money(v)))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        format!("{working}{fallback}{prices}")
     });
-    let nominal_saving = explain(baseline, &actual, Basis::Nominal, &engine.deflators)
-        .map(|n| n.total.saving())
-        .ok();
+    let exact_target = target.and_then(|tg| engine.on_basis(tg, fy, basis));
     Ok(TraceView {
         org_code: org.code.clone(),
         org_name: org.name.clone(),
@@ -955,10 +1049,19 @@ pub async fn trace(
         actual_exact: exact(t.total.actual),
         saving_exact: exact(t.total.saving()),
         saving: to_money(t.total.saving()),
-        target,
-        target_method: engine.method.name().to_owned(),
+        target: exact_target.map(to_money),
+        target_method: apportionment
+            .as_ref()
+            .and_then(|a| a.method_used)
+            .unwrap_or(engine.method)
+            .name()
+            .to_owned(),
         target_working,
-        rag: target.map_or(Rag::NotReported, |tg| rag(nominal_saving, tg)),
+        rag: match &row.not_counted {
+            Some(_) => Rag::NotReported,
+            None => rate(Some(t.total.saving()), exact_target),
+        },
+        not_counted: row.not_counted.as_ref().map(|n| n.describe()),
     })
 }
 
@@ -1868,7 +1971,9 @@ pub async fn record_succession(
         },
     )
     .await?;
-    refresh(&mut tx, &[s.id]).await?;
+    // Every successor of the predecessor inherits anew (a share recorded for one successor
+    // completes or changes the others' inheritance too), and everything downstream of them.
+    refresh(&mut tx, &[p.id, s.id]).await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(())
 }
@@ -1950,7 +2055,8 @@ pub async fn breakdown(
         sector: sector.map(|s| s.code().to_owned()),
         org: None,
     };
-    let list = store::initiatives(&mut conn, &scope).await?;
+    // Each saving once: a provider's claim that a consumer's counts instead is left out.
+    let (list, _) = initiative::once_only(&store::initiatives(&mut conn, &scope).await?);
     let sector_of = |org: OrgId| {
         engine
             .by_id

@@ -100,6 +100,12 @@ pub struct BaselinePart {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EffectiveBaseline {
     pub parts: Vec<BaselinePart>,
+    /// Part of what the body should inherit could not be passed on (a split without shares
+    /// that add to 100%, a predecessor without a baseline, or a predecessor whose own inherited
+    /// baseline is incomplete): its years are "incomplete" and never counted as a saving
+    /// (ADR 0010, rule 3).
+    #[serde(default)]
+    pub incomplete: bool,
 }
 
 impl EffectiveBaseline {
@@ -219,7 +225,10 @@ impl Resolver<'_> {
                     via: Vec::new(),
                 })
                 .collect();
-            return Some(EffectiveBaseline { parts });
+            return Some(EffectiveBaseline {
+                parts,
+                incomplete: false,
+            });
         }
         let mut predecessors: Vec<OrgId> = self
             .successions
@@ -233,15 +242,19 @@ impl Resolver<'_> {
         predecessors.sort();
         predecessors.dedup();
         let mut parts = Vec::new();
+        let mut incomplete = false;
         for predecessor in predecessors {
-            let Some(inherited) = self.resolve(predecessor) else {
+            let inherited = self.resolve(predecessor).filter(|b| !b.parts.is_empty());
+            let Some(inherited) = inherited else {
                 self.issues
                     .insert(BaselineIssue::PredecessorWithoutBaseline {
                         predecessor,
                         successor: org,
                     });
+                incomplete = true;
                 continue;
             };
+            incomplete |= inherited.incomplete;
             let mut outgoing: Vec<&Succession> = self
                 .successions
                 .iter()
@@ -259,6 +272,7 @@ impl Resolver<'_> {
                     predecessor,
                     total_ppm,
                 });
+                incomplete = true;
                 continue;
             }
             let Some(mine) = outgoing.iter().position(|s| s.successor == org) else {
@@ -279,7 +293,7 @@ impl Resolver<'_> {
                 });
             }
         }
-        Some(EffectiveBaseline { parts })
+        Some(EffectiveBaseline { parts, incomplete })
     }
 }
 
@@ -372,6 +386,7 @@ mod tests {
             &[succession(1, 8, None), succession(1, 9, Some(500_000))],
         );
         assert!(baselines[&OrgId(8)].parts.is_empty());
+        assert!(baselines[&OrgId(8)].incomplete && baselines[&OrgId(9)].incomplete);
         assert!(issues.contains(&BaselineIssue::SplitSharesIncomplete {
             predecessor: OrgId(1),
             total_ppm: 500_000
@@ -391,6 +406,23 @@ mod tests {
             predecessor: OrgId(5),
             successor: OrgId(6)
         }));
+    }
+
+    #[test]
+    fn a_successor_missing_part_of_its_inheritance_is_incomplete_two_generations_on() {
+        // 1 and 2 merge into 9, but 2 has no baseline; 9 later becomes 10 on its own.
+        let (baselines, _) = effective_baselines(
+            &[recorded(1, 1, 500)],
+            &[
+                succession(1, 9, None),
+                succession(2, 9, None),
+                succession(9, 10, None),
+            ],
+        );
+        assert_eq!(baselines[&OrgId(9)].total(), Money::from_pence(500));
+        assert!(baselines[&OrgId(9)].incomplete);
+        assert!(baselines[&OrgId(10)].incomplete);
+        assert!(!baselines[&OrgId(1)].incomplete);
     }
 
     proptest! {

@@ -194,6 +194,40 @@ pub fn double_counts(initiatives: &[Initiative]) -> Vec<(i64, i64)> {
     pairs
 }
 
+/// A claim left out of every total because another claim counts the same saving.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcludedClaim {
+    /// The provider's claim that is left out.
+    pub excluded: i64,
+    /// The consumers' claims that count the saving instead.
+    pub counted_instead: Vec<i64>,
+}
+
+/// Splits the claims so that each saving is counted once (ADR 0010, rule 7): where a provider
+/// and a consumer of one shared service claim the same saving (`double_counts`), the
+/// consumer's claim counts — the saving is released from the consumer's budget, which is what
+/// the review's savings were to come out of — and the provider's claim is left out of every
+/// total, shown with the claims that count instead.
+pub fn once_only(initiatives: &[Initiative]) -> (Vec<Initiative>, Vec<ExcludedClaim>) {
+    let mut excluded: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (provider, consumer) in double_counts(initiatives) {
+        excluded.entry(provider).or_default().push(consumer);
+    }
+    let counted = initiatives
+        .iter()
+        .filter(|i| !excluded.contains_key(&i.id))
+        .cloned()
+        .collect();
+    let excluded = excluded
+        .into_iter()
+        .map(|(excluded, counted_instead)| ExcludedClaim {
+            excluded,
+            counted_instead,
+        })
+        .collect();
+    (counted, excluded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +256,25 @@ mod tests {
             party,
             counterparty: counterparty.map(OrgId),
         }
+    }
+
+    #[test]
+    fn a_flagged_double_claim_is_counted_once_in_every_total() {
+        let provider = initiative(1, 1, Party::Provider, None);
+        let consumer = initiative(2, 2, Party::Consumer, None);
+        let other = initiative(3, 3, Party::Consumer, None);
+        let all = [provider, consumer, other];
+        let (counted, excluded) = once_only(&all);
+        assert_eq!(counted.iter().map(|i| i.id).collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(
+            excluded,
+            vec![ExcludedClaim {
+                excluded: 1,
+                counted_instead: vec![2, 3]
+            }]
+        );
+        let totals = totals_by_class(&counted, fy(2015));
+        assert_eq!(totals[&SavingClass::CashReleasing].gross, pounds(80_000));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod apportion;
 pub mod baseline;
+pub mod counting;
 pub mod deflator;
 pub mod initiative;
 pub mod spend;
@@ -17,6 +18,7 @@ pub use baseline::{
     effective_baselines, BaselineIssue, BaselinePart, EffectiveBaseline, RecordedBaseline, Share,
     Succession,
 };
+pub use counting::NotCounted;
 pub use deflator::{Basis, DeflatorError, Deflators};
 pub use initiative::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
 pub use spend::{Actual, Fact, FactRole, FactSum, Figures, Trace};

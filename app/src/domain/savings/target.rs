@@ -109,6 +109,12 @@ pub struct Apportionment {
     pub bodies: BTreeMap<OrgId, Money>,
     /// What could not be given to any body (no baseline to weigh by).
     pub not_apportioned: Money,
+    /// The method the figures were divided by: the one asked for, except that
+    /// `ReviewNationalShare` cannot weigh by a share of the review's national baseline once
+    /// the recorded baselines exceed it (the shares would add to more than the target), and
+    /// then divides by `BaselineShare` — said here, so the trace never states the wrong
+    /// formula (ADR 0010, rule 5).
+    pub method_used: Option<ApportionMethod>,
 }
 
 fn weight(amount: Money) -> u64 {
@@ -130,9 +136,19 @@ pub fn apportion_target(
     review: &ReviewBaselines,
 ) -> Apportionment {
     let review_sectors = &review.sectors;
-    let mut out = Apportionment::default();
     let mut sorted: Vec<&Claimant> = claimants.iter().collect();
     sorted.sort_by_key(|c| (c.sector, c.org));
+    let recorded: u64 = sorted.iter().map(|c| weight(c.baseline)).sum();
+    let method = match method {
+        ApportionMethod::ReviewNationalShare if recorded > weight(review.national) => {
+            ApportionMethod::BaselineShare
+        }
+        other => other,
+    };
+    let mut out = Apportionment {
+        method_used: Some(method),
+        ..Apportionment::default()
+    };
     match method {
         ApportionMethod::ReviewNationalShare => {
             let mut weights: Vec<u64> = sorted.iter().map(|c| weight(c.baseline)).collect();
@@ -207,6 +223,8 @@ pub enum Rag {
     Amber,
     Green,
     NotReported,
+    /// The trajectory sets no target for the year: nothing to rate against (never a colour).
+    NoTarget,
 }
 
 impl Rag {
@@ -216,6 +234,7 @@ impl Rag {
             Rag::Amber => "amber",
             Rag::Green => "green",
             Rag::NotReported => "not-reported",
+            Rag::NoTarget => "no-target",
         }
     }
     pub fn name(self) -> &'static str {
@@ -224,6 +243,7 @@ impl Rag {
             Rag::Amber => "Amber: 80% of target or more",
             Rag::Green => "Green: target met",
             Rag::NotReported => "Not reported",
+            Rag::NoTarget => "No target",
         }
     }
     /// Whether the body must explain the figure.
@@ -232,7 +252,27 @@ impl Rag {
     }
 }
 
-/// The status of a saving achieved against its target.
+/// The status of a saving against its target, both on one basis (ADR 0010, rule 4): the
+/// saving as shown (nominal, or real at a year's prices) against the target converted to the
+/// same basis — a target is cash in its own year's prices, so in real terms it is multiplied by
+/// that year's deflation factor, exactly as the year's actual spend is. No target: `NoTarget`.
+pub fn rate(saving: Option<Decimal>, target: Option<Decimal>) -> Rag {
+    let Some(target) = target else {
+        return Rag::NoTarget;
+    };
+    let Some(achieved) = saving else {
+        return Rag::NotReported;
+    };
+    if achieved >= target {
+        Rag::Green
+    } else if achieved * Decimal::ONE_HUNDRED >= target * Decimal::from(AMBER_FROM_PERCENT) {
+        Rag::Amber
+    } else {
+        Rag::Red
+    }
+}
+
+/// The status of a nominal saving achieved against its cash target.
 pub fn rag(achieved: Option<Decimal>, target: Money) -> Rag {
     let Some(achieved) = achieved else {
         return Rag::NotReported;
@@ -275,6 +315,23 @@ mod tests {
     }
 
     #[test]
+    fn a_year_without_a_target_has_no_colour() {
+        assert_eq!(rate(Some(Decimal::from(100)), None), Rag::NoTarget);
+        assert_eq!(rate(None, None), Rag::NoTarget);
+        assert_eq!(rate(None, Some(Decimal::from(5))), Rag::NotReported);
+    }
+
+    #[test]
+    fn a_real_terms_saving_is_rated_against_the_target_in_the_same_prices() {
+        // A year whose prices are deflated by 1.25 to the base year: a £60 cash target is
+        // £75 at base-year prices. A real saving of £70 is amber against £75, not green
+        // against the cash £60.
+        let factor = Decimal::new(125, 2);
+        let target = Decimal::from(60) * factor;
+        assert_eq!(rate(Some(Decimal::from(70)), Some(target)), Rag::Amber);
+    }
+
+    #[test]
     fn each_body_is_asked_for_the_same_share_of_its_baseline() {
         // National baseline £1,000; target £100 (10%). Bodies with baselines £200 and £300
         // are asked for £20 and £30; the £50 share of the unrecorded £500 is not apportioned.
@@ -294,6 +351,35 @@ mod tests {
         assert_eq!(split.bodies[&OrgId(2)], Money::from_pence(3_000));
         assert_eq!(split.sectors[&Sector::Nhs], Money::from_pence(2_000));
         assert_eq!(split.not_apportioned, Money::from_pence(5_000));
+    }
+
+    #[test]
+    fn recorded_baselines_above_the_review_s_national_figure_divide_by_baseline_share_and_say_so() {
+        let review = ReviewBaselines {
+            national: Money::from_pence(400),
+            sectors: BTreeMap::new(),
+        };
+        let over = claimants(&[(1, Sector::Nhs, 300), (2, Sector::Nhs, 200)]);
+        let split = apportion_target(
+            Money::from_pence(100),
+            ApportionMethod::ReviewNationalShare,
+            &over,
+            &review,
+        );
+        assert_eq!(split.method_used, Some(ApportionMethod::BaselineShare));
+        assert_eq!(split.bodies[&OrgId(1)], Money::from_pence(60));
+        assert_eq!(split.not_apportioned, Money::ZERO);
+        let under = claimants(&[(1, Sector::Nhs, 100)]);
+        let split = apportion_target(
+            Money::from_pence(100),
+            ApportionMethod::ReviewNationalShare,
+            &under,
+            &review,
+        );
+        assert_eq!(
+            split.method_used,
+            Some(ApportionMethod::ReviewNationalShare)
+        );
     }
 
     #[test]
