@@ -7,3 +7,6 @@ ALTER TABLE savings_body_years ADD COLUMN not_counted TEXT
            ('outside-life', 'no-baseline', 'incomplete-baseline', 'incomplete-return'));
 ALTER TABLE savings_body_years ADD COLUMN missing TEXT;
 UPDATE savings_body_years SET not_counted = 'no-baseline' WHERE counted = 0;
+
+-- Where each succession comes from (a citation: an Act, an order, the body's own history).
+ALTER TABLE organisation_successions ADD COLUMN source TEXT;

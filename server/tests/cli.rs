@@ -78,7 +78,7 @@ fn migrate_and_seed_create_the_sqlite_database_in_the_data_directory() {
         .args(["seed", "--demo"])
         .env("TRACKER_DATA_DIR", &data));
     assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("162 organisations"), "{stdout}");
+    assert!(stdout.contains("204 organisations"), "{stdout}");
 }
 
 #[test]
@@ -391,7 +391,7 @@ fn backup_writes_a_checked_copy_that_restores() {
         .env("TRACKER_DATA_DIR", restored.path()));
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stdout.contains("is consistent") && stdout.contains("162 organisations"),
+        stdout.contains("is consistent") && stdout.contains("204 organisations"),
         "{stdout}"
     );
 

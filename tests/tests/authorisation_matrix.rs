@@ -99,6 +99,7 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         | "/admin/organisation-changes" => (Access::Admin, ""),
         "/api/savings/successions" => (Access::Admin, ""),
         "/api/savings/record-succession" => (Access::Admin, "predecessor=nobody"),
+        "/api/savings/add-organisation" => (Access::Admin, "code=x"),
         // Server functions.
         "/api/organisations/list" => (Access::Public, "sector=nhs"),
         "/api/organisations/get" => (Access::Public, "code=nhs-fife"),

@@ -154,7 +154,7 @@ async fn a_backup_taken_during_writes_restores_to_a_consistent_database() {
     }
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let written = writer.await.unwrap();
-    assert_eq!(report.organisations, 162);
+    assert_eq!(report.organisations, 204);
     assert_eq!(report.returns, 1);
 
     let restored = Db::connect(&format!("sqlite://{}", copy.display()), 2)

@@ -1439,7 +1439,11 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
         .user(
             "officer@hes.scot",
             Role::Officer,
-            &["historic-scotland", "historic-environment-scotland"],
+            &[
+                "historic-scotland",
+                "historic-environment-scotland",
+                "rcahms",
+            ],
         )
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
@@ -1506,6 +1510,30 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
         &[line(SpendCategory::Hardware, 700_000)],
     )
     .await;
+    // HES also inherits from RCAHMS, which has recorded no baseline yet: incomplete.
+    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(year_row(&summary, "2016-17").bodies_counted, 0);
+    assert!(summary
+        .not_counted
+        .iter()
+        .any(|r| r.code == "historic-environment-scotland"
+            && r.year == fy("2016-17")
+            && r.reason.starts_with("incomplete")));
+    savings::record_baseline(
+        &app.db,
+        &officer,
+        &test_client(),
+        "rcahms",
+        &form(&[
+            ("year", "2008-09"),
+            ("hardware", "300000"),
+            ("reason", "accounts"),
+        ]),
+    )
+    .await
+    .unwrap();
     let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
         .await
         .unwrap();
@@ -1520,10 +1548,10 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
     let y2016 = year_row(&summary, "2016-17");
     assert_eq!(
         y2016.baseline,
-        Money::from_pounds(2_000_000).unwrap(),
-        "inherited, once"
+        Money::from_pounds(2_300_000).unwrap(),
+        "both predecessors' baselines, inherited once"
     );
-    assert_eq!(y2016.saving, Money::from_pounds(600_000).unwrap());
+    assert_eq!(y2016.saving, Money::from_pounds(900_000).unwrap());
     // Each year, the bodies answering for it: one of the two.
     for (y, expected) in [
         ("2015-16", "historic-scotland"),
@@ -1808,7 +1836,174 @@ async fn the_trace_states_the_apportionment_method_actually_used(backend: Backen
     app.teardown().await;
 }
 
+/// Issue 14: bodies created after 2008-09 had no start date (so they counted as existing since
+/// 2008-09), their successions were missing, and no page could add a body.
+async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    let officer = app
+        .user("officer@gov.scot", Role::Officer, &["education-scotland"])
+        .await;
+    let dates: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT code, start_date, end_date FROM organisations
+          WHERE code IN ('education-scotland', 'national-records-of-scotland', 'creative-scotland',
+                         'hm-inspectorate-of-education', 'college-ayr', 'college-ayrshire')
+          ORDER BY code",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let date = |code: &str| dates.iter().find(|d| d.0 == code).cloned().unwrap();
+    assert_eq!(date("education-scotland").1.as_deref(), Some("2011-07-01"));
+    assert_eq!(
+        date("hm-inspectorate-of-education").2.as_deref(),
+        Some("2011-06-30")
+    );
+    assert_eq!(
+        date("national-records-of-scotland").1.as_deref(),
+        Some("2011-04-01")
+    );
+    assert_eq!(date("creative-scotland").1.as_deref(), Some("2010-07-01"));
+    assert_eq!(date("college-ayrshire").1.as_deref(), Some("2013-08-01"));
+    assert_eq!(date("college-ayr").2.as_deref(), Some("2013-07-31"));
+    let page = savings::successions_page(&app.db, &admin).await.unwrap();
+    let into = |successor: &str| -> Vec<&app::model::savings::SuccessionView> {
+        page.successions
+            .iter()
+            .filter(|s| s.successor_code == successor)
+            .collect()
+    };
+    let nrs = into("national-records-of-scotland");
+    assert_eq!(
+        nrs.len(),
+        2,
+        "the General Register Office and the National Archives"
+    );
+    assert!(nrs
+        .iter()
+        .all(|s| s.source.as_deref().is_some_and(|t| !t.is_empty())));
+    assert_eq!(into("education-scotland").len(), 2);
+    assert_eq!(
+        into("historic-environment-scotland").len(),
+        2,
+        "Historic Scotland and RCAHMS"
+    );
+    assert!(
+        into("college-glasgow-kelvin").len() >= 3,
+        "the 2013 college mergers"
+    );
+    // Education Scotland's first return is for 2012-13, the first year it existed on 1 April.
+    let refused = returns::open(
+        &app.db,
+        &officer,
+        &test_client(),
+        &returns::ReturnRef {
+            org_code: "education-scotland",
+            fy: fy("2011-12"),
+        },
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { message, .. }) if message.contains("first return is for 2012-13")),
+        "{refused:?}"
+    );
+
+    // The office adds a body; bad input is named at its field and nothing is written.
+    let bad = form(&[
+        ("code", "college-coatbridge"),
+        ("name", "Coatbridge College"),
+        ("sector", "education"),
+        ("kind", "College"),
+        ("start_date", "2009-01-01"),
+        ("end_date", "2008-12-31"),
+    ]);
+    match savings::add_body(&app.db, &admin, &test_client(), &bad).await {
+        Err(AppError::Form { errors, .. }) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, vec!["end_date"], "{errors:?}");
+            assert!(errors[0].message.contains("cannot end before it starts"));
+        }
+        other => panic!("expected the end date refused, got {other:?}"),
+    }
+    let duplicate = form(&[
+        ("code", "council-fife"),
+        ("name", ""),
+        ("sector", "space"),
+        ("kind", "Council"),
+        ("start_date", "1 April 2013"),
+    ]);
+    match savings::add_body(&app.db, &admin, &test_client(), &duplicate).await {
+        Err(AppError::Form { errors, .. }) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(
+                fields,
+                vec!["name", "sector", "start_date", "code"],
+                "{errors:?}"
+            );
+        }
+        other => panic!("expected every field named, got {other:?}"),
+    }
+    assert!(matches!(
+        savings::add_body(&app.db, &officer, &test_client(), &bad).await,
+        Err(AppError::Forbidden)
+    ));
+    let count = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM organisations WHERE code = 'college-coatbridge'",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+    };
+    assert_eq!(count().await, 0, "nothing was written");
+    let good = form(&[
+        ("code", "college-coatbridge"),
+        ("name", "Coatbridge College"),
+        ("sector", "education"),
+        ("kind", "College"),
+        ("end_date", "2014-03-31"),
+        (
+            "notes",
+            "Joined New College Lanarkshire in April 2014 (a test's figures).",
+        ),
+    ]);
+    let code = savings::add_body(&app.db, &admin, &test_client(), &good)
+        .await
+        .unwrap();
+    assert_eq!(code, "college-coatbridge");
+    assert_eq!(count().await, 1);
+    savings::record_succession(
+        &app.db,
+        &admin,
+        &test_client(),
+        &form(&[
+            ("predecessor", "college-coatbridge"),
+            ("successor", "college-new-lanarkshire"),
+            ("effective_date", "2014-04-01"),
+            ("kind", "merger"),
+            ("source", "A test's record"),
+        ]),
+    )
+    .await
+    .unwrap();
+    let page = savings::successions_page(&app.db, &admin).await.unwrap();
+    assert!(page
+        .successions
+        .iter()
+        .any(|s| s.predecessor_code == "college-coatbridge"
+            && s.source.as_deref() == Some("A test's record")));
+    let audit: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'organisation_added' AND entity_id = 'college-coatbridge'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(audit, 1);
+    app.teardown().await;
+}
+
 on_both_backends!(
+    bodies_carry_their_dates_and_successions_and_the_office_adds_one,
     a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counted,
     a_mid_year_succession_counts_the_year_s_baseline_once,
     blank_is_not_zero_and_an_incomplete_year_is_not_counted,

@@ -194,6 +194,22 @@ pub async fn get_successions_page() -> Result<crate::model::savings::Successions
     )
 }
 
+/// Adds a public body the tracker does not hold yet (programme office).
+#[server(prefix = "/api", endpoint = "savings/add-organisation")]
+pub async fn add_organisation(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let code = crate::services::savings::add_body(&state.db, &user, &client, &form).await?;
+            leptos_axum::redirect(&format!("/admin/organisation-changes?added={code}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Records or corrects a merger, split, transfer or rename (programme office).
 #[server(prefix = "/api", endpoint = "savings/record-succession")]
 pub async fn record_succession(

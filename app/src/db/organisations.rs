@@ -182,23 +182,37 @@ pub async fn upsert(conn: &mut AnyConnection, org: &NewOrganisation) -> Result<(
 /// Records that `predecessor` passed (wholly or partly) to `successor` on `effective_date`.
 /// An existing record is replaced only if `replace` (the programme office's correction);
 /// seeding the fixtures again never overwrites what the office recorded.
+/// A succession to record.
+pub struct NewSuccession<'a> {
+    pub predecessor: &'a OrgCode,
+    pub successor: &'a OrgCode,
+    pub effective_date: chrono::NaiveDate,
+    pub kind: &'a str,
+    pub share: Option<crate::domain::savings::Share>,
+    pub source: Option<&'a str>,
+}
+
 pub async fn upsert_succession(
     conn: &mut AnyConnection,
-    predecessor: &OrgCode,
-    successor: &OrgCode,
-    effective_date: chrono::NaiveDate,
-    kind: &str,
-    share: Option<crate::domain::savings::Share>,
+    new: &NewSuccession<'_>,
     replace: bool,
 ) -> Result<(), DbError> {
+    let NewSuccession {
+        predecessor,
+        successor,
+        effective_date,
+        kind,
+        share,
+        source,
+    } = *new;
     let done = sqlx::query(
         "INSERT INTO organisation_successions
-             (predecessor_id, successor_id, effective_date, kind, share_ppm)
-         SELECT p.id, s.id, $3, $4, $5 FROM organisations p, organisations s
+             (predecessor_id, successor_id, effective_date, kind, share_ppm, source)
+         SELECT p.id, s.id, $3, $4, $5, $7 FROM organisations p, organisations s
           WHERE p.code = $1 AND s.code = $2
          ON CONFLICT (predecessor_id, successor_id) DO UPDATE
              SET effective_date = excluded.effective_date, kind = excluded.kind,
-                 share_ppm = excluded.share_ppm
+                 share_ppm = excluded.share_ppm, source = excluded.source
              WHERE $6 = 1",
     )
     .bind(predecessor.as_str())
@@ -207,14 +221,39 @@ pub async fn upsert_succession(
     .bind(kind)
     .bind(share.map(|s| i64::from(s.ppm())))
     .bind(i64::from(replace))
-    .execute(conn)
+    .bind(source)
+    .execute(&mut *conn)
     .await?;
     if replace && done.rows_affected() == 0 {
         return Err(DbError::Corrupt(format!(
             "succession {predecessor} -> {successor}: both bodies must exist"
         )));
     }
+    if !replace {
+        // A re-seed fills in a source the record lacks, and changes nothing else.
+        sqlx::query(
+            "UPDATE organisation_successions SET source = $3
+              WHERE source IS NULL
+                AND predecessor_id = (SELECT id FROM organisations WHERE code = $1)
+                AND successor_id = (SELECT id FROM organisations WHERE code = $2)",
+        )
+        .bind(predecessor.as_str())
+        .bind(successor.as_str())
+        .bind(source)
+        .execute(conn)
+        .await?;
+    }
     Ok(())
+}
+
+/// Whether a body with this code exists.
+pub async fn code_exists(conn: &mut AnyConnection, code: &OrgCode) -> Result<bool, DbError> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM organisations WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_one(conn)
+            .await?;
+    Ok(n > 0)
 }
 
 /// Every organisation's code (to tell "another body" from "no such body" in an import).

@@ -1056,9 +1056,18 @@ pub async fn initiative_notes(
 pub async fn succession_rows(
     conn: &mut AnyConnection,
 ) -> Result<Vec<crate::model::savings::SuccessionView>, DbError> {
-    type Row = (String, String, String, String, String, String, Option<i64>);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT p.code, p.name, s.code, s.name, x.effective_date, x.kind, x.share_ppm
+        "SELECT p.code, p.name, s.code, s.name, x.effective_date, x.kind, x.share_ppm, x.source
            FROM organisation_successions x
            JOIN organisations p ON p.id = x.predecessor_id
            JOIN organisations s ON s.id = x.successor_id
@@ -1069,7 +1078,8 @@ pub async fn succession_rows(
     Ok(rows
         .into_iter()
         .map(
-            |(pc, pn, sc, sn, date, kind, share)| crate::model::savings::SuccessionView {
+            |(pc, pn, sc, sn, date, kind, share, source)| crate::model::savings::SuccessionView {
+                source,
                 predecessor_code: pc,
                 predecessor: pn,
                 successor_code: sc,

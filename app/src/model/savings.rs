@@ -307,6 +307,8 @@ pub struct SuccessionView {
     pub effective_date: String,
     pub kind: String,
     pub share: Option<String>,
+    /// Where the record comes from (an Act, an order, the body's own history).
+    pub source: Option<String>,
 }
 
 /// The organisation changes page: every succession, the problems they cause, and the form.

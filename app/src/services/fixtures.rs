@@ -97,6 +97,7 @@ struct Succession {
     effective_date: NaiveDate,
     kind: String,
     share: Option<Share>,
+    source: Option<String>,
 }
 
 /// Parsed, checked reference data, ready to write.
@@ -228,7 +229,7 @@ impl ReferenceData {
         let (succ_file, succ_text) = files.successions;
         let mut successions = Vec::new();
         for row in rows(succ_file, succ_text)? {
-            // predecessor,successor,effective_date,kind
+            // predecessor,successor,effective_date,kind,share,source
             let s = Succession {
                 predecessor: row.parse(0, "predecessor")?,
                 successor: row.parse(1, "successor")?,
@@ -242,6 +243,7 @@ impl ReferenceData {
                         row.error("column share: expected a percentage like 60% or 37.5%")
                     })?),
                 },
+                source: row.optional(5),
             };
             for code in [&s.predecessor, &s.successor] {
                 if !codes.contains(code) {
@@ -396,11 +398,14 @@ impl ReferenceData {
         for s in &self.successions {
             organisations::upsert_succession(
                 &mut tx,
-                &s.predecessor,
-                &s.successor,
-                s.effective_date,
-                &s.kind,
-                s.share,
+                &organisations::NewSuccession {
+                    predecessor: &s.predecessor,
+                    successor: &s.successor,
+                    effective_date: s.effective_date,
+                    kind: &s.kind,
+                    share: s.share,
+                    source: s.source.as_deref(),
+                },
                 false,
             )
             .await?;
