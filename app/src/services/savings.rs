@@ -16,7 +16,7 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, BodyRow, BodyYearRow, Scope};
 use crate::db::{returns, Db, DbError};
 use crate::domain::savings::counting;
-use crate::domain::savings::spend::{by_year, cumulative, evaluate, explain, facts, to_money};
+use crate::domain::savings::spend::{by_year, cumulative, evaluate, explain, to_money};
 use crate::domain::savings::target::{apportion_target, rate};
 use crate::domain::savings::{
     effective_baselines, initiative, Actual, ApportionMethod, Apportionment, BaselineIssue, Basis,
@@ -131,7 +131,7 @@ async fn refresh_bodies(
                 amounts,
             };
             let baseline = baselines.get(&OrgId(org));
-            let not_counted = counting::status(&lifetime, baseline, &actual).err();
+            let counted = counting::count(&lifetime, baseline, &actual);
             let actual_total = Money::sum(actual.amounts.values().copied()).unwrap_or(Money::ZERO);
             let row = BodyYearRow {
                 org_id: org,
@@ -141,13 +141,11 @@ async fn refresh_bodies(
                 provisional,
                 baseline: baseline.map_or(Money::ZERO, EffectiveBaseline::total),
                 actual: actual_total,
-                not_counted,
+                not_counted: counted.as_ref().err().cloned(),
             };
             store::insert_body_year(&mut *conn, &row).await?;
-            if let (Some(baseline), true) = (baseline, row.counted()) {
-                for fact in facts(baseline, &actual) {
-                    store::insert_fact(&mut *conn, &fact).await?;
-                }
+            for fact in counted.unwrap_or_default() {
+                store::insert_fact(&mut *conn, &fact).await?;
             }
         }
         if move_sums {
