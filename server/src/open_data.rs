@@ -48,6 +48,11 @@ pub struct Dataset {
     pub published: bool,
     /// Columns this deployment leaves out (data centres).
     pub suppressed: Vec<String>,
+    /// What a reader must know to quote the figures (illustrative targets, synthetic demo data,
+    /// unverified factors, what each year covers).
+    pub notes: Vec<String>,
+    /// The data's licence: the Open Government Licence v3.0 (`name`, `url`, `attribution`).
+    pub licence: std::collections::BTreeMap<String, String>,
     /// One object per row, the same columns as the CSV.
     pub rows: Vec<std::collections::BTreeMap<String, String>>,
 }
@@ -111,11 +116,19 @@ async fn dataset(
             &state.open_data_suppress,
         )
         .await?;
-        Ok::<Response, AppError>(if csv {
+        let mut response = if csv {
             crate::rest::csv_attachment(&table.name, table.to_csv())
         } else {
             Json(table.to_json()).into_response()
-        })
+        };
+        // The data's licence travels with it, whichever format (RFC 8288 `license` link).
+        if let Ok(link) = header::HeaderValue::from_str(&format!(
+            "<{}>; rel=\"license\"",
+            app::services::open_data::LICENCE_URL
+        )) {
+            response.headers_mut().insert(header::LINK, link);
+        }
+        Ok::<Response, AppError>(response)
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -126,7 +139,7 @@ async fn dataset(
 #[openapi(
     info(
         title = "ICT Savings Tracker API",
-        description = "Returns, savings, data centres, shared services and open data. Sign in at /login; the session cookie authorises the other endpoints. Open datasets an administrator has published need no sign-in.",
+        description = "Returns, savings, data centres, shared services and open data. Sign in at /login; the session cookie authorises the other endpoints. Open datasets an administrator has published need no sign-in. Licences: this software (and this API's description) is MIT; the open datasets under /api/v1/open are published under the Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/), said in each dataset's `licence` field and its `Link: rel=\"license\"` header.",
         license(name = "MIT"),
     ),
     paths(

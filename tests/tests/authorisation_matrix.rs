@@ -102,6 +102,7 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         "/api/savings/add-organisation" => (Access::Admin, "code=x"),
         // Server functions.
         "/api/organisations/list" => (Access::Public, "sector=nhs"),
+        "/api/reference/demo-data" => (Access::Public, ""),
         "/api/organisations/get" => (Access::Public, "code=nhs-fife"),
         "/api/reference/mcclelland-baseline" => (Access::Public, ""),
         "/api/auth/me" => (Access::Public, ""),

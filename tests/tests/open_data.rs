@@ -93,8 +93,35 @@ async fn published_datasets_are_open_to_anyone(backend: Backend) {
     assert_eq!(json.status, StatusCode::OK);
     let value: serde_json::Value = serde_json::from_str(&json.body).unwrap();
     assert_eq!(value["published"], serde_json::json!(true));
+    // Issue 14: the data carries its licence (OGL v3.0; the software stays MIT) and its labels:
+    // illustrative targets, synthetic demo data, what each year covers.
+    assert_eq!(
+        value["licence"]["name"],
+        serde_json::json!("Open Government Licence v3.0")
+    );
+    let notes = value["notes"].to_string();
+    assert!(notes.contains("illustrative"), "{notes}");
+    assert!(notes.contains("Synthetic demo data"), "{notes}");
+    assert!(
+        value["rows"][0]["bodies_answering"].is_string(),
+        "{}",
+        value["rows"][0]
+    );
     let csv = app.get("/api/v1/open/savings?format=csv").await;
     assert_eq!(csv.status, StatusCode::OK);
+    for response in [&json, &csv] {
+        let link = response.headers[http::header::LINK].to_str().unwrap();
+        assert!(
+            link.contains("open-government-licence/version/3") && link.contains(r#"rel="license""#),
+            "{link}"
+        );
+    }
+    assert!(csv
+        .body
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("bodies_answering,share_of_review_baseline"));
     assert!(csv.headers[http::header::CONTENT_TYPE]
         .to_str()
         .unwrap()
@@ -202,6 +229,11 @@ async fn the_openapi_document_describes_every_rest_endpoint(backend: Backend) {
         "{params:?}"
     );
     assert!(value["components"]["schemas"]["ErrorBody"].is_object());
+    let description = value["info"]["description"].as_str().unwrap();
+    assert!(
+        description.contains("MIT") && description.contains("Open Government Licence v3.0"),
+        "which licence is which: {description}"
+    );
     // An error really has the documented shape.
     let error = app.get("/api/v1/savings").await;
     assert_eq!(error.status, StatusCode::UNAUTHORIZED);

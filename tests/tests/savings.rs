@@ -867,8 +867,22 @@ async fn the_fixtures_reproduce_the_review_trajectory(backend: Backend) {
 async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
+    let home = app.get("/organisations").await;
+    assert!(
+        !home.body.contains("demo-data-banner"),
+        "no demo data, no banner"
+    );
     let written = app::services::demo::seed(&app.db, admin.id).await.unwrap();
     assert!(written > 200, "{written} returns");
+    // Issue 14: the phase banner said figures come from published sources while the returns
+    // were synthetic. Every page now says so.
+    for path in ["/organisations", "/login", "/dashboard"] {
+        let page = app.get(path).await;
+        assert!(
+            page.body.contains(r#"id="demo-data-banner""#) && page.body.contains("synthetic"),
+            "{path}"
+        );
+    }
     assert_eq!(
         app::services::demo::seed(&app.db, admin.id).await.unwrap(),
         0,
@@ -883,6 +897,15 @@ async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
         .find(|y| y.year == fy("2013-14"))
         .unwrap();
     assert!(y2013.saving > Money::ZERO);
+    assert!(
+        summary.demo_data,
+        "the figures say they include synthetic data"
+    );
+    // The one figure reported at the time, with its source and its share of the £870m minimum.
+    let reported = &summary.reported[0];
+    assert_eq!(reported.amount, Money::from_pounds(56_100_000).unwrap());
+    assert_eq!(reported.share_of_minimum.as_deref(), Some("6.45%"));
+    assert!(reported.source.contains("Sunday Herald"));
     // Councils, NHS boards and the fire service; Police Scotland and the Police Authority inherit
     // from the SPSA, whose split has no published shares: incomplete, listed, not counted.
     assert!(y2013.bodies_counted >= 47, "{}", y2013.bodies_counted);

@@ -15,3 +15,21 @@ pub async fn get_mcclelland_baseline() -> Result<BaselineSummary, AppError> {
         .await,
     )
 }
+
+/// Whether the database holds `seed --demo`'s synthetic data (every page then says so).
+#[server(prefix = "/api", endpoint = "reference/demo-data", input = server_fn::codec::GetUrl)]
+pub async fn get_demo_data() -> Result<bool, AppError> {
+    super::finish(
+        async move {
+            let state = crate::state::AppState::current()?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(crate::db::DbError::from)?;
+            Ok(crate::db::savings::demo_data_loaded(&mut conn).await?)
+        }
+        .await,
+    )
+}

@@ -211,6 +211,16 @@ pub async fn bodies(conn: &mut AnyConnection) -> Result<Vec<BodyRow>, DbError> {
     .await?)
 }
 
+/// Whether `seed --demo`'s synthetic baselines are in the database (every page then says so).
+pub async fn demo_data_loaded(conn: &mut AnyConnection) -> Result<bool, DbError> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM baselines WHERE reason = $1")
+            .bind(crate::services::demo::DEMO_REASON)
+            .fetch_one(conn)
+            .await?;
+    Ok(n > 0)
+}
+
 pub async fn body(conn: &mut AnyConnection, code: &str) -> Result<Option<BodyRow>, DbError> {
     Ok(sqlx::query_as(
         "SELECT id, code, name, sector_code, start_date, end_date FROM organisations WHERE code = $1",

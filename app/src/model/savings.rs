@@ -105,6 +105,21 @@ pub struct SavingsSummary {
     pub deflator_release: Option<String>,
     pub deflators_verified: bool,
     pub problems: Vec<String>,
+    /// Whether the figures include `seed --demo`'s synthetic data.
+    pub demo_data: bool,
+    /// A figure reported at the time, with its source, beside what the tracker computes.
+    pub reported: Vec<ReportedFigureView>,
+}
+
+/// A figure reported at the time (DOMAIN.md §7), with its source and its share of the review's
+/// minimum, computed by the tracker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportedFigureView {
+    pub label: String,
+    pub amount: Money,
+    pub source: String,
+    /// Of the review's five-year minimum (£870m), like "6.45%".
+    pub share_of_minimum: Option<String>,
 }
 
 /// A claim left out of the totals, with the reason.

@@ -219,6 +219,7 @@ fn Summary(summary: SavingsSummary) -> impl IntoView {
         <Initiatives summary=summary.clone() />
         <NotCounted rows=summary.not_counted.clone() />
         <Coverage rows=coverage />
+        <Reported rows=summary.reported.clone() />
         <p><a href="/trajectory">"The trajectory and how targets are apportioned"</a></p>
     }
 }
@@ -346,6 +347,32 @@ fn Initiatives(summary: SavingsSummary) -> impl IntoView {
                 </table>
             }
         })}
+    }
+}
+
+#[component]
+fn Reported(rows: Vec<ReportedFigureView>) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <th scope="row">{r.label}</th>
+                    <td class="tracker-number">{r.amount.to_string()}</td>
+                    <td class="tracker-number" data-col="share-of-minimum">{r.share_of_minimum.unwrap_or_default()}</td>
+                    <td>{r.source}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>"What was reported at the time"</h2>
+        <p>"Figures published while the programme ran, beside the review's five-year minimum of £870m (2012-13 to 2016-17). They are reference figures: never added to the figures above."</p>
+        <table class="ds_table" id="reported-figures">
+            <caption class="visually-hidden">"Savings figures reported at the time"</caption>
+            <thead><tr><th scope="col">"Figure"</th><th scope="col">"Amount"</th><th scope="col">"Share of the £870m minimum"</th><th scope="col">"Source"</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
     }
 }
 

@@ -432,6 +432,13 @@ async fn compute_programme(
     if !estate_summary.factors_verified {
         notes.push("The GHG conversion factors are unverified: from secondary sources.".into());
     }
+    if summary.demo_data {
+        notes.push(crate::services::open_data::DEMO_NOTE.into());
+    }
+    notes.push(format!(
+        "Targets are the trajectory profile \"{}\": illustrative assumptions meeting the review's published totals.",
+        summary.profile
+    ));
     notes.sort();
     notes.dedup();
     let rag_by_sector: Vec<RagSectorRow> = crate::domain::Sector::ALL

@@ -735,7 +735,45 @@ pub async fn summary(
         deflator_release: (!engine.deflators.is_empty()).then(|| engine.deflators.release.clone()),
         deflators_verified: engine.deflators_verified,
         problems,
+        demo_data: store::demo_data_loaded(&mut conn).await?,
+        reported: reported_figures(),
     })
+}
+
+/// The review's five-year minimum of savings, 2012-13 to 2016-17 (McClelland review §13:
+/// "at least £870m").
+const REVIEW_FIVE_YEAR_MINIMUM_POUNDS: i64 = 870_000_000;
+
+/// The figures reported at the time (`fixtures/reported_figures.csv`), each with its share of
+/// the review's minimum, computed here (ADR 0010, rule 11).
+pub fn reported_figures() -> Vec<ReportedFigureView> {
+    let text = include_str!("../../../fixtures/reported_figures.csv");
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let minimum = Decimal::from(REVIEW_FIVE_YEAR_MINIMUM_POUNDS);
+    csv::Reader::from_reader(body.as_bytes())
+        .records()
+        .filter_map(Result::ok)
+        .filter_map(|r| {
+            let pounds: i64 = r.get(2)?.trim().parse().ok()?;
+            let share = Decimal::from(pounds) * Decimal::ONE_HUNDRED / minimum;
+            Some(ReportedFigureView {
+                label: r.get(1)?.to_owned(),
+                amount: Money::from_pounds(pounds).ok()?,
+                source: r.get(3)?.to_owned(),
+                share_of_minimum: Some(format!(
+                    "{}%",
+                    share.round_dp_with_strategy(
+                        2,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                    )
+                )),
+            })
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- one body
