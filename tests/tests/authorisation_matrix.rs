@@ -100,6 +100,9 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         "/api/savings/successions" => (Access::Admin, ""),
         "/api/savings/record-succession" => (Access::Admin, "predecessor=nobody"),
         "/api/savings/add-organisation" => (Access::Admin, "code=x"),
+        "/api/savings/decide-baseline" => {
+            (Access::Admin, "org=council-fife&version=1&decision=approve")
+        }
         // Server functions.
         "/api/organisations/list" => (Access::Public, "sector=nhs"),
         "/api/reference/demo-data" => (Access::Public, ""),

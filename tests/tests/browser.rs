@@ -463,14 +463,21 @@ async fn savings_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     click(client, "#sign-out").await?;
     wait_for(client, "#sign-in-link").await?;
 
+    // The programme office approves the proposed baseline (only approved versions count).
     sign_in_as(
         client,
         base,
         E2E_ADMIN_EMAIL,
         E2E_ADMIN_PASSWORD,
-        "/savings",
+        "/savings/council-fife/baseline",
     )
     .await?;
+    wait_for(client, "#approve-baseline-button-1").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "a proposed baseline for the programme office").await?;
+    click(client, "#approve-baseline-button-1").await?;
+    wait_for(client, "#baseline-versions [data-status='approved']").await?;
+    client.goto(&format!("{base}/savings")).await?;
     wait_for(client, "#savings-years").await?;
     wait_for_hydration(client).await?;
     assert_accessible(client, "/savings").await?;

@@ -34,6 +34,31 @@ fn fife_baseline(reason: &str) -> HashMap<String, String> {
     ])
 }
 
+/// Records a baseline as the body's officer proposes it, and approves it as the programme
+/// office does (ADR 0010, rule 8: only approved versions count).
+async fn record_approved(
+    app: &TestApp,
+    officer: &CurrentUser,
+    code: &str,
+    form: &HashMap<String, String>,
+) {
+    savings::record_baseline(&app.db, officer, &test_client(), code, form)
+        .await
+        .unwrap();
+    static OFFICES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = OFFICES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let office = app
+        .user(&format!("office{n}@gov.scot"), Role::Admin, &[])
+        .await;
+    let page = savings::baseline_page(&app.db, &office, code, None)
+        .await
+        .unwrap();
+    let version = page.versions[0].version;
+    savings::decide_baseline(&app.db, &office, &test_client(), code, version, true, "")
+        .await
+        .unwrap();
+}
+
 /// Enters, submits and (unless `approve` is false) approves a return.
 async fn file_return(
     app: &TestApp,
@@ -132,15 +157,13 @@ async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
+    record_approved(
+        &app,
         &officer,
-        &test_client(),
         "council-fife",
         &fife_baseline("From the 2008-09 accounts"),
     )
-    .await
-    .unwrap();
+    .await;
     file_return(
         &app,
         &officer,
@@ -291,15 +314,7 @@ async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend)
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
-    savings::record_baseline(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        &fife_baseline("accounts"),
-    )
-    .await
-    .unwrap();
+    record_approved(&app, &officer, "council-fife", &fife_baseline("accounts")).await;
     file_return(
         &app,
         &officer,
@@ -435,9 +450,7 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
             ("reason", "legacy accounts"),
         ]);
         f.insert("org".into(), (*code).into());
-        savings::record_baseline(&app.db, &officer, &test_client(), code, &f)
-            .await
-            .unwrap();
+        record_approved(&app, &officer, code, &f).await;
         file_return(
             &app,
             &officer,
@@ -486,15 +499,7 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
         ("reason", "legacy accounts"),
     ]);
     f.insert("org".into(), "scottish-police-services-authority".into());
-    savings::record_baseline(
-        &app.db,
-        &officer,
-        &test_client(),
-        "scottish-police-services-authority",
-        &f,
-    )
-    .await
-    .unwrap();
+    record_approved(&app, &officer, "scottish-police-services-authority", &f).await;
     file_return(
         &app,
         &officer,
@@ -598,15 +603,7 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        &fife_baseline("accounts"),
-    )
-    .await
-    .unwrap();
+    record_approved(&app, &officer, "council-fife", &fife_baseline("accounts")).await;
     file_return(
         &app,
         &officer,
@@ -622,6 +619,73 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
     savings::record_baseline(&app.db, &officer, &test_client(), "council-fife", &restated)
         .await
         .unwrap();
+    // Issue 14: a restatement silently moved every saving already reported. Now it is a
+    // proposal: nothing moves until the programme office approves it, having seen the effect.
+    let proposed = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        proposed.saving_exact, "33999.5",
+        "a proposal changes nothing"
+    );
+    let office = app.user("office@gov.scot", Role::Admin, &[]).await;
+    let before = savings::baseline_page(&app.db, &office, "council-fife", None)
+        .await
+        .unwrap();
+    assert!(before.may_decide);
+    assert_eq!(before.versions[0].status, "proposed");
+    let effect = &before.versions[0].effect;
+    assert_eq!(effect.len(), 1, "{effect:?}");
+    assert_eq!(
+        (effect[0].year, effect[0].before, effect[0].after),
+        (
+            fy("2013-14"),
+            Some(Money::from_pence(3_399_950)),
+            Some(Money::from_pence(4_399_950))
+        ),
+        "old → new for every year already reported"
+    );
+    assert!(matches!(
+        savings::decide_baseline(
+            &app.db,
+            &officer,
+            &test_client(),
+            "council-fife",
+            2,
+            true,
+            ""
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        savings::decide_baseline(&app.db, &office, &test_client(), "council-fife", 2, false, " ").await,
+        Err(AppError::Validation { field, .. }) if field == "reason"
+    ));
+    savings::decide_baseline(
+        &app.db,
+        &office,
+        &test_client(),
+        "council-fife",
+        2,
+        true,
+        "",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        savings::decide_baseline(
+            &app.db,
+            &office,
+            &test_client(),
+            "council-fife",
+            2,
+            true,
+            ""
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
 
     let page = savings::baseline_page(&app.db, &board, "council-fife", None)
         .await
@@ -657,7 +721,48 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
     .fetch_all(app.db.pool())
     .await
     .unwrap();
-    assert_eq!(actions, vec!["baseline_recorded", "baseline_restated"]);
+    assert_eq!(
+        actions,
+        vec![
+            "baseline_recorded",
+            "baseline_approved",
+            "baseline_restated",
+            "baseline_approved"
+        ]
+    );
+
+    // A proposal the office returns, with its reason, never counts.
+    let mut third = fife_baseline("Restated again");
+    third.insert("hardware".into(), "1".into());
+    savings::record_baseline(&app.db, &officer, &test_client(), "council-fife", &third)
+        .await
+        .unwrap();
+    savings::decide_baseline(
+        &app.db,
+        &office,
+        &test_client(),
+        "council-fife",
+        3,
+        false,
+        "Hardware of £1 does not match the 2008-09 accounts",
+    )
+    .await
+    .unwrap();
+    let page = savings::baseline_page(&app.db, &officer, "council-fife", None)
+        .await
+        .unwrap();
+    assert_eq!(page.versions[0].status, "returned");
+    assert!(page.versions[0]
+        .decision_reason
+        .as_deref()
+        .is_some_and(|r| r.contains("2008-09 accounts")));
+    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        trace.saving_exact, "43999.5",
+        "a returned version changes nothing"
+    );
 
     // Prefilled from the return: the form holds its totals.
     let prefilled = savings::baseline_page(&app.db, &officer, "council-fife", Some("2013-14"))
@@ -750,15 +855,7 @@ async fn only_submitted_and_approved_returns_count(backend: Backend) {
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        &fife_baseline("accounts"),
-    )
-    .await
-    .unwrap();
+    record_approved(&app, &officer, "council-fife", &fife_baseline("accounts")).await;
     file_return(
         &app,
         &officer,
@@ -1162,10 +1259,9 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         .await;
     let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
+    record_approved(
+        &app,
         &spsa,
-        &test_client(),
         "scottish-police-services-authority",
         &form(&[
             ("year", "2008-09"),
@@ -1173,8 +1269,7 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
             ("reason", "accounts"),
         ]),
     )
-    .await
-    .unwrap();
+    .await;
     let before = savings::successions_page(&app.db, &admin).await.unwrap();
     assert!(
         before
@@ -1399,10 +1494,9 @@ async fn a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counte
     assert!(page.outside_life.is_some());
 
     // A return already stored for such a year is never counted and is listed for the office.
-    savings::record_baseline(
-        &app.db,
+    record_approved(
+        &app,
         &officer,
-        &test_client(),
         "police-strathclyde",
         &form(&[
             ("year", "2008-09"),
@@ -1410,8 +1504,7 @@ async fn a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counte
             ("reason", "accounts"),
         ]),
     )
-    .await
-    .unwrap();
+    .await;
     store_submitted_return(
         &app,
         &officer,
@@ -1470,10 +1563,9 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
         )
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
+    record_approved(
+        &app,
         &officer,
-        &test_client(),
         "historic-scotland",
         &form(&[
             ("year", "2008-09"),
@@ -1481,8 +1573,7 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
             ("reason", "accounts"),
         ]),
     )
-    .await
-    .unwrap();
+    .await;
     file_return(
         &app,
         &officer,
@@ -1544,10 +1635,9 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
         .any(|r| r.code == "historic-environment-scotland"
             && r.year == fy("2016-17")
             && r.reason.starts_with("incomplete")));
-    savings::record_baseline(
-        &app.db,
+    record_approved(
+        &app,
         &officer,
-        &test_client(),
         "rcahms",
         &form(&[
             ("year", "2008-09"),
@@ -1555,8 +1645,7 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
             ("reason", "accounts"),
         ]),
     )
-    .await
-    .unwrap();
+    .await;
     let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
         .await
         .unwrap();
@@ -1602,15 +1691,7 @@ async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backen
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        &fife_baseline("accounts"),
-    )
-    .await
-    .unwrap();
+    record_approved(&app, &officer, "council-fife", &fife_baseline("accounts")).await;
     // The form: software and other left blank; energy typed as 0 is a figure.
     let key = returns::ReturnRef {
         org_code: "council-fife",
@@ -1703,15 +1784,7 @@ async fn a_saving_is_rated_against_its_target_on_the_same_basis(backend: Backend
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        &fife_baseline("accounts"),
-    )
-    .await
-    .unwrap();
+    record_approved(&app, &officer, "council-fife", &fife_baseline("accounts")).await;
     file_return(
         &app,
         &officer,
@@ -1805,10 +1878,9 @@ async fn the_trace_states_the_apportionment_method_actually_used(backend: Backen
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    savings::record_baseline(
-        &app.db,
+    record_approved(
+        &app,
         &officer,
-        &test_client(),
         "council-fife",
         &form(&[
             ("year", "2008-09"),
@@ -1820,8 +1892,7 @@ async fn the_trace_states_the_apportionment_method_actually_used(backend: Backen
             ),
         ]),
     )
-    .await
-    .unwrap();
+    .await;
     file_return(
         &app,
         &officer,

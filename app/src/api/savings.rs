@@ -80,6 +80,45 @@ pub async fn get_baseline_page(
     )
 }
 
+/// The programme office approves (`decision=approve`) or returns (`decision=return`, with a
+/// `reason`) a proposed version of a body's baseline, then shows the baseline page.
+#[server(prefix = "/api", endpoint = "savings/decide-baseline")]
+pub async fn decide_baseline(
+    org: String,
+    version: i64,
+    decision: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let approve = match decision.as_str() {
+                "approve" => true,
+                "return" => false,
+                _ => {
+                    return Err(AppError::validation(
+                        "decision",
+                        "Decision: approve or return",
+                    ))
+                }
+            };
+            crate::services::savings::decide_baseline(
+                &state.db,
+                &user,
+                &client,
+                &org,
+                version,
+                approve,
+                reason.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/savings/{org}/baseline"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Records a new version of a body's baseline (`org`, `year`, an amount per category code,
 /// `reason`), then shows the baseline page.
 #[server(prefix = "/api", endpoint = "savings/record-baseline")]

@@ -270,6 +270,9 @@ pub struct BaselineVersionRow {
     pub created_at: i64,
     pub created_by: Option<String>,
     pub amounts: BTreeMap<SpendCategory, Money>,
+    /// "proposed", "approved" or "returned" (ADR 0010, rule 8): only approved versions count.
+    pub status: String,
+    pub decision_reason: Option<String>,
 }
 
 impl BaselineVersionRow {
@@ -293,6 +296,8 @@ type VersionTuple = (
     Option<String>,
     Option<String>,
     Option<i64>,
+    String,
+    Option<String>,
 );
 
 /// Baseline versions with their lines, in one query (a version's lines are adjacent rows).
@@ -303,7 +308,7 @@ async fn versions_where(
 ) -> Result<Vec<BaselineVersionRow>, DbError> {
     let sql = format!(
         "SELECT b.id, b.org_id, b.version, b.fy_start, b.reason, b.created_at, u.email,
-                l.category, l.amount_pence
+                l.category, l.amount_pence, b.status, b.decision_reason
            FROM baselines b LEFT JOIN users u ON u.id = b.created_by
                 LEFT JOIN baseline_lines l ON l.baseline_id = b.id
           WHERE {condition} ORDER BY b.org_id, b.version, l.category"
@@ -314,7 +319,9 @@ async fn versions_where(
     }
     let rows = query.fetch_all(&mut *conn).await?;
     let mut out: Vec<BaselineVersionRow> = Vec::new();
-    for (id, org_id, version, fy, reason, created_at, created_by, category, pence) in rows {
+    for (id, org_id, version, fy, reason, created_at, created_by, category, pence, status, why) in
+        rows
+    {
         if out.last().is_none_or(|v| v.id != id) {
             out.push(BaselineVersionRow {
                 id,
@@ -325,6 +332,8 @@ async fn versions_where(
                 created_at,
                 created_by,
                 amounts: BTreeMap::new(),
+                status,
+                decision_reason: why,
             });
         }
         if let (Some(category), Some(pence), Some(current)) = (category, pence, out.last_mut()) {
@@ -349,8 +358,9 @@ pub async fn latest_baselines(
     conn: &mut AnyConnection,
     orgs: Option<&[i64]>,
 ) -> Result<Vec<RecordedBaseline>, DbError> {
-    const LATEST: &str =
-        "b.version = (SELECT MAX(l2.version) FROM baselines l2 WHERE l2.org_id = b.org_id)";
+    // Only approved versions count (ADR 0010, rule 8): the latest approved one.
+    const LATEST: &str = "b.status = 'approved' AND b.version = (SELECT MAX(l2.version)
+        FROM baselines l2 WHERE l2.org_id = b.org_id AND l2.status = 'approved')";
     let (condition, binds) = match orgs {
         Some([]) => return Ok(Vec::new()),
         Some(orgs) => (
@@ -375,6 +385,8 @@ pub struct NewBaseline<'a> {
     pub amounts: &'a BTreeMap<SpendCategory, Money>,
     pub at: i64,
     pub user: i64,
+    /// "proposed" (an officer's) or "approved" (demo and synthetic data, seeded as counted).
+    pub status: &'a str,
 }
 
 pub async fn insert_baseline(
@@ -389,10 +401,12 @@ pub async fn insert_baseline(
         amounts,
         at: now,
         user,
+        status,
     } = *b;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO baselines (org_id, version, fy_start, reason, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO baselines (org_id, version, fy_start, reason, created_at, created_by, status,
+                                decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'approved' THEN $5 END) RETURNING id",
     )
     .bind(org)
     .bind(version)
@@ -400,6 +414,7 @@ pub async fn insert_baseline(
     .bind(reason)
     .bind(now)
     .bind(user)
+    .bind(status)
     .fetch_one(&mut *conn)
     .await?;
     for (category, amount) in amounts {
@@ -413,6 +428,29 @@ pub async fn insert_baseline(
         .await?;
     }
     Ok(id)
+}
+
+/// Approves or returns a proposed version; false when it is no longer proposed.
+pub async fn decide_baseline(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    at: i64,
+    user: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE baselines SET status = $2, decision_reason = $3, decided_at = $4, decided_by = $5
+          WHERE id = $1 AND status = 'proposed'",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(reason)
+    .bind(at)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 // ---- counted returns ----

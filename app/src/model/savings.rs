@@ -249,6 +249,21 @@ pub struct BaselineVersionView {
     pub recorded_by: Option<String>,
     pub amounts: Vec<(String, String, Money)>,
     pub total: Money,
+    /// "proposed", "approved" or "returned": only approved versions count (ADR 0010, rule 8).
+    pub status: String,
+    /// Why the programme office returned it.
+    pub decision_reason: Option<String>,
+    /// For a proposed version, shown to the programme office: what approving it would do to
+    /// every year's saving already reported (the body and its successors, nominal).
+    pub effect: Vec<BaselineEffectRow>,
+}
+
+/// One year's saving before and after approving a proposed baseline (`None`: not counted).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineEffectRow {
+    pub year: FinancialYear,
+    pub before: Option<Money>,
+    pub after: Option<Money>,
 }
 
 /// The baseline page of a body: its versions and the form for a new one.
@@ -259,6 +274,8 @@ pub struct BaselinePage {
     pub versions: Vec<BaselineVersionView>,
     pub inherited: Vec<BaselineSourceView>,
     pub may_record: bool,
+    /// The programme office approves or returns proposed versions.
+    pub may_decide: bool,
     /// The year and amounts the form starts with (the latest version, or a return's totals).
     pub form_year: FinancialYear,
     pub form_amounts: Vec<(String, String, String)>,

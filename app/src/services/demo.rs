@@ -121,6 +121,7 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<usize, DbError> {
                     amounts: &split(pounds),
                     at: now(),
                     user: admin_user,
+                    status: "approved",
                 },
             )
             .await?;

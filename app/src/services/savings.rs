@@ -1117,6 +1117,16 @@ pub async fn baseline_page(
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
     let versions = store::baseline_versions(&mut conn, org.id).await?;
+    let may_decide = user.role == Role::Admin;
+    let mut effects: HashMap<i64, Vec<BaselineEffectRow>> = HashMap::new();
+    if may_decide {
+        for v in versions.iter().filter(|v| v.status == "proposed") {
+            effects.insert(
+                v.version,
+                baseline_effect(&mut conn, org.id, &v.recorded()).await?,
+            );
+        }
+    }
     let engine = Engine::load(&mut conn, None, None).await?;
     let inherited = engine
         .baselines
@@ -1194,10 +1204,14 @@ pub async fn baseline_page(
                     })
                     .collect(),
                 total: Money::sum(v.amounts.values().copied()).unwrap_or(Money::ZERO),
+                status: v.status.clone(),
+                decision_reason: v.decision_reason.clone(),
+                effect: effects.get(&v.version).cloned().unwrap_or_default(),
             })
             .collect(),
         inherited,
         may_record: user.may_write_org(code),
+        may_decide,
         form_year,
         form_amounts: SpendCategory::ALL
             .iter()
@@ -1299,6 +1313,7 @@ pub async fn record_baseline(
             amounts: &amounts,
             at: now(),
             user: user.id,
+            status: "proposed",
         },
     )
     .await?;
@@ -1326,15 +1341,174 @@ pub async fn record_baseline(
             after: Some({
                 let mut after = describe(year, &amounts);
                 after["reason"] = serde_json::Value::String(reason.to_owned());
+                after["status"] = serde_json::Value::String("proposed".into());
                 after
             }),
             client_addr: Some(client.addr.clone()),
         },
     )
     .await?;
-    refresh(&mut tx, &[org.id]).await?;
+    // A proposal counts for nothing until the programme office approves it (ADR 0010, rule 8).
     tx.commit().await.map_err(DbError::from)?;
     Ok(id)
+}
+
+/// What approving a proposed version would do to every year's saving already reported: for the
+/// body and every body that inherits from it, nominal, per year and in total (old → new).
+async fn baseline_effect(
+    conn: &mut AnyConnection,
+    org: i64,
+    proposed: &crate::domain::savings::RecordedBaseline,
+) -> Result<Vec<BaselineEffectRow>, DbError> {
+    let successions = store::successions(&mut *conn).await?;
+    let affected = descendants(&[org], &successions);
+    let needed = ancestors(&affected, &successions);
+    let recorded = store::latest_baselines(&mut *conn, Some(&needed)).await?;
+    let (now, _) = effective_baselines(&recorded, &successions);
+    let mut with: Vec<_> = recorded.into_iter().filter(|r| r.org.0 != org).collect();
+    with.push(proposed.clone());
+    let (then, _) = effective_baselines(&with, &successions);
+    let lifetimes: HashMap<i64, crate::domain::Lifetime> = store::bodies(&mut *conn)
+        .await?
+        .iter()
+        .map(|b| (b.id, b.lifetime()))
+        .collect();
+    let mut by_year: BTreeMap<FinancialYear, (Option<Decimal>, Option<Decimal>)> = BTreeMap::new();
+    let saving = |facts: Vec<crate::domain::savings::Fact>| -> Decimal {
+        facts
+            .iter()
+            .map(|f| match f.role {
+                crate::domain::savings::FactRole::Baseline => f.amount.as_decimal(),
+                crate::domain::savings::FactRole::Actual => -f.amount.as_decimal(),
+            })
+            .sum()
+    };
+    for body in affected {
+        let lifetime = lifetimes.get(&body).copied().unwrap_or_default();
+        for (year, (r, provisional)) in
+            counted_returns(store::countable_returns(&mut *conn, body).await?)
+        {
+            let lines = returns::lines(&mut *conn, r.id).await?;
+            let actual = Actual {
+                org: OrgId(body),
+                year,
+                return_id: r.id,
+                version: r.version,
+                provisional,
+                amounts: lines
+                    .iter()
+                    .map(|l| (l.category, l.total().unwrap_or(Money::ZERO)))
+                    .collect(),
+            };
+            let before = counting::count(&lifetime, now.get(&OrgId(body)), &actual)
+                .ok()
+                .map(saving);
+            let after = counting::count(&lifetime, then.get(&OrgId(body)), &actual)
+                .ok()
+                .map(saving);
+            let entry = by_year.entry(year).or_default();
+            if let Some(b) = before {
+                *entry.0.get_or_insert(Decimal::ZERO) += b;
+            }
+            if let Some(a) = after {
+                *entry.1.get_or_insert(Decimal::ZERO) += a;
+            }
+        }
+    }
+    Ok(by_year
+        .into_iter()
+        .map(|(year, (before, after))| BaselineEffectRow {
+            year,
+            before: before.map(to_money),
+            after: after.map(to_money),
+        })
+        .collect())
+}
+
+/// The programme office approves a proposed baseline version (it then counts, and the read
+/// model of the body and its successors is refreshed in the same transaction) or returns it with
+/// a reason (it never counts). Audited. Board packs keep the figures they were frozen with.
+pub async fn decide_baseline(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    version: i64,
+    approve: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim();
+    if !approve && reason.is_empty() {
+        return Err(AppError::validation(
+            "reason",
+            "Reason: say what the body must check or change before the baseline can be approved",
+        ));
+    }
+    if reason.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::validation(
+            "reason",
+            format!("Reason: at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let org = body_row(&mut tx, code).await?;
+    let versions = store::baseline_versions(&mut tx, org.id).await?;
+    let chosen = versions
+        .iter()
+        .find(|v| v.version == version)
+        .ok_or_else(|| {
+            AppError::NotFound(format!("Version {version} of {}'s baseline", org.name))
+        })?;
+    if chosen.status != "proposed" {
+        return Err(AppError::Conflict(format!(
+            "Version {version} of {}'s baseline is {} already: only a proposed version can be approved or returned.",
+            org.name, chosen.status
+        )));
+    }
+    if approve
+        && versions
+            .iter()
+            .any(|v| v.status == "approved" && v.version > version)
+    {
+        return Err(AppError::Conflict(format!(
+            "A later version of {}'s baseline is approved already: return this one instead.",
+            org.name
+        )));
+    }
+    let (status, action) = if approve {
+        ("approved", "baseline_approved")
+    } else {
+        ("returned", "baseline_returned")
+    };
+    let why = Some(reason).filter(|r| !r.is_empty());
+    if !store::decide_baseline(&mut tx, chosen.id, status, why, now(), user.id).await? {
+        return Err(AppError::Conflict(
+            "Someone decided on this version after you opened it. Reload the page.".into(),
+        ));
+    }
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            at: now(),
+            actor_user_id: Some(user.id),
+            actor_email: Some(user.email.clone()),
+            action: action.into(),
+            entity_type: "baseline".into(),
+            entity_id: Some(format!("{code}/v{version}")),
+            before: Some(serde_json::json!({ "status": "proposed" })),
+            after: Some(serde_json::json!({ "status": status, "reason": why })),
+            client_addr: Some(client.addr.clone()),
+        },
+    )
+    .await?;
+    if approve {
+        refresh(&mut tx, &[org.id]).await?;
+    }
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
 }
 
 /// A body's explanation of a missed target for a year (officers of the body).

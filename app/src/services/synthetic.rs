@@ -127,6 +127,7 @@ pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated,
                     amounts: &split,
                     at,
                     user: admin_user,
+                    status: "approved",
                 },
             )
             .await?;
