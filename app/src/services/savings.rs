@@ -1440,19 +1440,14 @@ pub async fn decide_baseline(
     if user.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
-    let reason = reason.trim();
-    if !approve && reason.is_empty() {
-        return Err(AppError::validation(
-            "reason",
+    let reason = checked_note(
+        "reason",
+        "Reason",
+        reason,
+        (!approve).then_some(
             "Reason: say what the body must check or change before the baseline can be approved",
-        ));
-    }
-    if reason.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::validation(
-            "reason",
-            format!("Reason: at most {MAX_NOTE_CHARS} characters"),
-        ));
-    }
+        ),
+    )?;
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let org = body_row(&mut tx, code).await?;
     let versions = store::baseline_versions(&mut tx, org.id).await?;
@@ -1523,19 +1518,12 @@ pub async fn explain_target(
     if !user.may_write_org(code) {
         return Err(AppError::Forbidden);
     }
-    let text = explanation.trim();
-    if text.is_empty() {
-        return Err(AppError::validation(
-            "explanation",
-            "Explanation: say why the target was missed and what the body is doing about it",
-        ));
-    }
-    if text.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::validation(
-            "explanation",
-            format!("Explanation: at most {MAX_NOTE_CHARS} characters"),
-        ));
-    }
+    let text = checked_note(
+        "explanation",
+        "Explanation",
+        explanation,
+        Some("Explanation: say why the target was missed and what the body is doing about it"),
+    )?;
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let org = body_row(&mut tx, code).await?;
     let before = store::target_explanations(&mut tx, org.id)
@@ -2205,6 +2193,27 @@ pub async fn record_succession(
     refresh(&mut tx, &[p.id, s.id]).await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(())
+}
+
+/// A free-text note as typed, trimmed: refused when `required` (its message) and empty, or
+/// longer than a note may be; the error names `field`.
+fn checked_note<'a>(
+    field: &str,
+    label: &str,
+    text: &'a str,
+    required: Option<&str>,
+) -> Result<&'a str, AppError> {
+    let text = text.trim();
+    if let (Some(message), true) = (required, text.is_empty()) {
+        return Err(AppError::validation(field, message));
+    }
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::validation(
+            field,
+            format!("{label}: at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    Ok(text)
 }
 
 /// The longest citation a succession or a body may carry.

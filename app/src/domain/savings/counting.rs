@@ -251,11 +251,7 @@ mod tests {
         }
 
         fn deflators() -> Deflators {
-            Deflators::new(
-                "test",
-                (2008..=2024).map(|y| (fy(y), Decimal::new(6_000 + 250 * i64::from(y - 2008), 2))),
-            )
-            .unwrap()
+            super::super::super::deflator::sample()
         }
 
         /// One generated programme: `groups` predecessor-successor families.

@@ -107,6 +107,21 @@ impl Deflators {
     }
 }
 
+/// A made-up series for tests: 2008-09 to 2024-25, rising by 2.5 points a year from 60.
+#[cfg(test)]
+pub(crate) fn sample() -> Deflators {
+    Deflators::new(
+        "test",
+        (2008..=2024).filter_map(|y| {
+            Some((
+                FinancialYear::starting(y).ok()?,
+                rust_decimal::Decimal::new(6_000 + 250 * i64::from(y - 2008), 2),
+            ))
+        }),
+    )
+    .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -274,17 +274,7 @@ pub fn rate(saving: Option<Decimal>, target: Option<Decimal>) -> Rag {
 
 /// The status of a nominal saving achieved against its cash target.
 pub fn rag(achieved: Option<Decimal>, target: Money) -> Rag {
-    let Some(achieved) = achieved else {
-        return Rag::NotReported;
-    };
-    let target = target.as_decimal();
-    if achieved >= target {
-        Rag::Green
-    } else if achieved * Decimal::ONE_HUNDRED >= target * Decimal::from(AMBER_FROM_PERCENT) {
-        Rag::Amber
-    } else {
-        Rag::Red
-    }
+    rate(achieved, Some(target.as_decimal()))
 }
 
 #[cfg(test)]
