@@ -998,6 +998,20 @@ async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
         summary.demo_data,
         "the figures say they include synthetic data"
     );
+    // The calculation trail carries the labels too.
+    let trace = savings::trace(&app.db, &admin, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert!(trace.demo_data);
+    assert!(
+        trace
+            .target_working
+            .as_deref()
+            .unwrap()
+            .contains("illustrative"),
+        "{:?}",
+        trace.target_working
+    );
     // The one figure reported at the time, with its source and its share of the £870m minimum.
     let reported = &summary.reported[0];
     assert_eq!(reported.amount, Money::from_pounds(56_100_000).unwrap());

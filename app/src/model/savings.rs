@@ -237,6 +237,8 @@ pub struct TraceView {
     pub rag: Rag,
     /// Why this body-year adds nothing to any total (ADR 0010), if so.
     pub not_counted: Option<String>,
+    /// Whether the figures include `seed --demo`'s synthetic data (the trail says so).
+    pub demo_data: bool,
 }
 
 /// A version of a body's own baseline.

@@ -1066,7 +1066,10 @@ pub async fn trace(
                 .unwrap_or_default(),
             _ => String::new(),
         };
-        format!("{working}{fallback}{prices}")
+        format!(
+            "{working}{fallback}{prices} The profile \"{}\" is an illustrative assumption meeting the review's published totals (the review gave no yearly profile).",
+            engine.trajectory.profile
+        )
     });
     let exact_target = target.and_then(|tg| engine.on_basis(tg, fy, basis));
     Ok(TraceView {
@@ -1080,6 +1083,7 @@ pub async fn trace(
         provisional: t.provisional,
         deflator_release: t.deflator_release,
         deflators_verified: engine.deflators_verified,
+        demo_data: store::demo_data_loaded(&mut conn).await?,
         lines,
         baseline_exact: exact(t.total.baseline),
         actual_exact: exact(t.total.actual),
