@@ -339,7 +339,7 @@ mod tests {
                 .unwrap();
                 let last_day = first_day.pred_opt().unwrap();
                 let mut members = Vec::new();
-                for (i, baseline) in f.predecessors.iter().enumerate() {
+                for baseline in &f.predecessors {
                     let org = OrgId(next);
                     next += 1;
                     bodies.push(Body {
@@ -363,7 +363,6 @@ mod tests {
                                 .collect(),
                         });
                     }
-                    let _ = i;
                 }
                 let successor = OrgId(next);
                 next += 1;
