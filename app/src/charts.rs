@@ -361,17 +361,18 @@ fn marker<DB: DrawingBackend>(
 }
 
 /// The chart's figures as CSV: the categories' column, then one column per series, with the
-/// exact values plotted (empty where there is no figure).
+/// exact values plotted (empty where there is no figure). A series' heading carries its unit and
+/// its marks (basis, "illustrative", "unverified", "synthetic demo data": ADR 0010, rule 10), so
+/// they stay with the column wherever it is copied.
 pub fn csv(chart: &Chart) -> String {
     let cell = |text: &str| crate::services::returns::csv_cell(text);
     let mut out = String::new();
     let mut header = vec![cell(&chart.category_label)];
-    header.extend(
-        chart
-            .series
-            .iter()
-            .map(|s| cell(&format!("{} ({})", s.name, chart.unit))),
-    );
+    header.extend(chart.series.iter().map(|s| {
+        let mut about = vec![chart.unit.as_str()];
+        about.extend(s.marks.iter().map(String::as_str));
+        cell(&format!("{} ({})", s.name, about.join("; ")))
+    }));
     out.push_str(&header.join(","));
     out.push('\n');
     for (i, category) in chart.categories.iter().enumerate() {
@@ -412,6 +413,7 @@ mod tests {
                         None,
                         Some(Decimal::from(-3)),
                     ],
+                    marks: Vec::new(),
                 },
                 Series {
                     name: "Target, \"low\"".into(),
@@ -421,6 +423,7 @@ mod tests {
                         Some(Decimal::from(120_000_000)),
                         None,
                     ],
+                    marks: Vec::new(),
                 },
             ],
         }
@@ -457,6 +460,22 @@ mod tests {
             sample().total(0),
             Decimal::new(125_000_005, 2) - Decimal::from(3)
         );
+    }
+
+    #[test]
+    fn a_series_marks_travel_in_its_csv_heading() {
+        let mut chart = sample();
+        chart.series[1].marks = vec![
+            "real terms at 2016-17 prices".into(),
+            "illustrative trajectory profile".into(),
+        ];
+        let csv = csv(&chart);
+        assert_eq!(
+            csv.lines().next(),
+            Some("Financial year,Saving (£),\"Target, \"\"low\"\" (£; real terms at 2016-17 prices; illustrative trajectory profile)\"")
+        );
+        // The figures are unchanged.
+        assert_eq!(csv.lines().nth(1), Some("2012-13,1250000.05,60000000"));
     }
 
     #[test]

@@ -99,7 +99,8 @@ pub async fn run(
     let (status, stored, last_year) = app::services::returns::stored_for_import(&db, &key)
         .await
         .map_err(|e| anyhow!("{e}"))?;
-    let (changes, mut warnings, blocked) = compare(&parsed, status, &stored, &last_year, fy);
+    let (changes, mut warnings, blocked) = compare(&parsed, status, &stored.lines, &last_year, fy);
+    let income = app::model::import::IncomeChange::of(stored.income.clone(), parsed.income.clone());
     warnings.extend(
         app::services::import::blank_warnings(&db, org, &parsed)
             .await
@@ -131,13 +132,14 @@ pub async fn run(
     );
     print_problems("Warnings", &warnings);
     println!("\nWhat would change:");
+    let kind_of = |kind: ChangeKind| match kind {
+        ChangeKind::New => "new",
+        ChangeKind::Changed => "changed",
+        ChangeKind::Unchanged => "unchanged",
+        ChangeKind::Removed => "removed",
+    };
     for c in &changes {
-        let kind = match c.kind {
-            ChangeKind::New => "new",
-            ChangeKind::Changed => "changed",
-            ChangeKind::Unchanged => "unchanged",
-            ChangeKind::Removed => "removed",
-        };
+        let kind = kind_of(c.kind);
         let total = |l: &Option<app::domain::spend_line::SpendLine>| {
             l.as_ref()
                 .and_then(app::domain::spend_line::SpendLine::total)
@@ -147,6 +149,21 @@ pub async fn run(
         println!(
             "  {:<45} {kind:<9} {:>18} -> {:>18}",
             c.category.name(),
+            total(&c.before),
+            total(&c.after)
+        );
+    }
+    if let Some(c) = &income {
+        let total = |i: &Option<app::domain::income::Income>| {
+            i.as_ref()
+                .and_then(app::domain::income::Income::total)
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "-".into())
+        };
+        println!(
+            "  {:<45} {:<9} {:>18} -> {:>18}  (recorded, never netted from spend)",
+            "Income",
+            kind_of(c.kind),
             total(&c.before),
             total(&c.after)
         );
@@ -189,7 +206,7 @@ pub async fn run(
         &user,
         &client,
         &key,
-        &parsed.lines,
+        &parsed.figures(),
         &ImportedFile {
             file_name: &file_name,
             sha256: &sha,

@@ -103,7 +103,7 @@ async fn a_backup_taken_during_writes_restores_to_a_consistent_database() {
                     &client,
                     &key(),
                     current.row_version,
-                    &lines(n),
+                    &lines(n).into(),
                     &[],
                 )
                 .await
@@ -179,7 +179,7 @@ async fn a_backup_taken_during_writes_restores_to_a_consistent_database() {
         &client,
         &key(),
         current.row_version,
-        &lines(999),
+        &lines(999).into(),
         &[],
     )
     .await

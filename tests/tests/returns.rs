@@ -73,7 +73,7 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
         &c,
         &key("council-fife"),
         draft.row_version,
-        &lines("5000", "20000.50"),
+        &lines("5000", "20000.50").into(),
         &[],
     )
     .await
@@ -133,7 +133,7 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
         &c,
         &key("council-fife"),
         back.row_version,
-        &lines("5000", "10000"),
+        &lines("5000", "10000").into(),
         &[],
     )
     .await
@@ -169,7 +169,7 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
         &c,
         &key("council-fife"),
         approved.row_version,
-        &lines("1", "1"),
+        &lines("1", "1").into(),
         &[],
     )
     .await;
@@ -242,7 +242,7 @@ async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
         &c,
         &key("council-fife"),
         opened.row_version,
-        &lines("111", "222"),
+        &lines("111", "222").into(),
         &[],
     )
     .await
@@ -253,7 +253,7 @@ async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
         &c,
         &key("council-fife"),
         also_opened.row_version,
-        &lines("999", "999"),
+        &lines("999", "999").into(),
         &[],
     )
     .await;
@@ -333,7 +333,7 @@ async fn bad_lines_name_their_fields_and_only_members_may_write(backend: Backend
         &c,
         &key("council-fife"),
         opened.row_version,
-        &lines("1", "1"),
+        &lines("1", "1").into(),
         &[],
     )
     .await;

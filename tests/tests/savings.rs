@@ -94,9 +94,17 @@ async fn file_return(
         })
         .collect();
     let parsed = returns::parse_lines(&inputs).unwrap();
-    let saved = returns::save_lines(&app.db, officer, &c, &key, draft.row_version, &parsed, &[])
-        .await
-        .unwrap();
+    let saved = returns::save_lines(
+        &app.db,
+        officer,
+        &c,
+        &key,
+        draft.row_version,
+        &parsed.into(),
+        &[],
+    )
+    .await
+    .unwrap();
     let submitted = returns::act(
         &app.db,
         officer,
@@ -1731,9 +1739,17 @@ async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backen
         3,
         "blank categories store no line: {parsed:?}"
     );
-    let saved = returns::save_lines(&app.db, &officer, &c, &key, draft.row_version, &parsed, &[])
-        .await
-        .unwrap();
+    let saved = returns::save_lines(
+        &app.db,
+        &officer,
+        &c,
+        &key,
+        draft.row_version,
+        &parsed.into(),
+        &[],
+    )
+    .await
+    .unwrap();
     match returns::act(
         &app.db,
         &officer,
@@ -1786,6 +1802,116 @@ async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backen
     match returns::parse_lines(&[(SpendCategory::Other, typed("-500", "100"))]) {
         Err(AppError::Fields(errors)) => assert_eq!(errors[0].field, "other-revenue"),
         other => panic!("expected a refused negative category, got {other:?}"),
+    }
+    app.teardown().await;
+}
+
+/// Issue 14, rule 6: income is recorded on the return in its own line and never netted from
+/// spend, so however much a body earns its saving is the same — and a restatement carries it.
+async fn income_is_recorded_in_its_own_line_and_never_moves_a_saving(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    record_approved(&app, &officer, "council-fife", &fife_baseline("accounts")).await;
+    let key = returns::ReturnRef {
+        org_code: "council-fife",
+        fy: fy("2013-14"),
+    };
+    let c = test_client();
+    let draft = returns::open(&app.db, &officer, &c, &key).await.unwrap();
+    let inputs: Vec<(SpendCategory, LineInput<'_>)> = FIFE_2013
+        .iter()
+        .map(|(category, capital, revenue)| {
+            (
+                *category,
+                LineInput {
+                    capital,
+                    revenue,
+                    ..LineInput::default()
+                },
+            )
+        })
+        .collect();
+    let income = LineInput {
+        capital: "2,500",
+        revenue: "£120000",
+        note: "SWAN recharges to two councils; old servers sold",
+        ..LineInput::default()
+    };
+    let figures = returns::parse_figures(&inputs, &income).unwrap();
+    let saved = returns::save_lines(
+        &app.db,
+        &officer,
+        &c,
+        &key,
+        draft.row_version,
+        &figures,
+        &[],
+    )
+    .await
+    .unwrap();
+    let stored = saved.income.clone().unwrap();
+    assert_eq!(
+        (stored.capital, stored.revenue),
+        (Money::from_pence(250_000), Money::from_pence(12_000_000))
+    );
+    assert_eq!(
+        saved.total(),
+        Some(Money::from_pence(36_500_050)),
+        "the return's spend is its lines alone"
+    );
+    for action in [ReturnAction::Submit, ReturnAction::Approve] {
+        let who = if action == ReturnAction::Submit {
+            &officer
+        } else {
+            &board
+        };
+        let now = returns::get(&app.db, who, &key).await.unwrap();
+        returns::act(&app.db, who, &c, &key, now.row_version, action, None)
+            .await
+            .unwrap();
+    }
+    // The worked example's saving, to the penny, whatever the income: £399,000.00 − £365,000.50.
+    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+        .await
+        .unwrap();
+    assert_eq!(trace.saving_exact, "33999.5");
+    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        year_row(&summary, "2013-14").saving,
+        Money::from_pence(3_399_950)
+    );
+    // A restatement starts from the approved figures, income included.
+    let approved = returns::get(&app.db, &officer, &key).await.unwrap();
+    let restated = returns::act(
+        &app.db,
+        &officer,
+        &c,
+        &key,
+        approved.row_version,
+        ReturnAction::Restate,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!((restated.version, restated.income), (2, Some(stored)));
+    // Income cannot be negative; a refund of spend is a credit in its category.
+    match returns::parse_figures(
+        &inputs,
+        &LineInput {
+            revenue: "-10",
+            ..LineInput::default()
+        },
+    ) {
+        Err(AppError::Fields(errors)) => {
+            assert_eq!(errors[0].field, "income-revenue");
+            assert!(errors[0].message.contains("refund of spend is not income"));
+        }
+        other => panic!("expected negative income refused, got {other:?}"),
     }
     app.teardown().await;
 }
@@ -2111,6 +2237,7 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
 }
 
 on_both_backends!(
+    income_is_recorded_in_its_own_line_and_never_moves_a_saving,
     bodies_carry_their_dates_and_successions_and_the_office_adds_one,
     a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counted,
     a_mid_year_succession_counts_the_year_s_baseline_once,

@@ -1,6 +1,7 @@
 //! Queries on spend returns and their lines.
 
 use super::DbError;
+use crate::domain::income::Income;
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{Money, ReturnStatus, SpendCategory};
 use rust_decimal::Decimal;
@@ -171,6 +172,46 @@ pub async fn replace_lines(
         .bind(line.revenue.pence())
         .bind(fte)
         .bind(line.note.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The income line of a return, if one was reported (ADR 0010, rule 6).
+pub async fn income(conn: &mut AnyConnection, return_id: i64) -> Result<Option<Income>, DbError> {
+    let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT capital_pence, revenue_pence, note FROM spend_return_income WHERE return_id = $1",
+    )
+    .bind(return_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(capital, revenue, note)| Income {
+        capital: Money::from_pence(capital),
+        revenue: Money::from_pence(revenue),
+        note,
+    }))
+}
+
+/// Replaces the income line of a return (`None`: not reported).
+pub async fn replace_income(
+    conn: &mut AnyConnection,
+    return_id: i64,
+    income: Option<&Income>,
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM spend_return_income WHERE return_id = $1")
+        .bind(return_id)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(income) = income {
+        sqlx::query(
+            "INSERT INTO spend_return_income (return_id, capital_pence, revenue_pence, note)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(return_id)
+        .bind(income.capital.pence())
+        .bind(income.revenue.pence())
+        .bind(income.note.as_deref())
         .execute(&mut *conn)
         .await?;
     }

@@ -31,6 +31,7 @@ pub mod account;
 pub mod category;
 pub mod estate;
 pub mod financial_year;
+pub mod income;
 pub mod lifetime;
 pub mod money;
 pub mod org;

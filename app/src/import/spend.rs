@@ -5,10 +5,14 @@
 //! sheet and cell (`Spend!D14`), what was found and what was expected. Rows are ledger lines:
 //! several rows of one category add up. Blank rows and total rows are recognised and reported,
 //! not imported. A float becomes pence only within a hundredth of a penny of a whole penny.
+//! Rows whose category is "Income" go to the return's income line, never into spend (ADR 0010,
+//! rule 6).
 
 use super::reader::{cell_ref, Cell, Sheet, Workbook};
+use crate::domain::income::{Income, INCOME_CODE};
 use crate::domain::spend_line::{SpendLine, MAX_FTE, MAX_LINE_POUNDS, MAX_NOTE_CHARS};
 use crate::domain::{FinancialYear, Money, SpendCategory};
+use crate::model::returns::Figures;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -43,6 +47,9 @@ pub struct ParsedSpend {
     pub ignored_columns: Vec<String>,
     /// One line per category that has a row, in category order.
     pub lines: Vec<SpendLine>,
+    /// The income rows added up (`None`: the sheet has none). Never netted from the lines.
+    #[serde(default)]
+    pub income: Option<Income>,
     pub problems: Vec<Problem>,
 }
 
@@ -55,6 +62,38 @@ impl ParsedSpend {
 
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
+    }
+
+    /// The return's figures the sheet holds: its lines and its income.
+    pub fn figures(&self) -> Figures {
+        Figures {
+            lines: self.lines.clone(),
+            income: self.income.clone(),
+        }
+    }
+}
+
+/// What a row's category cell names: a spend category, or the income line (ADR 0010, rule 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RowKind {
+    Spend(SpendCategory),
+    Income,
+}
+
+impl RowKind {
+    fn of(text: &str) -> Option<RowKind> {
+        if normalise(text).starts_with(INCOME_CODE) {
+            return Some(RowKind::Income);
+        }
+        category_of(text).map(RowKind::Spend)
+    }
+
+    fn allows_credits(self) -> bool {
+        matches!(self, RowKind::Spend(c) if c.allows_credits())
+    }
+
+    fn records_fte(self) -> bool {
+        matches!(self, RowKind::Spend(c) if c.records_fte())
     }
 }
 
@@ -382,6 +421,7 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
     let empty = Cell::Empty;
 
     let mut sums: Vec<CategorySum> = Vec::new();
+    let mut income: Option<(Money, Money, Vec<String>)> = None;
     for (offset, row) in sheet.rows.iter().enumerate().skip(header_index + 1) {
         if offset % 1024 == 0 {
             progress(offset);
@@ -415,7 +455,7 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
         };
 
         let category_cell = get(Column::Category);
-        let category = match text_cow(category_cell).filter(|t| !t.is_empty()) {
+        let kind = match text_cow(category_cell).filter(|t| !t.is_empty()) {
             None => {
                 problem(
                     col(Column::Category),
@@ -425,13 +465,13 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
                 None
             }
             Some(text) => {
-                let found = category_of(&text);
+                let found = RowKind::of(&text);
                 if found.is_none() {
                     problem(
                         col(Column::Category),
                         category_cell,
                         format!(
-                            "one of the spend categories: {}",
+                            "one of the spend categories: {}; or {INCOME_CODE}",
                             SpendCategory::ALL
                                 .iter()
                                 .map(|c| c.code())
@@ -513,12 +553,19 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
         }
 
         let bound = Money::from_pounds(MAX_LINE_POUNDS).unwrap_or(Money::ZERO);
+        let row_kind = kind;
         let mut amount = |kind: Column| -> Money {
             let cell = get(kind);
             match amount_of(cell) {
-                Ok(m)
-                    if m.is_negative() && !category.is_some_and(SpendCategory::allows_credits) =>
-                {
+                Ok(m) if m.is_negative() && row_kind == Some(RowKind::Income) => {
+                    problem(
+                        col(kind),
+                        cell,
+                        "£0 or more: income is never negative (a refund of spend is a credit in its spend category)".into(),
+                    );
+                    Money::ZERO
+                }
+                Ok(m) if m.is_negative() && !row_kind.is_some_and(RowKind::allows_credits) => {
                     problem(
                         col(kind),
                         cell,
@@ -542,7 +589,7 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
 
         let fte_cell = get(Column::Fte);
         let fte = match fte_of(fte_cell) {
-            Ok(Some(_)) if category.is_some_and(|c| !c.records_fte()) => {
+            Ok(Some(_)) if row_kind.is_some_and(|k| !k.records_fte()) => {
                 problem(
                     col(Column::Fte),
                     fte_cell,
@@ -574,10 +621,22 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
         let clean = row_problems.is_empty();
         out.problems
             .extend(row_problems.into_iter().map(|(_, p)| p));
-        let (Some(category), true) = (category, clean) else {
+        let (Some(row_kind), true) = (row_kind, clean) else {
             continue;
         };
         out.rows_imported += 1;
+        let category = match row_kind {
+            RowKind::Spend(category) => category,
+            RowKind::Income => {
+                let sum = income.get_or_insert((Money::ZERO, Money::ZERO, Vec::new()));
+                if let (Ok(c), Ok(r)) = (sum.0.checked_add(capital), sum.1.checked_add(revenue)) {
+                    sum.0 = c;
+                    sum.1 = r;
+                }
+                sum.2.extend(note);
+                continue;
+            }
+        };
         match sums.iter_mut().find(|s| s.0 == category) {
             Some(sum) => {
                 let added = (sum.1.checked_add(capital), sum.2.checked_add(revenue));
@@ -623,21 +682,42 @@ pub fn parse(book: &Workbook, target: &Target<'_>, progress: &mut dyn FnMut(usiz
             });
             continue;
         }
-        let mut note: String = notes.join("; ");
-        if note.chars().count() > MAX_NOTE_CHARS {
-            note = note.chars().take(MAX_NOTE_CHARS - 1).collect::<String>() + "…";
-        }
         out.lines.push(SpendLine {
             category,
             capital,
             revenue,
             fte,
-            note: (!note.is_empty()).then_some(note),
+            note: joined_note(&notes),
         });
+    }
+    if let Some((capital, revenue, notes)) = income {
+        if capital > bound_total() || revenue > bound_total() {
+            out.problems.push(Problem {
+                severity: Severity::Error,
+                cell: out.sheet.clone(),
+                found: format!("Income adding up to capital {capital}, revenue {revenue}"),
+                expected: format!("at most {} of income", bound_total()),
+            });
+        } else {
+            out.income = Some(Income {
+                capital,
+                revenue,
+                note: joined_note(&notes),
+            });
+        }
     }
     out.lines
         .sort_by_key(|l| SpendCategory::ALL.iter().position(|c| *c == l.category));
     out
+}
+
+/// The notes of the rows of one line, joined and cut to the longest note a line holds.
+fn joined_note(notes: &[String]) -> Option<String> {
+    let mut note: String = notes.join("; ");
+    if note.chars().count() > MAX_NOTE_CHARS {
+        note = note.chars().take(MAX_NOTE_CHARS - 1).collect::<String>() + "…";
+    }
+    (!note.is_empty()).then_some(note)
 }
 
 fn bound_total() -> Money {
@@ -738,6 +818,58 @@ mod tests {
         assert_eq!(parsed.lines[0].capital.pence(), 500);
         assert_eq!(parsed.lines[0].revenue.pence(), 201_000);
         assert_eq!(parsed.lines[0].note.as_deref(), Some("laptops"));
+    }
+
+    #[test]
+    fn income_rows_go_to_the_income_line_and_never_into_spend() {
+        let book = sheet(vec![
+            vec![
+                text("Category"),
+                text("Capital (£)"),
+                text("Revenue (£)"),
+                text("FTE"),
+                text("Note"),
+            ],
+            vec![text("hardware"), Cell::Int(100), Cell::Int(900)],
+            vec![
+                text("Income"),
+                Cell::Empty,
+                Cell::Int(5000),
+                Cell::Empty,
+                text("SWAN recharges"),
+            ],
+            vec![
+                text("Income (charges to others, sales; not a saving)"),
+                Cell::Int(250),
+                Cell::Empty,
+                Cell::Empty,
+                text("old laptops sold"),
+            ],
+            vec![text("income"), Cell::Empty, Cell::Int(-1)],
+            vec![text("income"), Cell::Empty, Cell::Int(1), Cell::Int(2)],
+        ]);
+        let parsed = parse(&book, &fife(), &mut |_| {});
+        let cells: Vec<&str> = parsed.problems.iter().map(|p| p.cell.as_str()).collect();
+        assert_eq!(cells, ["Spend!C5", "Spend!D6"], "{:?}", parsed.problems);
+        assert!(parsed.problems[0]
+            .expected
+            .contains("income is never negative"));
+        assert!(parsed.problems[1].expected.contains("no FTE here"));
+        assert_eq!(parsed.lines.len(), 1, "income is not a spend line");
+        assert_eq!(
+            parsed.lines[0].total().map(Money::pence),
+            Some(100_000),
+            "and nothing is netted from spend"
+        );
+        assert_eq!(
+            parsed.income,
+            Some(Income {
+                capital: Money::from_pence(25_000),
+                revenue: Money::from_pence(500_000),
+                note: Some("SWAN recharges; old laptops sold".into()),
+            })
+        );
+        assert_eq!(parsed.figures().income, parsed.income);
     }
 
     #[test]

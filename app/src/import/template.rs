@@ -6,6 +6,7 @@ use super::estate::{ADOPTIONS_SHEET, ADOPTION_COLUMNS, SITES_SHEET, SITE_COLUMNS
 use super::spend::SPEND_SHEET;
 use crate::domain::estate::adoption::AdoptionStage;
 use crate::domain::estate::site::{Metering, Ownership, Site, SiteType};
+use crate::domain::income::INCOME_CODE;
 use crate::domain::savings::initiative::SavingClass;
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{FinancialYear, Money, SpendCategory};
@@ -84,7 +85,7 @@ pub fn build(prefill: Option<&Prefill<'_>>, services: &[String]) -> Result<Vec<u
         "ICT spend return — instructions".to_owned(),
         String::new(),
         format!("1. Fill in the \"{SPEND_SHEET}\" sheet: one row per category, or one row per ledger line (rows of the same category are added up)."),
-        "2. Category: choose from the drop-down (hardware, software, ict-services, telecoms-network, staff, accommodation-facilities, energy, capital-financing, other).".into(),
+        "2. Category: choose from the drop-down (hardware, software, ict-services, telecoms-network, staff, accommodation-facilities, energy, capital-financing, other; or income).".into(),
         "3. Capital and revenue in pounds and pence, excluding recovered VAT. Leave a cell empty for £0. Only \"other\" may be negative (credits), written -100 or (100).".into(),
         "4. FTE: the full-time equivalent ICT staff, on the staff row only.".into(),
         "5. Organisation and financial year, if filled in, must be the body and year you import for.".into(),
@@ -93,6 +94,7 @@ pub fn build(prefill: Option<&Prefill<'_>>, services: &[String]) -> Result<Vec<u
         format!("8. \"{SITES_SHEET}\": one row per data centre, server room, comms room, colocation or cloud site. Sites are matched to the ones the tracker holds by name; a new name adds a site, a site left out is not changed. PUE and the virtualisation ratio are computed, never typed. Energy in whole kWh a year, each marked metered or estimated. Closures are recorded on the site's page, not here."),
         format!("9. \"{ADOPTIONS_SHEET}\": one row per shared service the body uses or is considering. Stage moves one step at a time (considering, contracted, migrating, live, exited), with the date of the step. Costs and class can change until the adoption is live."),
         "10. The Spend sheet may be left empty when you only update sites or shared services: the return is then not changed.".into(),
+        format!("11. Income the body's ICT brought in (charges to other bodies, sales of equipment or services) goes on rows with the category \"{INCOME_CODE}\", capital receipts and revenue income, £0 or more. It is recorded beside the spend and never taken off it: income is not a saving. A refund of spend is not income: enter it as a credit on the \"other\" row."),
     ];
     for (i, line) in lines.iter().enumerate() {
         let row = u32::try_from(i).unwrap_or(0);
@@ -104,7 +106,7 @@ pub fn build(prefill: Option<&Prefill<'_>>, services: &[String]) -> Result<Vec<u
     }
     if let Some(p) = prefill {
         instructions.write_string_with_format(
-            10,
+            u32::try_from(lines.len() + 1).unwrap_or(u32::MAX),
             0,
             format!("Prepared for {} ({}), {}.", p.org_name, p.org_code, p.fy),
             &bold,
@@ -133,7 +135,8 @@ pub fn build(prefill: Option<&Prefill<'_>>, services: &[String]) -> Result<Vec<u
         sheet.set_column_format(col, format)?;
         sheet.write_string_with_format(2, col, *name, &header)?;
     }
-    let codes: Vec<&str> = SpendCategory::ALL.iter().map(|c| c.code()).collect();
+    let mut codes: Vec<&str> = SpendCategory::ALL.iter().map(|c| c.code()).collect();
+    codes.push(INCOME_CODE);
     let validation = DataValidation::new()
         .allow_list_strings(&codes)?
         .set_error_message("Choose a category from the list.")?;

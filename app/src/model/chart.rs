@@ -30,6 +30,11 @@ pub struct Series {
     pub style: SeriesStyle,
     /// One value per category; `None` where there is no figure (never drawn as zero).
     pub values: Vec<Option<Decimal>>,
+    /// What must travel with these figures wherever they go (ADR 0010, rule 10): their basis,
+    /// and "illustrative", "unverified" or "synthetic demo data" where that is so. The CSV puts
+    /// them in the series' column heading.
+    #[serde(default)]
+    pub marks: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

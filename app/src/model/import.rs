@@ -1,5 +1,6 @@
 //! Read models of a spreadsheet import: the problem report and the preview of what will change.
 
+use crate::domain::income::Income;
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{FinancialYear, Money, ReturnStatus, SpendCategory};
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,10 @@ pub struct ImportPreview {
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
     pub changes: Vec<LineChange>,
+    /// What happens to the income line (`None`: neither stored nor in the file). Income is
+    /// recorded beside the spend and never in its totals.
+    #[serde(default)]
+    pub income: Option<IncomeChange>,
     /// False when the file's spend sheet is absent or empty beside estate sheets: the return is
     /// left as it is.
     pub spend_in_file: bool,
@@ -88,12 +93,39 @@ pub struct ImportPreview {
     pub committed_at: Option<String>,
 }
 
+/// The income line before and after an import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncomeChange {
+    pub kind: ChangeKind,
+    pub before: Option<Income>,
+    pub after: Option<Income>,
+}
+
+impl IncomeChange {
+    /// The change from `before` to `after`; `None` when neither has income.
+    pub fn of(before: Option<Income>, after: Option<Income>) -> Option<IncomeChange> {
+        let kind = match (&before, &after) {
+            (None, None) => return None,
+            (None, Some(_)) => ChangeKind::New,
+            (Some(_), None) => ChangeKind::Removed,
+            (Some(b), Some(a)) if b == a => ChangeKind::Unchanged,
+            (Some(_), Some(_)) => ChangeKind::Changed,
+        };
+        Some(IncomeChange {
+            kind,
+            before,
+            after,
+        })
+    }
+}
+
 impl ImportPreview {
     /// True when the file holds exactly what is stored: importing it would change nothing.
     pub fn changes_nothing(&self) -> bool {
         self.changes
             .iter()
             .map(|c| c.kind)
+            .chain(self.income.iter().map(|c| c.kind))
             .chain(self.sites.iter().map(|c| c.kind))
             .chain(self.adoptions.iter().map(|c| c.kind))
             .all(|k| k == ChangeKind::Unchanged)

@@ -1,5 +1,6 @@
 //! Read models of spend returns: the return page, the lists and the export.
 
+use crate::domain::income::Income;
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{FinancialYear, Money, ReturnStatus, SpendCategory};
 use chrono::NaiveDate;
@@ -16,6 +17,26 @@ pub struct ReturnView {
     pub row_version: i64,
     pub returned_reason: Option<String>,
     pub lines: Vec<SpendLine>,
+    /// The income line, if reported: recorded beside the spend, never netted from it.
+    #[serde(default)]
+    pub income: Option<Income>,
+}
+
+/// A return's figures as entered or imported: its spend lines and its income line.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub lines: Vec<SpendLine>,
+    pub income: Option<Income>,
+}
+
+impl From<Vec<SpendLine>> for Figures {
+    /// Spend lines with no income reported.
+    fn from(lines: Vec<SpendLine>) -> Figures {
+        Figures {
+            lines,
+            income: None,
+        }
+    }
 }
 
 impl ReturnView {
@@ -67,6 +88,8 @@ pub struct ReturnPermissions {
     pub submit: bool,
     pub review: bool,
     pub restate: bool,
+    /// Take a submitted return back (its officers, before the board decides).
+    pub withdraw: bool,
 }
 
 /// Everything the return page shows.
@@ -178,6 +201,8 @@ pub struct ReturnExport {
     /// UTC, RFC 3339.
     pub updated_at: String,
     pub lines: Vec<SpendLine>,
+    /// The income line, if reported (never netted from the lines' spend).
+    pub income: Option<Income>,
     pub explanations: Vec<WarningExplanation>,
 }
 

@@ -186,6 +186,11 @@ pub struct BodySavings {
     /// Initiative-based savings, shown beside the spend-based ones and never added to them.
     pub initiatives: Vec<InitiativeView>,
     pub problems: Vec<String>,
+    /// The trajectory profile its targets come from (illustrative).
+    pub profile: String,
+    pub deflators_verified: bool,
+    /// Whether the figures include `seed --demo`'s synthetic data.
+    pub demo_data: bool,
 }
 
 /// An amount in a trace: where it came from, its prices, the deflation and the result.

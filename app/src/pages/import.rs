@@ -309,6 +309,22 @@ fn PreviewView(
             }
         })
         .collect_view();
+    // Income has its own row, after the spend total: it is never part of it (ADR 0010, rule 6).
+    let income = preview.income.clone().map(|c| {
+        let kind = kind_name(c.kind);
+        let total = |i: Option<&crate::domain::income::Income>| {
+            i.and_then(crate::domain::income::Income::total)
+                .map_or_else(|| "-".to_owned(), |m| m.to_string())
+        };
+        view! {
+            <tr data-category=crate::domain::income::INCOME_CODE data-change=kind id="income-change">
+                <th scope="row">"Income (recorded beside the spend, not in its total)"</th>
+                <td>{kind}</td>
+                <td class="tracker-number">{total(c.before.as_ref())}</td>
+                <td class="tracker-number">{total(c.after.as_ref())}</td>
+            </tr>
+        }
+    });
     let state = if let Some(at) = preview.committed_at.clone() {
         view! { <div class="ds_inset-text" id="already-committed"><div class="ds_inset-text__text">{format!("This upload was imported at {at} (UTC).")}" "<a href=return_link.clone()>"See the return"</a></div></div> }.into_any()
     } else if let Some(reason) = preview.blocked.clone() {
@@ -371,6 +387,7 @@ fn PreviewView(
                         <td class="tracker-number" id="total-before">{preview.total_before.to_string()}</td>
                         <td class="tracker-number" id="total-after">{preview.total_after.to_string()}</td>
                     </tr>
+                    {income}
                 </tbody>
             </table>
             {state}

@@ -65,6 +65,91 @@ fn running(values: &[Option<Decimal>]) -> Vec<Option<Decimal>> {
         .collect()
 }
 
+/// What a dashboard's figures must carry wherever they go (ADR 0010, rule 10): the page's notes
+/// say it, and each chart's series are marked with it, so its CSV says it too.
+struct Labels {
+    /// The basis of the targets ("nominal", "real terms at 2016-17 prices").
+    target_basis: String,
+    /// The basis of the savings (initiative-based savings are always cash).
+    saving_basis: String,
+    deflators_unverified: bool,
+    factors_unverified: bool,
+    /// Whether the figures include `seed --demo`'s synthetic data.
+    demo: bool,
+    /// The trajectory profile the targets come from (illustrative: the review gave no profile).
+    profile: String,
+    /// The consolidation target's points whose notes say they are illustrative.
+    estate_target: Vec<String>,
+}
+
+impl Labels {
+    const DEFLATORS: &'static str = "GDP deflators unverified";
+    const DEMO: &'static str = "synthetic demo data";
+
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.deflators_unverified {
+            notes.push("The GDP deflators are unverified: read from secondary copies of HM Treasury's release.".into());
+        }
+        if self.factors_unverified {
+            notes.push("The GHG conversion factors are unverified: from secondary sources.".into());
+        }
+        if self.demo {
+            notes.push(crate::services::open_data::DEMO_NOTE.into());
+        }
+        notes.push(format!(
+            "Targets are the trajectory profile \"{}\": illustrative assumptions meeting the review's published totals.",
+            self.profile
+        ));
+        notes
+    }
+
+    /// Marks every series of `charts` by what it shows: a saving its basis (and unverified
+    /// deflators, synthetic data), a target its basis and illustrative profile, the estate's
+    /// figures synthetic data and unverified carbon factors, the consolidation target its
+    /// illustrative points.
+    fn mark(&self, charts: &mut [ChartView]) {
+        for view in charts {
+            let id = view.chart.id.clone();
+            let savings = id.starts_with("savings-");
+            for series in &mut view.chart.series {
+                let mut marks: Vec<String> = Vec::new();
+                match (savings, series.style) {
+                    (true, SeriesStyle::Target) => {
+                        marks.push(self.target_basis.clone());
+                        marks.push(format!(
+                            "illustrative trajectory profile \"{}\"",
+                            self.profile
+                        ));
+                        if self.deflators_unverified {
+                            marks.push(Self::DEFLATORS.into());
+                        }
+                    }
+                    (true, _) => {
+                        marks.push(self.saving_basis.clone());
+                        if self.deflators_unverified && self.saving_basis == self.target_basis {
+                            marks.push(Self::DEFLATORS.into());
+                        }
+                        if self.demo {
+                            marks.push(Self::DEMO.into());
+                        }
+                    }
+                    (false, SeriesStyle::Target) => marks.extend(self.estate_target.clone()),
+                    (false, _) => {
+                        if id == "estate-carbon" && self.factors_unverified {
+                            marks.push("GHG conversion factors unverified".into());
+                        }
+                        if self.demo {
+                            marks.push(Self::DEMO.into());
+                        }
+                    }
+                }
+                series.marks = marks;
+            }
+        }
+    }
+}
+
 fn view(chart: Chart, csv_base: &str, query: &str) -> ChartView {
     let svg = charts::svg(&chart);
     let csv_href = if query.is_empty() {
@@ -136,7 +221,13 @@ async fn compute_programme(
         db,
         user,
         &SummaryQuery {
-            basis: q.basis.clone(),
+            // Initiative-based savings are recorded in cash, so their targets are too (one
+            // basis, ADR 0010 rule 4).
+            basis: if measure == "initiative" {
+                Some("nominal".into())
+            } else {
+                q.basis.clone()
+            },
             sector: sector.map(|s| s.code().to_owned()),
             year: to_asked.map(|y| y.to_string()),
             profile: None,
@@ -223,15 +314,15 @@ async fn compute_programme(
             id: "savings-annual".into(),
             title: format!("Savings each year against the trajectory, {scope}"),
             description: format!(
-                "{saving_name} in each financial year from {from} to {to}, {basis_note}, beside the trajectory's target for the year (nominal cash). Years without counted returns have no point."
+                "{saving_name} in each financial year from {from} to {to}, {basis_note}, beside the trajectory's target for the year on the same basis. Years without counted returns have no point."
             ),
             kind: ChartKind::Line,
             category_label: "Financial year".into(),
             unit: "£".into(),
             categories: labels.clone(),
             series: vec![
-                Series { name: saving_name.into(), style: SeriesStyle::Actual, values: saving.clone() },
-                Series { name: "Target".into(), style: SeriesStyle::Target, values: target.clone() },
+                Series { name: saving_name.into(), style: SeriesStyle::Actual, values: saving.clone(), marks: Vec::new() },
+                Series { name: "Target".into(), style: SeriesStyle::Target, values: target.clone(), marks: Vec::new() },
             ],
         },
         csv_base,
@@ -249,8 +340,8 @@ async fn compute_programme(
             unit: "£".into(),
             categories: labels.clone(),
             series: vec![
-                Series { name: format!("{saving_name}, cumulative"), style: SeriesStyle::Actual, values: running(&saving) },
-                Series { name: "Target, cumulative".into(), style: SeriesStyle::Target, values: running(&target) },
+                Series { name: format!("{saving_name}, cumulative"), style: SeriesStyle::Actual, values: running(&saving), marks: Vec::new() },
+                Series { name: "Target, cumulative".into(), style: SeriesStyle::Target, values: running(&target), marks: Vec::new() },
             ],
         },
         csv_base,
@@ -276,6 +367,7 @@ async fn compute_programme(
                 name: saving_name.into(),
                 style: SeriesStyle::Actual,
                 values: by_sector.iter().map(|(_, m)| pounds(*m)).collect(),
+                marks: Vec::new(),
             }],
         },
         csv_base,
@@ -301,6 +393,7 @@ async fn compute_programme(
                     name: "Spend-based saving".into(),
                     style: SeriesStyle::Actual,
                     values: breakdown.by_category.iter().map(|(_, m)| pounds(*m)).collect(),
+                    marks: Vec::new(),
                 }],
             },
             csv_base,
@@ -322,6 +415,7 @@ async fn compute_programme(
                     name: "Initiative-based saving (net)".into(),
                     style: SeriesStyle::Actual,
                     values: breakdown.initiatives_by_class.iter().map(|(_, m)| pounds(*m)).collect(),
+                    marks: Vec::new(),
                 }],
             },
             csv_base,
@@ -345,11 +439,13 @@ async fn compute_programme(
                     name: "Sites open".into(),
                     style: SeriesStyle::Actual,
                     values: range.iter().map(|y| count(y).map(|c| Decimal::from(c.sites))).collect(),
+                    marks: Vec::new(),
                 },
                 Series {
                     name: "Consolidation target".into(),
                     style: SeriesStyle::Target,
                     values: range.iter().map(|y| count(y).and_then(|c| c.target).map(Decimal::from)).collect(),
+                    marks: Vec::new(),
                 },
             ],
         },
@@ -379,6 +475,7 @@ async fn compute_programme(
                             .map(|kwh| (kwh / Decimal::from(1000)).round_dp(1))
                     })
                     .collect(),
+                    marks: Vec::new(),
             }],
         },
         csv_base,
@@ -402,6 +499,7 @@ async fn compute_programme(
                     .iter()
                     .map(|y| energy(y).and_then(|e| e.carbon_tonnes.as_deref()).and_then(|t| t.parse().ok()))
                     .collect(),
+                    marks: Vec::new(),
             }],
         },
         csv_base,
@@ -424,21 +522,24 @@ async fn compute_programme(
                 .map_or(s, |sector| sector.name().to_owned()),
         })
         .collect();
+    let labels = Labels {
+        target_basis: summary.basis_label.clone(),
+        saving_basis: basis_note.clone(),
+        deflators_unverified: !summary.deflators_verified && summary.basis != "nominal",
+        factors_unverified: !estate_summary.factors_verified,
+        demo: summary.demo_data,
+        profile: summary.profile.clone(),
+        estate_target: estate_summary
+            .targets
+            .iter()
+            .filter(|t| t.note.contains("illustrative"))
+            .map(|t| format!("{}: {}", t.year, t.note))
+            .collect(),
+    };
+    labels.mark(&mut charts);
     let mut notes = summary.problems.clone();
     notes.extend(breakdown.problems.iter().cloned());
-    if !summary.deflators_verified && summary.basis != "nominal" {
-        notes.push("The GDP deflators are unverified: read from secondary copies of HM Treasury's release.".into());
-    }
-    if !estate_summary.factors_verified {
-        notes.push("The GHG conversion factors are unverified: from secondary sources.".into());
-    }
-    if summary.demo_data {
-        notes.push(crate::services::open_data::DEMO_NOTE.into());
-    }
-    notes.push(format!(
-        "Targets are the trajectory profile \"{}\": illustrative assumptions meeting the review's published totals.",
-        summary.profile
-    ));
+    notes.extend(labels.notes());
     notes.sort();
     notes.dedup();
     let rag_by_sector: Vec<RagSectorRow> = crate::domain::Sector::ALL
@@ -622,7 +723,7 @@ async fn compute_organisation(
                 id: "savings-annual".into(),
                 title: format!("{name}: savings each year against its target"),
                 description: format!(
-                    "Spend-based saving (baseline minus counted spend) in each financial year from {from} to {to}, {}, beside the body's apportioned share of the trajectory (nominal cash). Years without a counted return have no point.",
+                    "Spend-based saving (baseline minus counted spend) in each financial year from {from} to {to}, {}, beside the body's apportioned share of the trajectory on the same basis. Years without a counted return have no point.",
                     body.basis_label
                 ),
                 kind: ChartKind::Line,
@@ -630,8 +731,8 @@ async fn compute_organisation(
                 unit: "£".into(),
                 categories: labels.clone(),
                 series: vec![
-                    Series { name: "Spend-based saving".into(), style: SeriesStyle::Actual, values: saving.clone() },
-                    Series { name: "Apportioned target".into(), style: SeriesStyle::Target, values: target.clone() },
+                    Series { name: "Spend-based saving".into(), style: SeriesStyle::Actual, values: saving.clone(), marks: Vec::new() },
+                    Series { name: "Apportioned target".into(), style: SeriesStyle::Target, values: target.clone(), marks: Vec::new() },
                 ],
             },
             &csv_base,
@@ -650,8 +751,8 @@ async fn compute_organisation(
                 unit: "£".into(),
                 categories: labels.clone(),
                 series: vec![
-                    Series { name: "Saving, cumulative".into(), style: SeriesStyle::Actual, values: running(&saving) },
-                    Series { name: "Target, cumulative".into(), style: SeriesStyle::Target, values: running(&target) },
+                    Series { name: "Saving, cumulative".into(), style: SeriesStyle::Actual, values: running(&saving), marks: Vec::new() },
+                    Series { name: "Target, cumulative".into(), style: SeriesStyle::Target, values: running(&target), marks: Vec::new() },
                 ],
             },
             &csv_base,
@@ -681,12 +782,25 @@ async fn compute_organisation(
                             ))
                         })
                         .collect(),
+                    marks: Vec::new(),
                 }],
             },
             &csv_base,
             &query,
         ));
     }
+    let labels = Labels {
+        target_basis: body.basis_label.clone(),
+        saving_basis: body.basis_label.clone(),
+        deflators_unverified: !body.deflators_verified && body.basis != "nominal",
+        factors_unverified: false,
+        demo: body.demo_data,
+        profile: body.profile.clone(),
+        estate_target: Vec::new(),
+    };
+    labels.mark(&mut charts);
+    let mut notes = body.problems.clone();
+    notes.extend(labels.notes());
     let mut d = OrgDashboard {
         code: code.to_owned(),
         name,
@@ -713,7 +827,7 @@ async fn compute_organisation(
             .collect(),
         sites: sites.sites,
         adoptions: adoptions.adoptions,
-        notes: body.problems.clone(),
+        notes,
         body_html: String::new(),
     };
     d.body_html = super::board_packs::render_org_body(&d);

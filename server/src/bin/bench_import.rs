@@ -164,7 +164,7 @@ async fn run(path: &str) -> anyhow::Result<()> {
         &user,
         &client,
         &key,
-        &parsed.lines,
+        &parsed.figures(),
         &ImportedFile {
             file_name: path,
             sha256: &sha,
