@@ -93,10 +93,17 @@ pub fn token_from_cookie_header(header: &str) -> Option<String> {
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
-/// A safe place to go after signing in: a local path, never another site.
+/// A safe place to send someone (after signing in, or any redirect): a path on this site, or
+/// the start page. Browsers drop tabs and newlines from URLs and read `\` as `/`, so
+/// `/<tab>/evil.example` would leave the site (issue 15): only printable ASCII without `\` or
+/// spaces is kept, starting with exactly one `/`. What is kept is always a valid header value.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -154,6 +161,12 @@ mod tests {
             "https://evil.example",
             "\\\\evil",
             "/\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "/é",
+            "",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }

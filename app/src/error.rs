@@ -38,6 +38,12 @@ pub enum AppError {
     /// The request to the server failed in transit or could not be decoded.
     #[error("the request could not be completed: {0}")]
     Request(String),
+    /// A request the server could not read (malformed fields, not UTF-8): what was wrong.
+    #[error("the request could not be read: {0}")]
+    BadRequest(String),
+    /// A request body larger than the server accepts.
+    #[error("the request is too large: {0}")]
+    TooLarge(String),
 }
 
 impl AppError {
@@ -51,6 +57,8 @@ impl AppError {
             AppError::Throttled(_) => 429,
             AppError::Internal(_) => 500,
             AppError::Request(_) => 502,
+            AppError::BadRequest(_) => 400,
+            AppError::TooLarge(_) => 413,
         }
     }
 
@@ -67,6 +75,8 @@ impl AppError {
             AppError::Throttled(_) => "throttled",
             AppError::Internal(_) => "internal",
             AppError::Request(_) => "request",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::TooLarge(_) => "too_large",
         }
     }
 
@@ -114,9 +124,41 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, a request whose arguments cannot be read is the caller's mistake (400,
+    /// 413, or 422 naming a missing field), never the server's (issue 15); on the client, a
+    /// failed call is a transport problem.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        #[cfg(not(feature = "ssr"))]
+        return AppError::Request(value.to_string());
+        #[cfg(feature = "ssr")]
+        match value {
+            ServerFnErrorErr::MissingArg(field) => {
+                AppError::validation(field.clone(), format!("{field}: this field is missing"))
+            }
+            ServerFnErrorErr::Args(message) => match missing_field(&message) {
+                Some(field) => {
+                    AppError::validation(field.clone(), format!("{field}: this field is missing"))
+                }
+                None => AppError::BadRequest(format!("a field could not be read ({message})")),
+            },
+            ServerFnErrorErr::Deserialization(message) if message.contains("length limit") => {
+                AppError::TooLarge(
+                    "the form is larger than the server accepts (2 MB); upload large files on the Import page".into(),
+                )
+            }
+            ServerFnErrorErr::Deserialization(message) => {
+                AppError::BadRequest(format!("the form could not be read ({message})"))
+            }
+            other => AppError::Request(other.to_string()),
+        }
     }
+}
+
+/// The field serde names in "missing field `x`", if that is the complaint.
+#[cfg(feature = "ssr")]
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.split("missing field `").nth(1)?;
+    rest.split('`').next().map(str::to_owned)
 }
 
 impl From<crate::domain::ParseError> for AppError {
@@ -154,6 +196,28 @@ mod tests {
         assert_eq!(AppError::NotFound("x".into()).status(), 404);
         assert_eq!(AppError::validation("amount", "must be ≥ 0").status(), 422);
         assert_eq!(AppError::Internal("ab12".into()).status(), 500);
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn unreadable_arguments_are_the_caller_s_mistake() {
+        let missing = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "missing field `row_version`".into(),
+        ));
+        assert_eq!(missing.status(), 422);
+        assert_eq!(missing.field_errors()[0].field, "row_version");
+        let garbled = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "invalid digit found in string".into(),
+        ));
+        assert_eq!((garbled.status(), garbled.code()), (400, "bad_request"));
+        let large = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "length limit exceeded".into(),
+        ));
+        assert_eq!(large.status(), 413);
+        let utf8 = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "invalid utf-8 sequence of 1 bytes from index 2".into(),
+        ));
+        assert_eq!(utf8.status(), 400);
     }
 
     #[test]

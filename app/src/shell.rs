@@ -47,6 +47,16 @@ fn set_page_security_policy() {
 }
 
 /// The application: page chrome from the Scottish Government Design System around the routes.
+/// A page's `<title>`: its own title, then the service's name. leptos_meta writes the server's
+/// `<title>` without escaping it, and a title can hold what people typed (a site's or a pack's
+/// name), so on the server it is escaped here (issue 15); in the browser it is set as text.
+fn title_text(title: String) -> String {
+    let text = format!("{title} - {SERVICE_NAME}");
+    #[cfg(feature = "ssr")]
+    let text = crate::charts::escape(&text);
+    text
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -58,7 +68,7 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Title formatter=|title: String| format!("{title} - {SERVICE_NAME}") />
+        <Title formatter=title_text />
         <Router>
             <Page />
         </Router>

@@ -13,6 +13,8 @@ pub struct AppState {
     pub max_upload_bytes: usize,
     /// Fields of the open data-centre list left out (`services::open_data::SUPPRESSIBLE`).
     pub open_data_suppress: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the socket's peer is).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl AppState {

@@ -258,6 +258,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             secure_cookies: config.secure_cookies(),
             max_upload_bytes: config.max_upload_bytes,
             open_data_suppress: config.open_data_suppress.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         },
         options,
     );

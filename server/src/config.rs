@@ -26,6 +26,9 @@ pub struct Config {
     /// Fields of the open data-centre list left out (`open_data_suppress`, comma-separated;
     /// default `postcode`; `none` for none).
     pub open_data_suppress: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`trusted_proxies`, comma-separated
+    /// addresses or CIDR ranges; default none: the socket's peer is the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// A bad setting, named as the file key and the environment variable.
@@ -60,9 +63,10 @@ struct FileConfig {
     public_url: Option<String>,
     max_upload_mb: Option<u32>,
     open_data_suppress: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
-const KEYS: [(&str, &str); 9] = [
+const KEYS: [(&str, &str); 10] = [
     ("database_url", "TRACKER_DATABASE_URL"),
     ("listen", "TRACKER_LISTEN"),
     ("data_dir", "TRACKER_DATA_DIR"),
@@ -72,6 +76,7 @@ const KEYS: [(&str, &str); 9] = [
     ("public_url", "TRACKER_PUBLIC_URL"),
     ("max_upload_mb", "TRACKER_MAX_UPLOAD_MB"),
     ("open_data_suppress", "TRACKER_OPEN_DATA_SUPPRESS"),
+    ("trusted_proxies", "TRACKER_TRUSTED_PROXIES"),
 ];
 
 fn env_var(key: &str) -> &'static str {
@@ -172,7 +177,11 @@ impl Config {
             }
             open_data_suppress.push(field);
         }
+        let trusted_proxies = parse_proxies(
+            &pick("trusted_proxies", file_config.trusted_proxies).unwrap_or_default(),
+        )?;
         Ok(Config {
+            trusted_proxies,
             open_data_suppress,
             public_url,
             database_url,
@@ -226,6 +235,24 @@ impl Config {
     pub fn database_url_for_display(&self) -> String {
         redact_password(&self.database_url)
     }
+}
+
+/// `trusted_proxies`: comma-separated addresses (`10.0.0.5`) or ranges (`10.0.0.0/8`, `fd00::/8`).
+fn parse_proxies(text: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("none"))
+        .map(|t| {
+            t.parse::<ipnet::IpNet>()
+                .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError::new(
+                        "trusted_proxies",
+                        format!("{t:?} is not an IP address or range like 10.0.0.5 or 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -322,6 +349,29 @@ mod tests {
             err.starts_with(
                 "setting open_data_suppress (TRACKER_OPEN_DATA_SUPPRESS): \"salaries\""
             ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges_and_none_by_default() {
+        assert!(load(&[]).unwrap().trusted_proxies.is_empty());
+        let config = load(&[(
+            "TRACKER_TRUSTED_PROXIES",
+            "10.0.0.5, 172.16.0.0/12,fd00::/8",
+        )])
+        .unwrap();
+        let shown: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["10.0.0.5/32", "172.16.0.0/12", "fd00::/8"]);
+        let err = load(&[("TRACKER_TRUSTED_PROXIES", "10.0.0.5,proxy.internal")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("setting trusted_proxies (TRACKER_TRUSTED_PROXIES): \"proxy.internal\" is not an IP address"),
             "{err}"
         );
     }

@@ -104,6 +104,7 @@ pub fn router_with_routes(
     health
         .merge(rest)
         .merge(site)
+        .layer(axum::middleware::from_fn(security::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state_for_auth,
             security::authenticate,
@@ -148,9 +149,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

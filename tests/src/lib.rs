@@ -51,16 +51,20 @@ pub fn workspace_root() -> PathBuf {
 
 /// The application's router on `db`, as the server builds it.
 fn test_router(db: &Db) -> Router {
-    server::router_with_routes(
-        AppState {
-            db: db.clone(),
-            secure_cookies: false,
-            max_upload_bytes: TEST_MAX_UPLOAD_BYTES,
-            open_data_suppress: vec!["postcode".to_owned()],
-        },
-        test_options(),
-        PAGE_ROUTES.clone(),
-    )
+    test_router_with(db, |_| {})
+}
+
+/// The router on `db` with the test state changed by `configure` (say, served over https).
+pub fn test_router_with(db: &Db, configure: impl FnOnce(&mut AppState)) -> Router {
+    let mut state = AppState {
+        db: db.clone(),
+        secure_cookies: false,
+        max_upload_bytes: TEST_MAX_UPLOAD_BYTES,
+        open_data_suppress: vec!["postcode".to_owned()],
+        trusted_proxies: vec![ipnet::IpNet::from(TEST_PROXY)],
+    };
+    configure(&mut state);
+    server::router_with_routes(state, test_options(), PAGE_ROUTES.clone())
 }
 
 fn test_options() -> leptos::prelude::LeptosOptions {
@@ -98,8 +102,28 @@ enum Cleanup {
 /// The upload limit of test routers (small, so that the limit is cheap to test).
 pub const TEST_MAX_UPLOAD_BYTES: usize = 1024 * 1024;
 
+/// The reverse proxy test routers trust (a documentation address, RFC 5737): a request from it
+/// is from the client its `X-Forwarded-For` names.
+pub const TEST_PROXY: std::net::IpAddr =
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+
 /// The host name test requests are addressed to.
 pub const TEST_HOST: &str = "tracker.test";
+
+/// The text of the element with `id` in a page (up to its first child tag), or "" without one.
+pub fn text_of(body: &str, id: &str) -> String {
+    let marker = format!(r#"id="{id}""#);
+    body.find(&marker)
+        .and_then(|at| body[at..].find('>').map(|gt| at + gt + 1))
+        .map(|start| {
+            body[start..]
+                .split('<')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .unwrap_or_default()
+}
 
 /// The session token a response sets, if it sets one that is not a deletion.
 pub fn session_token(response: &TestResponse) -> Option<String> {

@@ -215,6 +215,44 @@ async fn changing_role_and_organisations_is_audited_before_and_after(backend: Ba
     app.teardown().await;
 }
 
+/// Issue 15: the last admin could demote themself, leaving nobody to manage accounts.
+async fn the_last_admin_cannot_demote_themself(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = signed_in_admin(&app).await;
+    let id = user_id(&app, "admin@gov.scot").await.to_string();
+    let demote = [
+        ("id", id.as_str()),
+        ("role", "board"),
+        ("organisations", ""),
+    ];
+    let refused = app
+        .post_form("/api/admin/update-access", &demote, Some(&admin))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("only enabled admin"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users WHERE role = 'admin'").await,
+        1
+    );
+    // With a second admin, the first may step down.
+    app.create_user("second.admin@gov.scot", Role::Admin, &[])
+        .await;
+    let done = app
+        .post_form("/api/admin/update-access", &demote, Some(&admin))
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    app.teardown().await;
+}
+
 async fn disabling_an_account_ends_its_sessions_and_sign_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = signed_in_admin(&app).await;
@@ -364,6 +402,7 @@ on_both_backends!(
     an_admin_creates_an_account_that_can_sign_in,
     bad_account_details_name_the_field_and_save_nothing,
     changing_role_and_organisations_is_audited_before_and_after,
+    the_last_admin_cannot_demote_themself,
     disabling_an_account_ends_its_sessions_and_sign_in,
     resetting_a_password_signs_the_person_out_everywhere,
 );

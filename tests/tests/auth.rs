@@ -161,6 +161,61 @@ async fn without_javascript_a_failed_sign_in_shows_the_error_summary(backend: Ba
     app.teardown().await;
 }
 
+/// Issue 15: `next=/%09/evil.example` sent a signed-in user to http://evil.example/, and a
+/// newline in `next` panicked the request.
+async fn signing_in_never_sends_anyone_to_another_site(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let password = app.create_user("board@gov.scot", Role::Board, &[]).await;
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\nSet-Cookie: stolen=1",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/returns?fy=2013-14",
+    ] {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("email", "board@gov.scot"),
+                ("password", password.as_str()),
+                ("next", next),
+            ])
+            .finish();
+        let request = Request::post("/api/auth/login")
+            .header(header::HOST, TEST_HOST)
+            .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let response = app.request(request).await;
+        assert!(
+            response.status.is_redirection(),
+            "{next:?}: {} {}",
+            response.status,
+            response.body
+        );
+        let location = response
+            .headers
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let expected = if next == "/returns?fy=2013-14" {
+            next
+        } else {
+            "/"
+        };
+        assert_eq!(location, expected, "{next:?}");
+        assert!(response
+            .headers
+            .get("set-cookie")
+            .is_none_or(|c| !c.to_str().unwrap_or("").contains("stolen")));
+    }
+    app.teardown().await;
+}
+
 async fn signing_out_ends_the_session(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let password = app.create_user("admin@gov.scot", Role::Admin, &[]).await;
@@ -326,6 +381,130 @@ async fn repeated_failures_from_one_address_lock_that_address(backend: Backend) 
     app.teardown().await;
 }
 
+/// A sign-in from `client`, as the trusted reverse proxy forwards it.
+fn login_request(client: &str, email: &str, password: &str) -> Request<Body> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("email", email), ("password", password)])
+        .finish();
+    let mut request = Request::post("/api/auth/login")
+        .header(header::HOST, TEST_HOST)
+        .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", format!("203.0.113.250, {client}"))
+        .body(Body::from(body))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+            tests::TEST_PROXY,
+            443,
+        )));
+    request
+}
+
+async fn login_from(
+    app: &TestApp,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> tests::TestResponse {
+    app.request(login_request(client, email, password)).await
+}
+
+/// Issue 15: five wrong passwords from anyone locked every sign-in for everyone (one counter for
+/// all, the client address unknown), and 40 parallel guesses were all checked.
+async fn an_attacker_locks_only_their_own_address_and_the_account_they_guess(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let victim = app
+        .create_user("victim@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let colleague = app
+        .create_user("colleague@gov.scot", Role::Board, &[])
+        .await;
+    // 40 guesses at once from one address: only the free five are checked.
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let router = app.router.clone();
+        guesses.spawn(async move {
+            let guess = format!("guess number {n}");
+            send(
+                &router,
+                login_request("198.51.100.66", "victim@fife.gov.uk", &guess),
+            )
+            .await
+        });
+    }
+    let answers: Vec<tests::TestResponse> = guesses.join_all().await;
+    let refused = |code: StatusCode| answers.iter().filter(|r| r.status == code).count();
+    assert_eq!(
+        (
+            refused(StatusCode::UNPROCESSABLE_ENTITY),
+            refused(StatusCode::TOO_MANY_REQUESTS)
+        ),
+        (5, 35),
+        "five checked, the rest refused before any hashing"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed'"
+        )
+        .await,
+        5
+    );
+    // Every audit row names the real client, not "unknown".
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND client_addr = '198.51.100.66'"
+        )
+        .await,
+        5
+    );
+    // Someone else, from elsewhere, signs in as usual.
+    let other = login_from(&app, "192.0.2.77", "colleague@gov.scot", &colleague).await;
+    assert!(
+        session_token(&other).is_some(),
+        "{}: {}",
+        other.status,
+        other.body
+    );
+    // The guessed account waits out its lock, even from its owner's own address...
+    let owner = login_from(&app, "192.0.2.80", "victim@fife.gov.uk", &victim).await;
+    assert_eq!(owner.status, StatusCode::TOO_MANY_REQUESTS);
+    // ...and once it has passed, a success resets the account's count.
+    sqlx::query("UPDATE login_throttle SET locked_until = 0 WHERE throttle_key LIKE 'account:%'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let owner = login_from(&app, "192.0.2.80", "victim@fife.gov.uk", &victim).await;
+    assert!(
+        session_token(&owner).is_some(),
+        "{}: {}",
+        owner.status,
+        owner.body
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM login_throttle WHERE throttle_key = 'account:victim@fife.gov.uk'"
+        )
+        .await,
+        0
+    );
+    // A shared office address is not locked by its colleagues' successful sign-ins.
+    for _ in 0..8 {
+        let again = login_from(&app, "192.0.2.77", "colleague@gov.scot", &colleague).await;
+        assert!(
+            session_token(&again).is_some(),
+            "{}: {}",
+            again.status,
+            again.body
+        );
+    }
+    app.teardown().await;
+}
+
 async fn cross_site_state_changes_are_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let password = app.create_user("admin@gov.scot", Role::Admin, &[]).await;
@@ -393,6 +572,124 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
         page.body.contains(&format!("nonce=\"{nonce}\"")),
         "the hydration script carries the CSP nonce"
     );
+    app.teardown().await;
+}
+
+/// Issue 15: signed-in pages and exports could be kept by caches, and an https service sent no
+/// HSTS.
+async fn signed_in_answers_are_never_cached_and_https_is_strict(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let password = app.create_user("board@gov.scot", Role::Board, &[]).await;
+    let token = app.login("board@gov.scot", &password).await.unwrap();
+    for path in [
+        "/returns/status",
+        "/api/v1/returns?format=csv",
+        "/dashboard",
+        "/api/auth/me",
+    ] {
+        let response = app.get_as(path, Some(&token)).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.body);
+        assert_eq!(
+            response
+                .headers
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+        assert!(
+            response
+                .headers
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .is_none(),
+            "plain http"
+        );
+    }
+    let public = app.get("/organisations").await;
+    assert!(public
+        .headers
+        .get(header::CACHE_CONTROL)
+        .is_none_or(|v| v != "no-store"));
+    let https = tests::test_router_with(&app.db, |state| state.secure_cookies = true);
+    let request = Request::get("/organisations")
+        .header(header::HOST, TEST_HOST)
+        .body(Body::empty())
+        .unwrap();
+    let response = send(&https, request).await;
+    assert_eq!(
+        response
+            .headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+    app.teardown().await;
+}
+
+/// Issue 15: malformed server-function input (missing or non-integer fields, duplicate keys,
+/// JSON, invalid UTF-8, a body over 2 MB) answered 500; it is the caller's mistake.
+async fn malformed_server_function_input_is_a_client_error(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let password = app.create_user("admin@gov.scot", Role::Admin, &[]).await;
+    let token = app.login("admin@gov.scot", &password).await.unwrap();
+    let post = |body: Vec<u8>, content_type: &'static str| {
+        Request::post("/api/admin/update-access")
+            .header(header::HOST, TEST_HOST)
+            .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::COOKIE, format!("tracker_session={token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let form = "application/x-www-form-urlencoded";
+    let cases: Vec<(Vec<u8>, &str, StatusCode, &str)> = vec![
+        (
+            b"id=abc&role=board&organisations=".to_vec(),
+            form,
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            b"role=board&organisations=".to_vec(),
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "id",
+        ),
+        (
+            b"id=1&id=2&role=board&organisations=".to_vec(),
+            form,
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            br#"{"id": 1, "role": "board"}"#.to_vec(),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing",
+        ),
+        (
+            b"id=1&role=\xff\xfe&organisations=".to_vec(),
+            form,
+            StatusCode::BAD_REQUEST,
+            "could not be read",
+        ),
+        (
+            format!(
+                "id=1&role=board&organisations={}",
+                "x".repeat(3 * 1024 * 1024)
+            )
+            .into_bytes(),
+            form,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "larger than the server accepts",
+        ),
+    ];
+    for (body, content_type, status, words) in cases {
+        let shown = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
+        let response = send(&app.router, post(body, content_type)).await;
+        assert_eq!(response.status, status, "{shown}: {}", response.body);
+        assert!(response.body.contains(words), "{shown}: {}", response.body);
+    }
     app.teardown().await;
 }
 
@@ -509,8 +806,12 @@ on_both_backends!(
     sessions_expire_when_idle_and_after_a_working_day,
     repeated_failures_lock_the_account_with_back_off,
     repeated_failures_from_one_address_lock_that_address,
+    an_attacker_locks_only_their_own_address_and_the_account_they_guess,
+    signing_in_never_sends_anyone_to_another_site,
     cross_site_state_changes_are_refused,
     every_response_carries_the_security_headers,
+    signed_in_answers_are_never_cached_and_https_is_strict,
+    malformed_server_function_input_is_a_client_error,
     secrets_are_never_stored_in_plain_text,
     two_instances_share_sessions_through_the_database,
     admin_pages_need_an_admin,

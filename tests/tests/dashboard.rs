@@ -246,6 +246,35 @@ async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
         chart(&d, "savings-annual").total(0) > Decimal::ZERO,
         "closures and adoptions"
     );
+    // Initiatives are cash, and so are the targets beside them, even when real terms are asked
+    // for (one basis, ADR 0010 rule 4); the CSV says so in each column's heading.
+    let real_initiatives = dashboard::programme(
+        &app.db,
+        &board,
+        &DashboardQuery {
+            basis: Some("real-2024-25".into()),
+            ..initiatives.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let (cash, real) = (
+        chart(&d, "savings-annual"),
+        chart(&real_initiatives, "savings-annual"),
+    );
+    assert_eq!(real.series[1].values, cash.series[1].values);
+    assert_eq!(real.series, cash.series);
+    let heading = app::charts::csv(real)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        heading.contains("nominal (initiatives are recorded in cash)")
+            && heading.contains("illustrative trajectory profile")
+            && heading.contains("synthetic demo data"),
+        "{heading}"
+    );
 
     for (q, field) in [
         (
@@ -390,6 +419,23 @@ async fn a_frozen_pack_stays_byte_identical_after_a_return_changes(backend: Back
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Board meeting, June 2017") && page.body.contains(&sha));
+    assert!(view.verified && page.body.contains("it is the file that was frozen"));
+    // Issue 15: immutability is the database's rule, not only the code's.
+    for statement in [
+        "UPDATE board_packs SET title = 'Rewritten' WHERE id = $1",
+        "UPDATE board_packs SET document = '<p>other figures</p>' WHERE id = $1",
+        "DELETE FROM board_packs WHERE id = $1",
+    ] {
+        let refused = sqlx::query(statement).bind(id).execute(app.db.pool()).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("board pack is frozen")),
+            "{statement}: {refused:?}"
+        );
+    }
+    let (still, _) = pack_bytes(&app, &token, id).await;
+    assert_eq!(still, before);
     let list = app.get_as("/board-packs", Some(&token)).await;
     assert!(list.body.contains(&format!("/board-packs/{id}")));
 
@@ -482,6 +528,21 @@ async fn a_body_s_dashboard_is_for_those_who_may_read_it(backend: Backend) {
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.body, app::charts::csv(annual));
+    // The labels travel with the body's figures: in the download's headings and the page's notes.
+    let heading = csv.body.lines().next().unwrap_or_default();
+    assert!(
+        heading.contains("Apportioned target (£; nominal")
+            && heading.contains("illustrative trajectory profile")
+            && heading.contains("Spend-based saving (£; nominal")
+            && heading.contains("synthetic demo data"),
+        "{heading}"
+    );
+    assert!(
+        d.notes.iter().any(|n| n.contains("illustrative"))
+            && d.notes.iter().any(|n| n.contains("Synthetic demo data")),
+        "{:?}",
+        d.notes
+    );
     let refused = app
         .get_as(
             "/organisations/council-fife/charts/savings-annual.csv",

@@ -410,6 +410,50 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
         Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "destination_site"),
         other => panic!("an unknown destination must be refused: {other:?}"),
     }
+    // Issue 15: another body's own room is no "shared data centre", and the refusal says nothing
+    // about it — the same words as for a site that does not exist.
+    let mut angus_room = computer_room();
+    angus_room.insert("name".into(), "Angus House comms room".into());
+    let angus_site = estate::save_site(
+        &app.db,
+        &angus,
+        &test_client(),
+        "council-angus",
+        None,
+        None,
+        &angus_room,
+    )
+    .await
+    .unwrap();
+    let angus_view = site(&app, &angus, "council-angus", angus_site).await;
+    let mut refusals = Vec::new();
+    for target in [room.to_string(), "999999".to_owned()] {
+        let to_fife = form(&[
+            ("action", "plan"),
+            ("target_date", "2015-03-31"),
+            ("destination", "shared-public"),
+            ("destination_site", &target),
+        ]);
+        match estate::site_action(
+            &app.db,
+            &angus,
+            &test_client(),
+            "council-angus",
+            angus_site,
+            angus_view.row_version,
+            &to_fife,
+        )
+        .await
+        {
+            Err(AppError::Form { errors, .. }) => {
+                assert_eq!(errors[0].field, "destination_site");
+                assert!(!errors[0].message.contains("Fife"), "{errors:?}");
+                refusals.push(errors[0].message.clone());
+            }
+            other => panic!("another body's room must be refused: {other:?}"),
+        }
+    }
+    assert_eq!(refusals[0], refusals[1], "nothing tells the two apart");
     let plan = form(&[
         ("action", "plan"),
         ("target_date", "2015-03-31"),
@@ -570,7 +614,7 @@ async fn facilities_return(
         &test_client(),
         &key,
         draft.row_version,
-        &lines,
+        &lines.into(),
         &[],
     )
     .await

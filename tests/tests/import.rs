@@ -223,6 +223,291 @@ async fn a_filled_in_template_imports_to_the_penny(backend: Backend) {
     app.teardown().await;
 }
 
+/// Issue 15: a colleague's save between the preview and the commit was silently replaced by the
+/// file. The commit is pinned to what the preview showed: a change in between is a conflict
+/// that says what changed, and nothing is written.
+async fn an_import_is_pinned_to_what_its_preview_showed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let csv = b"Category,Capital (\xc2\xa3)\nhardware,1000\n";
+    let preview_path = upload_ok(&app, &p.officer, "fife.csv", csv).await;
+    let preview = app.get_as(&preview_path, Some(&p.officer)).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    // Meanwhile a colleague starts the return and saves a figure.
+    let started = app
+        .post_form(
+            "/api/returns/start",
+            &[("org", FIFE), ("fy", "2013-14")],
+            Some(&p.officer),
+        )
+        .await;
+    assert!(started.status.is_success() || started.status.is_redirection());
+    let rv = count(&app, "SELECT row_version FROM spend_returns")
+        .await
+        .to_string();
+    let saved = app
+        .post_form(
+            "/api/returns/save",
+            &[
+                ("org", FIFE),
+                ("fy", "2013-14"),
+                ("row_version", &rv),
+                ("software-revenue", "777"),
+            ],
+            Some(&p.officer),
+        )
+        .await;
+    assert!(
+        saved.status.is_success() || saved.status.is_redirection(),
+        "{}",
+        saved.body
+    );
+    let refused = commit(&app, &p.officer, &preview_path, false).await;
+    let shown = format!("{} {}", refused.status, refused.body);
+    assert!(
+        refused.status == StatusCode::CONFLICT || refused.headers.get(header::LOCATION).is_some(),
+        "{shown}"
+    );
+    let text = if refused.status == StatusCode::CONFLICT {
+        refused.body.clone()
+    } else {
+        app.get_as(&location(&refused), Some(&p.officer)).await.body
+    };
+    assert!(
+        text.contains("Nothing was imported")
+            && text.contains("2013-14 return")
+            && text.contains("morag@fife.gov.uk"),
+        "{text}"
+    );
+    assert_eq!(
+        pence(&app, "software").await,
+        (0, 77_700, None),
+        "the colleague's figure stands"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM spend_return_lines WHERE category = 'hardware'"
+        )
+        .await,
+        0
+    );
+    // Seen again, the preview pins the new state, and the commit goes through.
+    let again = app.get_as(&preview_path, Some(&p.officer)).await;
+    assert!(
+        again
+            .body
+            .contains(r#"data-category="software" data-change="Removed""#),
+        "{}",
+        again.body
+    );
+    let done = commit(&app, &p.officer, &preview_path, false).await;
+    assert!(
+        done.status.is_success() || done.status.is_redirection(),
+        "{}",
+        done.body
+    );
+    assert_eq!(pence(&app, "hardware").await, (100_000, 0, None));
+    app.teardown().await;
+}
+
+/// Issue 15: a failure part-way through a commit (here a statement the test makes fail: the
+/// data centre's insert, after the return's lines are replaced) leaves nothing written.
+async fn a_commit_that_fails_part_way_writes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let fault = match backend {
+        Backend::Sqlite => vec![
+            "CREATE TRIGGER injected_fault BEFORE INSERT ON data_centres BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+        ],
+        Backend::Postgres => vec![
+            "CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$",
+            "CREATE TRIGGER injected_fault BEFORE INSERT ON data_centres FOR EACH ROW EXECUTE FUNCTION injected_fault()",
+        ],
+    };
+    for statement in fault {
+        sqlx::raw_sql(statement)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    let file = tests::files::workbook(&[
+        (
+            "Spend",
+            &[
+                &["Category", "Capital (£)", "Revenue (£)"],
+                &["hardware", "1000", "2000"],
+                &["income", "", "50"],
+            ],
+        ),
+        (
+            "Data centres",
+            &[
+                &[
+                    "Site name",
+                    "Type",
+                    "Ownership",
+                    "Physical servers",
+                    "Power cost (£ a year)",
+                ],
+                &[
+                    "Fife House computer room",
+                    "server-room",
+                    "owned",
+                    "30",
+                    "25200",
+                ],
+            ],
+        ),
+    ]);
+    let preview_path = upload_ok(&app, &p.officer, "fife.xlsx", &file).await;
+    let preview = app.get_as(&preview_path, Some(&p.officer)).await;
+    assert!(
+        !preview.body.contains("problems to fix"),
+        "{}",
+        preview.body
+    );
+    let failed = commit(&app, &p.officer, &preview_path, false).await;
+    assert!(
+        failed.status.is_server_error()
+            || failed
+                .headers
+                .get(header::LOCATION)
+                .is_some_and(|l| l.to_str().unwrap_or("").contains("__err")),
+        "{}: {}",
+        failed.status,
+        failed.body
+    );
+    for (table, what) in [
+        ("spend_returns", "no return"),
+        ("spend_return_lines", "no line"),
+        ("spend_return_income", "no income"),
+        ("data_centres", "no site"),
+    ] {
+        assert_eq!(
+            count(
+                &app,
+                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}")
+            )
+            .await,
+            0,
+            "{what}"
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'return_imported'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM import_uploads WHERE committed_at IS NOT NULL"
+        )
+        .await,
+        0,
+        "the upload can be committed again"
+    );
+    app.teardown().await;
+}
+
+/// Issue 14, rule 6: income rows go to the return's income line, shown in the preview apart
+/// from the spend total and never netted from it; the template names the income category.
+async fn income_rows_are_imported_to_their_own_line(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let csv = "Category,Capital (£),Revenue (£),Note\n\
+               hardware,1000,2000,\n\
+               Income,,40000,SWAN recharges\n\
+               income,500,,servers sold\n";
+    let preview_path = upload_ok(&app, &p.officer, "fife.csv", csv.as_bytes()).await;
+    let preview = app.get_as(&preview_path, Some(&p.officer)).await;
+    assert!(
+        !preview.body.contains("problems to fix"),
+        "{}",
+        preview.body
+    );
+    assert_eq!(
+        tests::text_of(&preview.body, "total-after"),
+        "£3,000.00",
+        "the spend total leaves income out"
+    );
+    assert!(
+        preview
+            .body
+            .contains(r#"data-category="income" data-change="New""#)
+            && preview.body.contains("£40,500.00"),
+        "{}",
+        preview.body
+    );
+    let done = commit(&app, &p.officer, &preview_path, false).await;
+    assert!(
+        done.status.is_success() || done.status.is_redirection(),
+        "{}: {}",
+        done.status,
+        done.body
+    );
+    assert_eq!(pence(&app, "hardware").await, (100_000, 200_000, None));
+    let income: (i64, i64, Option<String>) =
+        sqlx::query_as("SELECT capital_pence, revenue_pence, note FROM spend_return_income")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        income,
+        (
+            50_000,
+            4_000_000,
+            Some("SWAN recharges; servers sold".into())
+        )
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM spend_return_lines"
+        )
+        .await,
+        1,
+        "income is not a spend line"
+    );
+    // The same file again changes nothing; a file without income rows takes the line away.
+    let again = upload_ok(&app, &p.officer, "fife.csv", csv.as_bytes()).await;
+    let preview = app.get_as(&again, Some(&p.officer)).await;
+    assert!(
+        preview.body.contains(r#"id="no-changes""#),
+        "{}",
+        preview.body
+    );
+    let spend_only = upload_ok(
+        &app,
+        &p.officer,
+        "fife2.csv",
+        b"Category,Capital (\xc2\xa3)\nhardware,1000\n",
+    )
+    .await;
+    let preview = app.get_as(&spend_only, Some(&p.officer)).await;
+    assert!(
+        preview
+            .body
+            .contains(r#"data-category="income" data-change="Removed""#),
+        "{}",
+        preview.body
+    );
+    // A negative income cell is an error at its cell; nothing is written.
+    assert_refused(
+        &app,
+        &p.officer,
+        "negative-income.csv",
+        b"Category,Revenue\nincome,-5\n",
+        &["B2", "income is never negative"],
+    )
+    .await;
+    app.teardown().await;
+}
+
 /// A broken file: its upload is refused (`at_upload`) or its preview lists the error.
 async fn assert_refused(app: &TestApp, token: &str, name: &str, bytes: &[u8], words: &[&str]) {
     let response = upload(app, token, FIFE, "2013-14", name, bytes).await;
@@ -488,6 +773,9 @@ async fn warnings_need_an_acknowledgement(backend: Backend) {
 }
 
 on_both_backends!(
+    an_import_is_pinned_to_what_its_preview_showed,
+    a_commit_that_fails_part_way_writes_nothing,
+    income_rows_are_imported_to_their_own_line,
     a_filled_in_template_imports_to_the_penny,
     broken_and_hostile_files_get_precise_messages_and_write_nothing,
     a_submitted_return_takes_no_import_and_previews_belong_to_their_body,

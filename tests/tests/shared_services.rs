@@ -98,6 +98,19 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
         }
         other => panic!("a date before the previous step must be refused: {other:?}"),
     }
+    // Issue 15: the migrating date was dropped, so a live date between the contract and the
+    // migration was accepted. It is stored, and checked.
+    match step("live", "2014-04-01").await {
+        Err(AppError::Validation { field, message }) => {
+            assert_eq!(field, "date");
+            assert!(message.contains("(2014-06-01)"), "{message}");
+        }
+        other => panic!("a live date before the migration must be refused: {other:?}"),
+    }
+    let page = shared::adoptions_page(&app.db, &fife, "council-fife")
+        .await
+        .unwrap();
+    assert_eq!(page.adoptions[0].migrating.as_deref(), Some("2014-06-01"));
     let stale = rv().await - 1;
     assert!(matches!(
         shared::move_adoption(

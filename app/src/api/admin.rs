@@ -72,7 +72,7 @@ pub async fn create_account(
             };
             let id =
                 crate::services::auth::create_user(&state.db, new, Some(&actor), &client).await?;
-            leptos_axum::redirect(&format!("/admin/users/{id}"));
+            super::redirect(&format!("/admin/users/{id}"));
             Ok(())
         }
         .await,

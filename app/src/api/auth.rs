@@ -23,7 +23,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 auth::logout(&state.db, old, request.user.as_ref(), &client, auth::now()).await?;
             }
             set_cookie(&session_cookie(Some(&token), request.secure_cookies));
-            leptos_axum::redirect(&safe_next(next.as_deref()));
+            super::redirect(&safe_next(next.as_deref()));
             Ok(())
         }
         .await,
@@ -53,7 +53,7 @@ pub async fn logout() -> Result<(), AppError> {
                 .await?;
             }
             set_cookie(&session_cookie(None, request.secure_cookies));
-            leptos_axum::redirect("/");
+            super::redirect("/");
             Ok(())
         }
         .await,

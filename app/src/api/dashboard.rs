@@ -100,7 +100,7 @@ pub async fn freeze_board_pack(
             };
             let id =
                 crate::services::board_packs::freeze(&state.db, &user, &client, &title, &q).await?;
-            leptos_axum::redirect(&format!("/board-packs/{id}"));
+            super::redirect(&format!("/board-packs/{id}"));
             Ok(())
         }
         .await,

@@ -41,8 +41,10 @@ pub async fn set_consolidation_target(
             let (user, state, client) = context()?;
             crate::services::estate::set_consolidation_target(&state.db, &user, &client, &form)
                 .await?;
-            let f = |k: &str| form.get(k).cloned().unwrap_or_default();
-            leptos_axum::redirect(&format!(
+            let f = |k: &str| {
+                crate::model::dashboard::percent_encode(form.get(k).map_or("", String::as_str))
+            };
+            super::redirect(&format!(
                 "/data-centres?sector={}&type={}#targets",
                 f("sector"),
                 f("type")
@@ -97,7 +99,7 @@ pub async fn save_site(#[server(flatten)] form: HashMap<String, String>) -> Resu
                 &form,
             )
             .await?;
-            leptos_axum::redirect(&format!("/data-centres/{org}/{id}"));
+            super::redirect(&format!("/data-centres/{org}/{id}"));
             Ok(())
         }
         .await,
@@ -133,7 +135,7 @@ pub async fn site_action(#[server(flatten)] form: HashMap<String, String>) -> Re
                 &form,
             )
             .await?;
-            leptos_axum::redirect(&format!("/data-centres/{org}/{id}"));
+            super::redirect(&format!("/data-centres/{org}/{id}"));
             Ok(())
         }
         .await,

@@ -47,7 +47,7 @@ pub async fn commit_import(
             } else {
                 format!("/shared-services/{}", done.org_code)
             };
-            leptos_axum::redirect(&format!(
+            super::redirect(&format!(
                 "{page}?imported={}",
                 if done.changed { "changed" } else { "unchanged" }
             ));

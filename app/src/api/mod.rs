@@ -33,6 +33,14 @@ pub(crate) fn context() -> Result<
     Ok((user, state, client))
 }
 
+/// Sends the browser to a path on this site after a server function: never another site, and
+/// never a panic on a value no header may hold (a redirect target is checked by
+/// `auth::safe_next`; anything else goes to the start page).
+#[cfg(feature = "ssr")]
+pub(crate) fn redirect(path: &str) {
+    leptos_axum::redirect(&crate::auth::safe_next(Some(path)));
+}
+
 /// A financial year from a form or URL, or a message naming the field `fy`.
 #[cfg(feature = "ssr")]
 pub(crate) fn year(text: &str) -> Result<crate::domain::FinancialYear, crate::error::AppError> {

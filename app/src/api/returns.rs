@@ -38,7 +38,7 @@ pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
             let fy = year(&fy)?;
             let key = crate::services::returns::ReturnRef { org_code: &org, fy };
             crate::services::returns::open(&state.db, &user, &client, &key).await?;
-            leptos_axum::redirect(&return_path(&org, &fy.to_string()));
+            super::redirect(&return_path(&org, &fy.to_string()));
             Ok(())
         }
         .await,
@@ -46,7 +46,8 @@ pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
 }
 
 /// Saves the figures of a draft. The form's fields: `org`, `fy`, `row_version`, and for each
-/// category `CODE-capital`, `CODE-revenue`, `CODE-note`, `CODE-explanation` (and `staff-fte`).
+/// category `CODE-capital`, `CODE-revenue`, `CODE-note`, `CODE-explanation` (and `staff-fte`);
+/// the income line's `income-capital`, `income-revenue`, `income-note`.
 #[server(prefix = "/api", endpoint = "returns/save")]
 pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
@@ -69,6 +70,7 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
                 .iter()
                 .map(|c| c.code().to_owned())
                 .collect();
+            let income_fields = ["income-capital", "income-revenue", "income-note"];
             // `intent` names the button that sent the form; a nameless submitter can arrive as an
             // empty key, which carries nothing.
             let unknown: Vec<&String> = form
@@ -76,6 +78,7 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
                 .filter(|k| !matches!(k.as_str(), "" | "="))
                 .filter(|k| {
                     !["org", "fy", "row_version", "intent"].contains(&k.as_str())
+                        && !income_fields.contains(&k.as_str())
                         && !codes.iter().any(|c| {
                             k.strip_prefix(c.as_str()).is_some_and(|rest| {
                                 ["-capital", "-revenue", "-fte", "-note", "-explanation"]
@@ -130,15 +133,21 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
                             .map(|t| (*c, t.clone()))
                     })
                     .collect();
-            let result = match crate::services::returns::parse_lines(&inputs) {
-                Ok(lines) => {
+            let income = crate::domain::spend_line::LineInput {
+                capital: field("income-capital"),
+                revenue: field("income-revenue"),
+                fte: "",
+                note: field("income-note"),
+            };
+            let result = match crate::services::returns::parse_figures(&inputs, &income) {
+                Ok(figures) => {
                     crate::services::returns::save_lines(
                         &state.db,
                         &user,
                         &client,
                         &key,
                         row_version,
-                        &lines,
+                        &figures,
                         &explanations,
                     )
                     .await
@@ -166,8 +175,8 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
     )
 }
 
-/// Submits, approves, sends back (with a reason) or restates a return: `action` is `submit`,
-/// `approve`, `send-back` or `restate`.
+/// Submits, approves, sends back (with a reason), restates or withdraws a return: `action` is
+/// `submit`, `approve`, `send-back`, `restate` or `withdraw`.
 #[server(prefix = "/api", endpoint = "returns/act")]
 pub async fn return_action(
     org: String,
@@ -192,6 +201,7 @@ pub async fn return_action(
                 "approve" => ReturnAction::Approve,
                 "send-back" => ReturnAction::SendBack,
                 "restate" => ReturnAction::Restate,
+                "withdraw" => ReturnAction::Withdraw,
                 other => {
                     return Err(AppError::validation(
                         "action",

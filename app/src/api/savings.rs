@@ -112,7 +112,7 @@ pub async fn decide_baseline(
                 reason.as_deref().unwrap_or_default(),
             )
             .await?;
-            leptos_axum::redirect(&format!("/savings/{org}/baseline"));
+            super::redirect(&format!("/savings/{org}/baseline"));
             Ok(())
         }
         .await,
@@ -131,7 +131,7 @@ pub async fn record_baseline(
             let org = form.get("org").cloned().unwrap_or_default();
             crate::services::savings::record_baseline(&state.db, &user, &client, &org, &form)
                 .await?;
-            leptos_axum::redirect(&format!("/savings/{org}/baseline"));
+            super::redirect(&format!("/savings/{org}/baseline"));
             Ok(())
         }
         .await,
@@ -154,7 +154,7 @@ pub async fn explain_target(org: String, fy: String, explanation: String) -> Res
                 &explanation,
             )
             .await?;
-            leptos_axum::redirect(&format!("/savings/{org}#year-{fy}"));
+            super::redirect(&format!("/savings/{org}#year-{fy}"));
             Ok(())
         }
         .await,
@@ -182,7 +182,7 @@ pub async fn save_targets(
         async move {
             let (user, state, client) = context()?;
             crate::services::savings::save_targets(&state.db, &user, &client, &form).await?;
-            leptos_axum::redirect("/savings/targets");
+            super::redirect("/savings/targets");
             Ok(())
         }
         .await,
@@ -214,7 +214,7 @@ pub async fn record_initiative(
             let org = form.get("org").cloned().unwrap_or_default();
             crate::services::savings::record_initiative(&state.db, &user, &client, &org, &form)
                 .await?;
-            leptos_axum::redirect(&format!("/savings/{org}/initiatives"));
+            super::redirect(&format!("/savings/{org}/initiatives"));
             Ok(())
         }
         .await,
@@ -242,7 +242,7 @@ pub async fn add_organisation(
         async move {
             let (user, state, client) = context()?;
             let code = crate::services::savings::add_body(&state.db, &user, &client, &form).await?;
-            leptos_axum::redirect(&format!("/admin/organisation-changes?added={code}"));
+            super::redirect(&format!("/admin/organisation-changes?added={code}"));
             Ok(())
         }
         .await,
@@ -258,7 +258,7 @@ pub async fn record_succession(
         async move {
             let (user, state, client) = context()?;
             crate::services::savings::record_succession(&state.db, &user, &client, &form).await?;
-            leptos_axum::redirect("/admin/organisation-changes");
+            super::redirect("/admin/organisation-changes");
             Ok(())
         }
         .await,

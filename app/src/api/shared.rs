@@ -31,7 +31,7 @@ pub async fn save_service(
         async move {
             let (user, state, client) = context()?;
             crate::services::shared::save_service(&state.db, &user, &client, &form).await?;
-            leptos_axum::redirect("/shared-services");
+            super::redirect("/shared-services");
             Ok(())
         }
         .await,
@@ -61,7 +61,7 @@ pub async fn record_adoption(
             let org = form.get("org").cloned().unwrap_or_default();
             crate::services::shared::record_adoption(&state.db, &user, &client, &org, &form)
                 .await?;
-            leptos_axum::redirect(&format!("/shared-services/{org}"));
+            super::redirect(&format!("/shared-services/{org}"));
             Ok(())
         }
         .await,
@@ -96,7 +96,7 @@ pub async fn move_adoption(
                 date: &date,
             };
             crate::services::shared::move_adoption(&state.db, &user, &client, &org, &step).await?;
-            leptos_axum::redirect(&format!("/shared-services/{org}"));
+            super::redirect(&format!("/shared-services/{org}"));
             Ok(())
         }
         .await,

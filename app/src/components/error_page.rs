@@ -24,7 +24,9 @@ fn send_to_sign_in() {
             .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
             .unwrap_or_else(|| "/".into());
         let next: String = url_escape(&here);
-        leptos_axum::redirect(&format!("/login?next={next}"));
+        leptos_axum::redirect(&crate::auth::safe_next(Some(&format!(
+            "/login?next={next}"
+        ))));
         // A page request is a navigation: always a real redirect, whatever it accepts.
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::FOUND);
@@ -58,7 +60,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         ),
         AppError::Unauthorized => ("Sign in to continue", "You need to sign in to see this page."),
         AppError::Forbidden => ("You cannot see this page", "Your account does not give access to it. Ask the programme office if you need it."),
-        AppError::Validation { .. } | AppError::Fields(_) | AppError::Form { .. } => ("There is a problem", "Check what you entered and try again."),
+        AppError::Validation { .. } | AppError::Fields(_) | AppError::Form { .. } | AppError::BadRequest(_) | AppError::TooLarge(_) => ("There is a problem", "Check what you entered and try again."),
         AppError::Conflict(_) => ("Someone else changed this", "Reload the page to see the latest version."),
         AppError::Throttled(_) => ("Too many attempts", "Wait a few minutes, then try again."),
         AppError::Internal(_) | AppError::Request(_) => (

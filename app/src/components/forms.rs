@@ -43,6 +43,15 @@ pub(crate) fn capitalise(text: &str) -> String {
     }
 }
 
+/// A textarea's text. Leptos writes a `<textarea>`'s children unescaped (the browser reads them
+/// as text, but `</textarea>` still ends the element), so on the server the text is escaped here
+/// and the browser decodes it back; in the browser it is set as text already (issue 15).
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    let text = crate::charts::escape(&text);
+    text
+}
+
 /// The message for one field, if that field is in error (for the field's inline error).
 pub fn message_for(error: Option<&AppError>, field: &str) -> Option<String> {
     error?

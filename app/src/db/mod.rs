@@ -112,12 +112,12 @@ impl Db {
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute(sqlx::raw_sql(
-                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; \
                              PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                         ))
                         .await?;
@@ -136,6 +136,18 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the one write
+    /// lock at its start, waiting for it (the busy timeout) behind other writers, so a
+    /// transaction that reads before it writes never fails to upgrade ("database is locked")
+    /// and a lost race is seen as a changed row version — a conflict (ADR 0002). PostgreSQL
+    /// begins as usual; its row locks and `row_version` checks do the same there.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DbError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -2,6 +2,7 @@
 //! and a copy of the database opens none.
 
 use super::DbError;
+use crate::domain::account::{lock_seconds, FREE_LOGIN_FAILURES, MAX_LOCK_SECONDS};
 use sqlx::AnyPool;
 
 #[derive(Clone, Copy, Debug, sqlx::FromRow)]
@@ -69,21 +70,59 @@ pub async fn throttle(pool: &AnyPool, key: &str) -> Result<(i64, i64), DbError> 
     Ok(row.unwrap_or((0, 0)))
 }
 
-pub async fn set_throttle(
+/// `lock_seconds` of the SQL expression `failures`, as a `CASE` the database evaluates in the
+/// statement that counts the attempt (one source of truth: the domain's back-off).
+fn lock_case(failures: &str) -> String {
+    let mut sql = format!("CASE WHEN {failures} < {FREE_LOGIN_FAILURES} THEN 0");
+    let mut n = FREE_LOGIN_FAILURES;
+    while lock_seconds(n) < MAX_LOCK_SECONDS {
+        sql.push_str(&format!(" WHEN {failures} = {n} THEN {}", lock_seconds(n)));
+        n += 1;
+    }
+    sql.push_str(&format!(" ELSE {MAX_LOCK_SECONDS} END"));
+    sql
+}
+
+/// Counts a sign-in attempt against `key` before its password is checked, as a failure that a
+/// success forgives, and sets the lock that failure earns — in one statement, so that parallel
+/// attempts each see the ones before them and no more than the free attempts are ever checked.
+/// `false` (nothing counted) while the key is locked. A key quiet for `quiet_seconds` starts
+/// again from its first attempt.
+pub async fn reserve_attempt(
     pool: &AnyPool,
     key: &str,
-    failures: i64,
-    locked_until: i64,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO login_throttle (throttle_key, failures, locked_until) VALUES ($1, $2, $3)
-         ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
-    )
-    .bind(key)
-    .bind(failures)
-    .bind(locked_until)
-    .execute(pool)
-    .await?;
+    now: i64,
+    quiet_seconds: i64,
+) -> Result<bool, DbError> {
+    let first = lock_seconds(1);
+    let sql = format!(
+        "INSERT INTO login_throttle (throttle_key, failures, locked_until) VALUES ($1, 1, $2 + {first})
+         ON CONFLICT (throttle_key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.locked_until < $2 - $3 THEN 1
+                           ELSE login_throttle.failures + 1 END,
+           locked_until = $2 + CASE WHEN login_throttle.locked_until < $2 - $3 THEN {first}
+                                    ELSE {} END
+         WHERE login_throttle.locked_until <= $2
+         RETURNING failures",
+        lock_case("login_throttle.failures + 1")
+    );
+    let counted: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(key)
+        .bind(now)
+        .bind(quiet_seconds)
+        .fetch_optional(pool)
+        .await?;
+    Ok(counted.is_some())
+}
+
+/// Takes back one counted attempt (it succeeded), with the lock the remaining failures earn.
+pub async fn forgive_attempt(pool: &AnyPool, key: &str, now: i64) -> Result<(), DbError> {
+    let sql = format!(
+        "UPDATE login_throttle SET failures = failures - 1, locked_until = $2 + {}
+          WHERE throttle_key = $1 AND failures > 0",
+        lock_case("failures - 1")
+    );
+    sqlx::query(&sql).bind(key).bind(now).execute(pool).await?;
     Ok(())
 }
 

@@ -74,6 +74,7 @@ pub struct AdoptionRecord {
     pub service_name: String,
     pub stage: AdoptionStage,
     pub contracted: Option<NaiveDate>,
+    pub migrating: Option<NaiveDate>,
     pub live: Option<NaiveDate>,
     pub exited: Option<NaiveDate>,
     pub cost_before: Money,
@@ -83,6 +84,17 @@ pub struct AdoptionRecord {
     pub users: Option<i64>,
     pub class: SavingClass,
     pub row_version: i64,
+}
+
+impl AdoptionRecord {
+    /// The date of its latest step before the one it takes next (contracted, migrating, live):
+    /// a new step may not be dated before it.
+    pub fn latest_step(&self) -> Option<NaiveDate> {
+        [self.contracted, self.migrating, self.live]
+            .into_iter()
+            .flatten()
+            .max()
+    }
 }
 
 fn date(text: Option<String>) -> Result<Option<NaiveDate>, DbError> {
@@ -125,7 +137,7 @@ pub async fn adoptions(
     let rows = sqlx::query(
         "SELECT a.id, a.org_id, o.code, o.name, o.sector_code, a.service_code, s.name, a.stage,
                 a.contracted_date, a.live_date, a.exited_date, a.cost_before_pence, a.cost_after_pence,
-                a.one_off_pence, a.sites, a.users, a.class, a.row_version
+                a.one_off_pence, a.sites, a.users, a.class, a.row_version, a.migrating_date
            FROM adoptions a JOIN organisations o ON o.id = a.org_id
                 JOIN shared_services s ON s.code = a.service_code
           WHERE ($1 = 0 OR a.org_id = $2)
@@ -156,6 +168,7 @@ pub async fn adoptions(
                 users: r.try_get(15)?,
                 class: SavingClass::parse(&r.try_get::<String, _>(16)?)?,
                 row_version: r.try_get(17)?,
+                migrating: date(r.try_get(18)?)?,
             })
         })
         .collect()
@@ -209,22 +222,22 @@ pub async fn set_stage(
     now: i64,
     user: i64,
 ) -> Result<bool, DbError> {
+    // Every step is dated in its own column (issue 15: the migrating date was dropped).
     let column = match stage {
         AdoptionStage::Contracted => "contracted_date",
+        AdoptionStage::Migrating => "migrating_date",
         AdoptionStage::Live => "live_date",
         AdoptionStage::Exited => "exited_date",
-        _ => "updated_by",
+        AdoptionStage::Considering => {
+            return Err(DbError::Unsupported(
+                "an adoption starts as considering; it cannot move there".into(),
+            ))
+        }
     };
-    let sql = if column == "updated_by" {
-        "UPDATE adoptions SET stage = $3, updated_at = $5, updated_by = $6, row_version = row_version + 1
-          WHERE id = $1 AND row_version = $2 AND $4 = $4"
-            .to_owned()
-    } else {
-        format!(
-            "UPDATE adoptions SET stage = $3, {column} = $4, updated_at = $5, updated_by = $6, row_version = row_version + 1
-              WHERE id = $1 AND row_version = $2"
-        )
-    };
+    let sql = format!(
+        "UPDATE adoptions SET stage = $3, {column} = $4, updated_at = $5, updated_by = $6, row_version = row_version + 1
+          WHERE id = $1 AND row_version = $2"
+    );
     let done = sqlx::query(&sql)
         .bind(id)
         .bind(row_version)

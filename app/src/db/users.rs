@@ -180,6 +180,17 @@ pub async fn find_summary(
     Ok(list_all(pool).await?.into_iter().find(|u| u.id == id))
 }
 
+/// How many enabled admin accounts there are besides `id`.
+pub async fn other_enabled_admins(conn: &mut AnyConnection, id: i64) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM users
+          WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?)
+}
+
 pub async fn set_role(conn: &mut AnyConnection, id: i64, role: Role) -> Result<(), DbError> {
     sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
         .bind(id)

@@ -33,6 +33,8 @@ pub enum ReturnAction {
     SendBack,
     /// Start a new version of an approved return, keeping the approved one.
     Restate,
+    /// Take a submitted return back before the board has decided (the officers saw a mistake).
+    Withdraw,
 }
 
 /// Why an action is refused, in words for the person who asked.
@@ -98,7 +100,10 @@ impl ReturnStatus {
         };
         let not_now = |verb| TransitionError::NotNow { status: self, verb };
         match action {
-            ReturnAction::Edit | ReturnAction::Submit | ReturnAction::Restate
+            ReturnAction::Edit
+            | ReturnAction::Submit
+            | ReturnAction::Restate
+            | ReturnAction::Withdraw
                 if role != Role::Officer =>
             {
                 Err(officers)
@@ -117,6 +122,8 @@ impl ReturnStatus {
             ReturnAction::SendBack => Ok(ReturnStatus::Returned),
             ReturnAction::Restate if self == ReturnStatus::Approved => Ok(ReturnStatus::Draft),
             ReturnAction::Restate => Err(not_now("restated")),
+            ReturnAction::Withdraw if self == ReturnStatus::Submitted => Ok(ReturnStatus::Draft),
+            ReturnAction::Withdraw => Err(not_now("withdrawn")),
         }
     }
 }
@@ -214,6 +221,24 @@ mod tests {
     }
 
     #[test]
+    fn officers_withdraw_a_submitted_return_before_the_board_decides() {
+        assert_eq!(Submitted.apply(Withdraw, Role::Officer, None), Ok(Draft));
+        for status in [Draft, Returned, Approved] {
+            assert_eq!(
+                status.apply(Withdraw, Role::Officer, None),
+                Err(TransitionError::NotNow {
+                    status,
+                    verb: "withdrawn"
+                })
+            );
+        }
+        assert!(matches!(
+            Submitted.apply(Withdraw, Role::Board, None),
+            Err(TransitionError::NotYourRole { .. })
+        ));
+    }
+
+    #[test]
     fn statuses_parse_from_their_codes() {
         for s in ReturnStatus::ALL {
             assert_eq!(s.code().parse::<ReturnStatus>(), Ok(s));
@@ -226,7 +251,7 @@ mod tests {
     }
 
     fn any_action() -> impl Strategy<Value = ReturnAction> {
-        prop::sample::select(vec![Edit, Submit, Approve, SendBack, Restate])
+        prop::sample::select(vec![Edit, Submit, Approve, SendBack, Restate, Withdraw])
     }
 
     fn any_role() -> impl Strategy<Value = Role> {

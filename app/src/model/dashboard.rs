@@ -155,6 +155,9 @@ pub struct BoardPackView {
     pub summary: BoardPackSummary,
     /// The frozen body of the pack (HTML with its charts inline), exactly as stored.
     pub body_html: String,
+    /// Whether the stored file's SHA-256, computed again as it is read, is the one recorded
+    /// when the pack was frozen.
+    pub verified: bool,
 }
 
 /// A return of one body, as its dashboard lists it.

@@ -166,6 +166,7 @@ pub struct AdoptionView {
     /// The stages it may move to next: (code, name).
     pub next: Vec<(String, String)>,
     pub contracted: Option<String>,
+    pub migrating: Option<String>,
     pub live: Option<String>,
     pub exited: Option<String>,
     pub cost_before: Money,

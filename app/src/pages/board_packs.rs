@@ -76,6 +76,11 @@ fn Pack(pack: BoardPackView) -> impl IntoView {
                 <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"Frozen"</dt><dd class="ds_summary-list__value">{format!("{} (UTC) by {}", s.frozen_at, s.frozen_by)}</dd></div>
                 <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"Filters"</dt><dd class="ds_summary-list__value">{s.filters.clone()}</dd></div>
                 <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"SHA-256 of the file"</dt><dd class="ds_summary-list__value"><code>{s.sha256.clone()}</code></dd></div>
+                <div class="ds_summary-list__item"><dt class="ds_summary-list__key">"Checked"</dt><dd class="ds_summary-list__value" id="pack-verified">{if pack.verified {
+                    "The stored file was hashed again just now: it is the file that was frozen."
+                } else {
+                    "Warning: the stored file does not match the SHA-256 recorded when it was frozen. Tell the programme office."
+                }}</dd></div>
             </dl>
             <p><a class="ds_button ds_button--secondary" href=download id="download-pack" download="">{format!("Download the pack as one HTML file ({} KB)", s.size_bytes.div_ceil(1024))}</a></p>
             <div class="ds_inset-text"><div class="ds_inset-text__text">"The figures are as they stood when the pack was frozen; later changes to returns are not in it."</div></div>

@@ -9,6 +9,7 @@ use crate::api::returns::{
 use crate::components::error_page::view_or_error;
 use crate::components::forms::{message_for, ErrorSummary};
 use crate::components::page_header::PageHeader;
+use crate::domain::income::{Income, INCOME_CODE, INCOME_NAME};
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{CostGroup, Money, ReturnStatus, Sector, SpendCategory};
 use crate::error::AppError;
@@ -258,6 +259,15 @@ fn ReturnView(
                     <button type="submit" class="ds_button" id="submit-return">"Submit to the programme board"</button>
                 </ActionForm>
             })}
+            {may.withdraw.then(|| view! {
+                <h2>"Withdraw"</h2>
+                <p>"The return is with the programme board. If you have found a mistake, withdraw it: it becomes a draft again, and you submit it once it is right."</p>
+                <ActionForm action=act attr:id="withdraw-form">
+                    {hidden()}
+                    <input type="hidden" name="action" value="withdraw" />
+                    <button type="submit" class="ds_button ds_button--secondary" id="withdraw-return">"Withdraw the return"</button>
+                </ActionForm>
+            })}
             {may.review.then(|| view! {
                 <h2>"Review"</h2>
                 <ActionForm action=act attr:id="approve-form">
@@ -351,11 +361,96 @@ where
     view! {
         <ActionForm action=save attr:id="return-form" attr:novalidate="novalidate">
             {hidden()}
-            <p class="ds_hint-text">"Amounts in pounds and pence, excluding VAT that is recovered. Leave a box empty for £0. Only \"Other costs\" may be negative (credits)."</p>
+            <p class="ds_hint-text">"Amounts in pounds and pence, excluding VAT that is recovered. A box left empty beside a figure is £0; a category left wholly empty is not reported, so enter 0 where there was no spend. Only \"Other costs\" may be negative (credits)."</p>
             {groups}
+            <IncomeFields income=current.as_ref().and_then(|c| c.income.clone()) error=error.clone() />
             <Totals lines=current.map(|c| c.lines).unwrap_or_default() />
             <button type="submit" class="ds_button" id="save-return" name="intent" value="save">"Save figures"</button>
         </ActionForm>
+    }
+}
+
+/// An amount in pounds with its label and its error message, if any.
+fn amount_input(
+    e: Option<&AppError>,
+    id: String,
+    label: &'static str,
+    stored: String,
+) -> impl IntoView {
+    let message = message_for(e, &id);
+    let value = shown(e, &id, || stored);
+    let class = if message.is_some() {
+        "ds_question ds_question--error tracker-amount"
+    } else {
+        "ds_question tracker-amount"
+    };
+    let input_class = if message.is_some() {
+        "ds_input ds_input--fixed-10 ds_input--error"
+    } else {
+        "ds_input ds_input--fixed-10"
+    };
+    let error_id = format!("{id}-error");
+    let described = message.is_some().then(|| error_id.clone());
+    view! {
+        <div class=class>
+            <label class="ds_label" for=id.clone()>{label}</label>
+            {message.map(|m| view! { <p class="ds_question__error-message" id=error_id.clone()>{m}</p> })}
+            <div class="ds_currency-wrapper" data-symbol="£">
+                <input class=input_class type="text" inputmode="decimal" id=id.clone() name=id.clone() value=value autocomplete="off" aria-describedby=described />
+            </div>
+        </div>
+    }
+}
+
+/// The income line: recorded beside the spend, never netted from it (ADR 0010, rule 6).
+#[component]
+fn IncomeFields(income: Option<Income>, error: Option<AppError>) -> impl IntoView {
+    let e = error.as_ref();
+    let stored = |f: fn(&Income) -> Money| {
+        income
+            .as_ref()
+            .map(|i| amount_text(f(i)))
+            .unwrap_or_default()
+    };
+    let capital = amount_input(
+        e,
+        format!("{INCOME_CODE}-capital"),
+        "Capital receipts (£)",
+        stored(|i| i.capital),
+    );
+    let revenue = amount_input(
+        e,
+        format!("{INCOME_CODE}-revenue"),
+        "Revenue income (£)",
+        stored(|i| i.revenue),
+    );
+    let note_id = format!("{INCOME_CODE}-note");
+    let note_message = message_for(e, &note_id);
+    let note_class = if note_message.is_some() {
+        "ds_question ds_question--error"
+    } else {
+        "ds_question"
+    };
+    let note_value = shown(e, &note_id, || {
+        income
+            .as_ref()
+            .and_then(|i| i.note.clone())
+            .unwrap_or_default()
+    });
+    view! {
+        <fieldset class="tracker-group" id="group-income">
+            <legend class="ds_fieldset__legend"><h2>"Income"</h2></legend>
+            <p class="ds_hint-text">"What the body's ICT brought in during the year: charges to other bodies for a service you provide, sales of equipment or capacity. It is recorded beside your spend and never taken off it, because income is not a saving. A refund of spend is not income: enter it as a credit under \"Other costs\". Leave these boxes empty if you have nothing to report."</p>
+            <div class="tracker-category" id="category-income">
+                <h3>{INCOME_NAME}</h3>
+                <div class="tracker-amounts">{capital}{revenue}</div>
+                <div class=note_class>
+                    <label class="ds_label" for=note_id.clone()>"Note (optional)"</label>
+                    {note_message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
+                    <textarea class="ds_input" id=note_id.clone() name=note_id rows="1">{crate::components::forms::textarea_text(note_value)}</textarea>
+                </div>
+            </div>
+        </fieldset>
     }
 }
 
@@ -373,30 +468,7 @@ fn CategoryFields(
     let stored_amount =
         |f: fn(&SpendLine) -> Money| line.as_ref().map(|l| amount_text(f(l))).unwrap_or_default();
     let amount_field = |part: &'static str, label: &'static str, stored: String| {
-        let id = format!("{code}-{part}");
-        let message = message_for(e, &id);
-        let value = shown(e, &id, || stored);
-        let class = if message.is_some() {
-            "ds_question ds_question--error tracker-amount"
-        } else {
-            "ds_question tracker-amount"
-        };
-        let input_class = if message.is_some() {
-            "ds_input ds_input--fixed-10 ds_input--error"
-        } else {
-            "ds_input ds_input--fixed-10"
-        };
-        let error_id = format!("{id}-error");
-        let described = message.is_some().then(|| error_id.clone());
-        view! {
-            <div class=class>
-                <label class="ds_label" for=id.clone()>{label}</label>
-                {message.map(|m| view! { <p class="ds_question__error-message" id=error_id.clone()>{m}</p> })}
-                <div class="ds_currency-wrapper" data-symbol="£">
-                    <input class=input_class type="text" inputmode="decimal" id=id.clone() name=id.clone() value=value autocomplete="off" aria-describedby=described />
-                </div>
-            </div>
-        }
+        amount_input(e, format!("{code}-{part}"), label, stored)
     };
     let capital = amount_field("capital", "Capital (£)", stored_amount(|l| l.capital));
     let revenue = amount_field("revenue", "Revenue (£)", stored_amount(|l| l.revenue));
@@ -441,7 +513,7 @@ fn CategoryFields(
                 <p class="ds_question__error-message" id=format!("{id}-warning")><strong>"Warning: "</strong>{w.message.clone()}</p>
                 {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
                 <label class="ds_label" for=id.clone()>"Explanation for the board"</label>
-                <textarea class="ds_input" id=id.clone() name=id rows="2">{value}</textarea>
+                <textarea class="ds_input" id=id.clone() name=id rows="2">{crate::components::forms::textarea_text(value)}</textarea>
             </div>
         }
     });
@@ -453,7 +525,7 @@ fn CategoryFields(
             <div class=note_class>
                 <label class="ds_label" for=note_id.clone()>"Note (optional)"</label>
                 {note_message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-                <textarea class="ds_input" id=note_id.clone() name=note_id rows="1">{note_value}</textarea>
+                <textarea class="ds_input" id=note_id.clone() name=note_id rows="1">{crate::components::forms::textarea_text(note_value)}</textarea>
             </div>
             {explanation}
         </div>
@@ -510,6 +582,7 @@ fn Totals(lines: Vec<SpendLine>) -> impl IntoView {
 /// The figures of a return that cannot be edited now, with the warnings and explanations.
 #[component]
 fn LinesTable(page: ReturnPage) -> impl IntoView {
+    let stored_income = page.current.as_ref().and_then(|c| c.income.clone());
     let lines = page.current.map(|c| c.lines).unwrap_or_default();
     let rows = SpendCategory::ALL
         .into_iter()
@@ -544,6 +617,29 @@ fn LinesTable(page: ReturnPage) -> impl IntoView {
             <ul id="return-warnings">{items}</ul>
         }
     });
+    let income = stored_income.map(|i| {
+        view! {
+            <table class="ds_table" id="return-income">
+                <caption>"Income (recorded beside the spend, never taken off it: income is not a saving)"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Line"</th>
+                        <th scope="col" class="tracker-number">"Capital"</th>
+                        <th scope="col" class="tracker-number">"Revenue"</th>
+                        <th scope="col">"Note"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr data-category=INCOME_CODE>
+                        <th scope="row">{INCOME_NAME}</th>
+                        <td class="tracker-number">{i.capital.to_string()}</td>
+                        <td class="tracker-number">{i.revenue.to_string()}</td>
+                        <td>{i.note.clone().unwrap_or_default()}</td>
+                    </tr>
+                </tbody>
+            </table>
+        }
+    });
     view! {
         <h2>"Figures"</h2>
         <table class="ds_table" id="return-lines">
@@ -559,6 +655,7 @@ fn LinesTable(page: ReturnPage) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
         <Totals lines />
+        {income}
         {warnings}
     }
 }

@@ -513,7 +513,7 @@ fn BodyView(
                         <input type="hidden" name="fy" value=form_fy.clone() />
                         <label class="ds_label" for=format!("explanation-{form_fy}")>{format!("Why was the {form_fy} target missed?")}</label>
                         {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-                        <textarea class="ds_input" rows="3" id=format!("explanation-{form_fy}") name="explanation">{explanation_text}</textarea>
+                        <textarea class="ds_input" rows="3" id=format!("explanation-{form_fy}") name="explanation">{crate::components::forms::textarea_text(explanation_text)}</textarea>
                         <button type="submit" class="ds_button ds_button--small ds_button--secondary">"Save the explanation"</button>
                     </ActionForm>
                 }
@@ -871,7 +871,7 @@ fn BaselineBody(
                     <label class="ds_label" for="reason">"Reason"</label>
                     <p class="ds_hint-text">"Where the figures come from, or why the baseline is restated."</p>
                     {reason_message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
-                    <textarea class="ds_input" rows="3" id="reason" name="reason">{reason_value}</textarea>
+                    <textarea class="ds_input" rows="3" id="reason" name="reason">{crate::components::forms::textarea_text(reason_value)}</textarea>
                 </div>
                 <button type="submit" class="ds_button" id="record-baseline">"Propose this baseline"</button>
             </ActionForm>
@@ -1115,7 +1115,7 @@ fn InitiativesBody(
                     <label class="ds_label" for="quality_note">"Quality note"</label>
                     <p class="ds_hint-text">"Show that the saving is not a service cut or extra income."</p>
                     {note_message.map(|msg| view! { <p class="ds_question__error-message">{msg}</p> })}
-                    <textarea class="ds_input" rows="3" id="quality_note" name="quality_note">{note_value}</textarea>
+                    <textarea class="ds_input" rows="3" id="quality_note" name="quality_note">{crate::components::forms::textarea_text(note_value)}</textarea>
                 </div>
                 <button type="submit" class="ds_button" id="record-initiative">"Record the initiative"</button>
             </ActionForm>

@@ -168,7 +168,7 @@ fn Adoptions(
                 <tr data-adoption=a.id.to_string() data-stage=a.stage.clone()>
                     <th scope="row">{a.service_name.clone()}</th>
                     <td>{a.stage_name.clone()}</td>
-                    <td>{[("contracted", &a.contracted), ("live", &a.live), ("exited", &a.exited)].iter().filter_map(|(what, d)| d.as_ref().map(|d| format!("{what} {d}"))).collect::<Vec<_>>().join("; ")}</td>
+                    <td>{[("contracted", &a.contracted), ("migrating", &a.migrating), ("live", &a.live), ("exited", &a.exited)].iter().filter_map(|(what, d)| d.as_ref().map(|d| format!("{what} {d}"))).collect::<Vec<_>>().join("; ")}</td>
                     <td class="tracker-number">{a.cost_before.to_string()}</td>
                     <td class="tracker-number">{a.cost_after.to_string()}</td>
                     <td class="tracker-number">{a.recurring_saving.to_string()}</td>

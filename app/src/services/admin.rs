@@ -85,7 +85,17 @@ pub async fn update_access(
         ));
     }
     let before = get_user(db, id).await?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
+    // The programme office must keep someone who can manage accounts (issue 15).
+    if before.role == Role::Admin
+        && role != Role::Admin
+        && users::other_enabled_admins(&mut tx, id).await? == 0
+    {
+        return Err(AppError::validation(
+            "role",
+            "This is the only enabled admin account: make another account an admin first",
+        ));
+    }
     users::set_role(&mut tx, id, role).await?;
     users::replace_memberships(&mut tx, id, orgs)
         .await
@@ -118,7 +128,7 @@ pub async fn set_disabled(
         ));
     }
     let before = get_user(db, id).await?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     users::set_disabled_at(&mut tx, id, disabled.then(auth::now)).await?;
     if disabled {
         sessions::delete_for_user(&mut tx, id).await?;
@@ -147,7 +157,7 @@ pub async fn reset_password(
     check_new_password(&password)?;
     get_user(db, id).await?;
     let hash = auth::hash_password(password).await?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     users::set_password_hash(&mut tx, id, &hash).await?;
     let ended = sessions::delete_for_user(&mut tx, id).await?;
     let mut entry = account_entry(actor, client, "password_reset", id);

@@ -8,9 +8,7 @@
 use crate::db::audit::{self, AuditEntry};
 use crate::db::users::{self, NewUser};
 use crate::db::{sessions, Db};
-use crate::domain::account::{
-    check_new_password, lock_seconds, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS,
-};
+use crate::domain::account::{check_new_password, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
 use crate::domain::{Email, OrgCode, Role};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -28,8 +26,16 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// At most this many passwords are hashed or checked at once (one per core, at least two): each
+/// takes argon2's ~19 MiB, so a burst of sign-ins queues instead of growing the server's memory.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    tokio::sync::Semaphore::new(cores.max(2))
+});
+
 /// Hashes a password with argon2id and a random salt (on a blocking thread: it is slow on purpose).
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -42,6 +48,9 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 async fn verify_password(password: String, stored_hash: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored_hash)
             .map(|parsed| {
@@ -99,26 +108,21 @@ fn entry(action: &str, at: i64, client: &Client) -> AuditEntry {
     }
 }
 
-/// Refuses while either the account or the client address is locked.
-async fn check_not_locked(db: &Db, keys: &[String], now: i64) -> Result<(), AppError> {
+/// A key with no sign-in attempt for this long starts again from its first attempt.
+const QUIET_RESET_SECONDS: i64 = 60 * 60;
+
+/// Counts this attempt against the client address, then the account, before any password is
+/// checked; refuses (nothing checked) while either is locked, saying for how long.
+async fn reserve_attempt(db: &Db, keys: &[String], now: i64) -> Result<(), AppError> {
     for key in keys {
-        let (_, locked_until) = sessions::throttle(db.pool(), key).await?;
-        if locked_until > now {
-            let minutes = (locked_until - now + 59) / 60;
+        if !sessions::reserve_attempt(db.pool(), key, now, QUIET_RESET_SECONDS).await? {
+            let (_, locked_until) = sessions::throttle(db.pool(), key).await?;
+            let minutes = (locked_until - now + 59).max(60) / 60;
             return Err(AppError::Throttled(format!(
                 "Too many failed sign-ins. Wait {minutes} minute{} and try again.",
                 if minutes == 1 { "" } else { "s" }
             )));
         }
-    }
-    Ok(())
-}
-
-async fn record_failure(db: &Db, keys: &[String], now: i64) -> Result<(), AppError> {
-    for key in keys {
-        let (failures, _) = sessions::throttle(db.pool(), key).await?;
-        let failures = failures.saturating_add(1);
-        sessions::set_throttle(db.pool(), key, failures, now + lock_seconds(failures)).await?;
     }
     Ok(())
 }
@@ -133,11 +137,14 @@ pub async fn login(
     now: i64,
 ) -> Result<(String, CurrentUser), AppError> {
     let attempted = email_text.trim().to_lowercase();
-    let keys = [
-        format!("account:{attempted}"),
+    // Per address and per account: an attacker locks only their own address and the accounts
+    // they guess at, never everyone (issue 15). The attempt is counted before the password is
+    // checked, so parallel guesses get no more checks than the free ones.
+    let (addr_key, account_key) = (
         format!("addr:{}", client.addr),
-    ];
-    check_not_locked(db, &keys, now).await?;
+        format!("account:{attempted}"),
+    );
+    reserve_attempt(db, &[addr_key.clone(), account_key.clone()], now).await?;
 
     let user = match attempted.parse::<Email>() {
         Ok(email) if password.chars().count() <= crate::domain::account::MAX_PASSWORD_LEN => {
@@ -152,14 +159,15 @@ pub async fn login(
     let signed_in = user.filter(|u| password_ok && !u.disabled);
 
     let Some(user) = signed_in else {
-        record_failure(db, &keys, now).await?;
         let mut failed = entry("login_failed", now, client);
         failed.actor_email = Some(attempted.chars().take(254).collect());
         audit::record_now(db.pool(), &failed).await?;
         return Err(AppError::validation("email", SIGN_IN_FAILED));
     };
 
-    sessions::clear_throttle(db.pool(), &keys[0]).await?;
+    // A success resets the account's count and forgives this attempt from the address's.
+    sessions::clear_throttle(db.pool(), &account_key).await?;
+    sessions::forgive_attempt(db.pool(), &addr_key, now).await?;
     let token = new_token();
     sessions::insert(
         db.pool(),
@@ -256,7 +264,7 @@ pub async fn create_user(
     }
     let hash = hash_password(new.password).await?;
     let now = now();
-    let mut tx = db.pool().begin().await.map_err(crate::db::DbError::from)?;
+    let mut tx = db.begin().await?;
     let id = users::insert(
         &mut tx,
         &NewUser {

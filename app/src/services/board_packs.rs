@@ -373,7 +373,7 @@ pub async fn freeze(
     let data =
         serde_json::to_string(&d).map_err(|e| AppError::internal(format!("a pack's data: {e}")))?;
     let query = serde_json::to_string(&d.query).map_err(|e| AppError::internal(e.to_string()))?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let id = store::insert(
         &mut tx,
         &NewPack {
@@ -439,10 +439,20 @@ pub async fn file(
     let (row, body, document) = store::find(&mut conn, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("Board pack {id}")))?;
+    let summary = summary(row);
+    // The database refuses to change a pack (migration 0017); the hash checks the bytes too.
+    let verified = crate::services::import::sha256_hex(document.as_bytes()) == summary.sha256;
+    if !verified {
+        tracing::error!(
+            pack = id,
+            "a board pack's file no longer matches its SHA-256"
+        );
+    }
     Ok((
         BoardPackView {
-            summary: summary(row),
+            summary,
             body_html: body,
+            verified,
         },
         document,
     ))

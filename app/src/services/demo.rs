@@ -85,7 +85,7 @@ fn spend_per_mille(code: &str, year: i32) -> i64 {
 
 /// Writes the demo data unless it is there already; returns the number of returns written.
 pub async fn seed(db: &Db, admin_user: i64) -> Result<usize, DbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM baselines WHERE reason = $1")
         .bind(DEMO_REASON)
         .fetch_one(&mut *tx)

@@ -320,7 +320,7 @@ pub async fn save_site(
         return Err(AppError::Forbidden);
     }
     let site = parse_site(&site_input(form)).map_err(|errors| refused(errors, form))?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let (org, _) = org_id(&mut tx, code).await?;
     let saved = SiteSave {
         code,
@@ -416,7 +416,7 @@ pub async fn site_action(
         return Err(AppError::Forbidden);
     }
     let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let current = own_site(&mut tx, code, id).await?;
     if current.row_version != row_version {
         return Err(conflict());
@@ -473,13 +473,19 @@ pub async fn site_action(
             next.destination_site_id = None;
             if let Some(text) = Some(f("destination_site")).filter(|t| !t.is_empty()) {
                 match text.parse::<i64>().ok().map(|i| (i, i != id)) {
-                    Some((dest, true)) => match store::site(&mut tx, dest).await? {
+                    // Only the body's own sites and shared ones are offered (`sites_page`); any
+                    // other site is answered as if it did not exist, so nothing is learned of
+                    // another body's sites (issue 15).
+                    Some((dest, true)) => match store::site(&mut tx, dest).await?.filter(|d| {
+                        d.org_id == current.org_id
+                            || d.site.ownership == crate::domain::estate::Ownership::SharedPublic
+                    }) {
                         Some(d) if d.status == SiteStatus::Closed => error("destination_site", format!("Destination site: {} is closed", d.site.name)),
                         Some(d) if destination == Some(Destination::SameBodySite) && d.org_id != current.org_id => {
-                            error("destination_site", "Destination site: another site of the same body was chosen as the destination, but this one belongs to another body".into())
+                            error("destination_site", "Destination site: another site of the same body was chosen as the destination, but this one is a shared site: choose \"a shared data centre\" as the destination".into())
                         }
                         Some(d) => next.destination_site_id = Some(d.id),
-                        None => error("destination_site", "Destination site: there is no such site (an unknown destination)".into()),
+                        None => error("destination_site", "Destination site: choose one of the body's own sites or a shared site from the list".into()),
                     },
                     Some((_, false)) => error("destination_site", "Destination site: a site cannot move to itself".into()),
                     None => error("destination_site", "Destination site: choose one from the list".into()),
@@ -942,7 +948,7 @@ pub async fn set_consolidation_target(
         max_sites,
         note,
     );
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let mut e = AuditEntry {
         at: now(),
         actor_user_id: Some(user.id),

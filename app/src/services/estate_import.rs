@@ -354,8 +354,7 @@ fn plan_adoption(
                 ));
                 return;
             };
-            let previous =
-                existing.and_then(|a| [a.contracted, a.live].into_iter().flatten().max());
+            let previous = existing.and_then(AdoptionRecord::latest_step);
             if let Some(p) = previous.filter(|p| on < *p) {
                 out.problems.push(error(
                     &row.date_cell,
@@ -559,7 +558,8 @@ pub async fn template_rows(
         .into_iter()
         .map(|a| crate::import::template::AdoptionLine {
             date: match a.stage {
-                AdoptionStage::Contracted | AdoptionStage::Migrating => a.contracted,
+                AdoptionStage::Contracted => a.contracted,
+                AdoptionStage::Migrating => a.migrating.or(a.contracted),
                 AdoptionStage::Live => a.live,
                 AdoptionStage::Exited => a.exited,
                 AdoptionStage::Considering => None,

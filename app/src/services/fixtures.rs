@@ -388,7 +388,7 @@ impl ReferenceData {
     /// Writes everything in one transaction: all of it, or none of it.
     #[tracing::instrument(skip_all)]
     pub async fn write(&self, db: &Db) -> Result<SeedCounts, FixtureError> {
-        let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+        let mut tx = db.begin().await?;
         for (order, sector) in (0_i64..).zip(Sector::ALL) {
             organisations::upsert_sector(&mut tx, sector, order).await?;
         }

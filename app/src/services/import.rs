@@ -14,7 +14,9 @@ use crate::error::AppError;
 use crate::import::estate::{self as estate_sheets, ParsedEstate};
 use crate::import::reader::{self, Limits};
 use crate::import::spend::{self, ParsedSpend, Target};
-use crate::model::import::{ChangeKind, ImportPreview, LineChange, Problem, Severity};
+use crate::model::import::{
+    ChangeKind, ImportPreview, IncomeChange, LineChange, Problem, Severity,
+};
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use crate::services::estate_import;
@@ -104,9 +106,13 @@ pub fn analyse_all(
         };
     }
     let parsed = spend::parse(&rest, target, progress);
-    let has_figures = parsed.lines.iter().any(|l| {
-        l.capital != Money::ZERO || l.revenue != Money::ZERO || l.fte.is_some() || l.note.is_some()
-    });
+    let has_figures = parsed.income.is_some()
+        || parsed.lines.iter().any(|l| {
+            l.capital != Money::ZERO
+                || l.revenue != Money::ZERO
+                || l.fte.is_some()
+                || l.note.is_some()
+        });
     let row_errors =
         parsed.rows_read > parsed.blank_rows && parsed.errors().any(|p| p.cell.contains('!'));
     Analysis {
@@ -255,15 +261,18 @@ pub async fn upload(
     }
     reader::format_of(&file_name)
         .map_err(|e| AppError::validation("file", capitalise(&e.to_string())))?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org_id = crate::db::returns::org_id(&mut tx, org_code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("The organisation {org_code:?}")))?;
     imports::delete_older_than(&mut tx, now() - UPLOAD_RETENTION_SECS).await?;
     let token = uuid::Uuid::new_v4().simple().to_string();
+    let fy_start = i64::from(fy.start_year());
+    let pinned = imports::pinned_state(&mut tx, org_id, fy_start).await?;
     imports::insert(
         &mut tx,
         &NewUpload {
+            pinned: &pinned,
             token: &token,
             org_id,
             fy_start: i64::from(fy.start_year()),
@@ -338,10 +347,68 @@ pub async fn year_refusal(db: &Db, key: &ReturnRef<'_>) -> Result<Option<String>
     returns::year_refusal(&mut conn, key.org_code, key.fy).await
 }
 
-/// Parses a stored upload again and compares it with the stored return.
+/// Parses a stored upload again and compares it with the stored return. The import is pinned
+/// to the versions read first, before the comparison reads them: a change in between makes
+/// the commit refuse (never import over something the preview did not show).
 pub async fn preview(db: &Db, user: &CurrentUser, token: &str) -> Result<ImportPreview, AppError> {
     let (row, fy) = load(db, user, token).await?;
+    if row.committed_at.is_none() {
+        let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+        let pinned = imports::pinned_state(&mut conn, row.org_id, row.fy_start).await?;
+        imports::set_pinned(&mut conn, row.id, &pinned).await?;
+    }
     build_preview(db, row, fy).await
+}
+
+/// Refuses a commit when anything the import can change is not as its preview showed it:
+/// what changed, in words, and nothing written.
+async fn check_pinned(
+    conn: &mut sqlx::AnyConnection,
+    row: &UploadRow,
+    key: &ReturnRef<'_>,
+) -> Result<(), AppError> {
+    let now = imports::pinned_state(&mut *conn, row.org_id, row.fy_start).await?;
+    let Some(pinned) = row.pinned.as_deref().filter(|p| *p != now) else {
+        return Ok(());
+    };
+    let items = |text: &str| -> Vec<(String, String)> {
+        text.split(',')
+            .filter(|i| !i.is_empty())
+            .filter_map(|i| i.rsplit_once(':'))
+            .map(|(item, version)| (item.to_owned(), version.to_owned()))
+            .collect()
+    };
+    let (before, after) = (items(pinned), items(&now));
+    let changed = |kind: &str| {
+        let of = |list: &[(String, String)]| -> Vec<(String, String)> {
+            list.iter()
+                .filter(|(item, _)| item.starts_with(kind))
+                .cloned()
+                .collect()
+        };
+        of(&before) != of(&after)
+    };
+    let mut what = Vec::new();
+    if changed("return:") {
+        let who = match crate::db::returns::latest(&mut *conn, row.org_id, row.fy_start).await? {
+            Some(r) => crate::db::returns::last_editor(&mut *conn, r.id)
+                .await?
+                .map(|w| format!(" (last saved by {w})"))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        what.push(format!("the {} return{who}", key.fy));
+    }
+    if changed("site:") {
+        what.push("the body's data centres".to_owned());
+    }
+    if changed("adoption:") {
+        what.push("the body's shared-service adoptions".to_owned());
+    }
+    Err(AppError::Conflict(format!(
+        "Nothing was imported: {} changed after this file's preview was shown. Look at the preview again: it shows what importing the file would change now.",
+        what.join(" and ")
+    )))
 }
 
 async fn build_preview(
@@ -364,9 +431,13 @@ async fn build_preview(
     };
     let refusal = year_refusal(db, &key).await?;
     let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
+    let income = analysis
+        .spend
+        .as_ref()
+        .and_then(|parsed| IncomeChange::of(stored.income.clone(), parsed.income.clone()));
     let (changes, warnings, blocked, spend) = match &analysis.spend {
         Some(parsed) => {
-            let (c, mut w, b) = compare(parsed, status, &stored, &last_year, fy);
+            let (c, mut w, b) = compare(parsed, status, &stored.lines, &last_year, fy);
             w.extend(blank_warnings(db, &row.org_code, parsed).await?);
             (c, w, refusal.or(b), parsed.clone())
         }
@@ -395,6 +466,7 @@ async fn build_preview(
         total_before: total(changes.iter().map(|c| c.before.clone())),
         total_after: total(changes.iter().map(|c| c.after.clone())),
         changes,
+        income,
         spend_in_file: analysis.spend.is_some(),
         sites: plan.sites,
         adoptions: plan.adoptions,
@@ -462,7 +534,7 @@ pub async fn commit(
             return Err(AppError::validation("financial-year", text));
         }
         let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
-        let (_, mut w, blocked) = compare(parsed, status, &stored, &last_year, fy);
+        let (_, mut w, blocked) = compare(parsed, status, &stored.lines, &last_year, fy);
         w.extend(blank_warnings(db, &org_code, parsed).await?);
         if let Some(first) = parsed.errors().next() {
             return Err(AppError::validation(
@@ -486,7 +558,8 @@ pub async fn commit(
             "Confirm that you have read the warnings",
         ));
     }
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
+    check_pinned(&mut tx, &row, &key).await?;
     let plan = estate_import::plan(&mut tx, org, &analysis.estate).await?;
     if let Some(first) = plan.problems.first() {
         return Err(AppError::validation(
@@ -507,8 +580,9 @@ pub async fn commit(
             size_bytes: size,
             upload_id: Some(id),
         };
-        changed |= returns::import_lines_in(&mut tx, user, client, org, &key, &parsed.lines, &file)
-            .await?;
+        changed |=
+            returns::import_lines_in(&mut tx, user, client, org, &key, &parsed.figures(), &file)
+                .await?;
     }
     if plan.changes_something() {
         estate_import::apply(&mut tx, user, client, &org_code, org, &plan).await?;

@@ -172,7 +172,7 @@ pub async fn set_published(
         return Err(AppError::Forbidden);
     }
     let (name, ..) = dataset_of(name)?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let at = now();
     store::set_published(&mut tx, name, published, at, user.id).await?;
     audit::record(

@@ -9,14 +9,15 @@
 use crate::db::audit::{self, AuditEntry, AuditRow};
 use crate::db::returns::{self, ReturnRecord};
 use crate::db::{Db, DbError};
+use crate::domain::income::{income_changes, parse_income, Income, INCOME_CODE};
 use crate::domain::spend_line::{
     change_warning, is_blank, parse_line, FieldError, LineInput, LineWarning, SpendLine,
 };
 use crate::domain::{FinancialYear, Money, ReturnAction, ReturnStatus, SpendCategory};
 use crate::error::AppError;
 use crate::model::returns::{
-    DeadlineView, HistoryEntry, ReturnExport, ReturnListRow, ReturnPage, ReturnPermissions,
-    StatusBoard, StatusCounts, WarningExplanation, WarningView,
+    DeadlineView, Figures, HistoryEntry, ReturnExport, ReturnListRow, ReturnPage,
+    ReturnPermissions, StatusBoard, StatusCounts, WarningExplanation, WarningView,
 };
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
@@ -71,6 +72,7 @@ async fn view(
 ) -> Result<ReturnView, AppError> {
     Ok(ReturnView {
         lines: returns::lines(conn, r.id).await?,
+        income: returns::income(conn, r.id).await?,
         id: r.id,
         org_code: key.org_code.to_owned(),
         financial_year: key.fy,
@@ -160,7 +162,7 @@ pub async fn open(
     if !user.may_write_org(org_code) {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org = org_id(&mut tx, org_code).await?;
     let record = latest_or_new(&mut tx, user, client, org, key).await?;
     let view = view(&mut tx, key, record).await?;
@@ -198,29 +200,52 @@ pub fn parse_lines(inputs: &[(SpendCategory, LineInput<'_>)]) -> Result<Vec<Spen
     }
 }
 
-/// Saves the lines of an editable return that nobody changed since `row_version`, with the
-/// officer's explanations of its warnings (explanations for lines that no longer warn are dropped).
+/// Checks every spend line and the income line as typed; all problems at once, each naming its
+/// field.
+pub fn parse_figures(
+    inputs: &[(SpendCategory, LineInput<'_>)],
+    income: &LineInput<'_>,
+) -> Result<Figures, AppError> {
+    let (lines, mut problems) = match parse_lines(inputs) {
+        Ok(lines) => (lines, Vec::new()),
+        Err(AppError::Fields(problems)) => (Vec::new(), problems),
+        Err(other) => return Err(other),
+    };
+    match parse_income(income) {
+        Ok(income) if problems.is_empty() => Ok(Figures { lines, income }),
+        Ok(_) => Err(AppError::Fields(problems)),
+        Err(mut more) => {
+            problems.append(&mut more);
+            Err(AppError::Fields(problems))
+        }
+    }
+}
+
+/// Saves the figures (lines and income) of an editable return that nobody changed since
+/// `row_version`, with the officer's explanations of its warnings (explanations for lines that
+/// no longer warn are dropped).
 pub async fn save_lines(
     db: &Db,
     user: &CurrentUser,
     client: &Client,
     key: &ReturnRef<'_>,
     row_version: i64,
-    lines: &[SpendLine],
+    figures: &Figures,
     explanations: &[(SpendCategory, String)],
 ) -> Result<ReturnView, AppError> {
+    let lines = figures.lines.as_slice();
     if !user.may_write_org(key.org_code) {
         return Err(AppError::Forbidden);
     }
     check_explanations(explanations)?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org = org_id(&mut tx, key.org_code).await?;
     check_year(&mut tx, key).await?;
     let current = returns::latest(&mut tx, org, i64::from(key.fy.start_year()))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("A {} return for {}", key.fy, key.org_code)))?;
     if current.row_version != row_version {
-        return Err(stale_save(&mut tx, &current, lines).await?);
+        return Err(stale_save(&mut tx, &current, figures).await?);
     }
     let next = current
         .status
@@ -238,6 +263,7 @@ pub async fn save_lines(
         e.after = Some(serde_json::to_value(lines).map_err(AppError::internal)?);
         audit::record(&mut tx, &e).await?;
     }
+    save_income(&mut tx, user, client, current.id, figures.income.as_ref()).await?;
     let warned: Vec<SpendCategory> = warnings_for(&mut tx, org, key.fy, lines)
         .await?
         .into_iter()
@@ -257,6 +283,26 @@ pub async fn save_lines(
         audit::record(&mut tx, &e).await?;
     }
     read_back_and_commit(tx, org, key).await
+}
+
+/// Replaces a version's income line, with an audit row when it changed.
+async fn save_income(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    client: &Client,
+    return_id: i64,
+    income: Option<&Income>,
+) -> Result<(), AppError> {
+    let before = returns::income(conn, return_id).await?;
+    if before.as_ref() == income {
+        return Ok(());
+    }
+    returns::replace_income(conn, return_id, income).await?;
+    let mut e = entry(user, client, "return_income_saved", return_id);
+    e.before = Some(serde_json::to_value(&before).map_err(AppError::internal)?);
+    e.after = Some(serde_json::to_value(income).map_err(AppError::internal)?);
+    audit::record(conn, &e).await?;
+    Ok(())
 }
 
 fn explanations_json(list: &[(SpendCategory, String)]) -> serde_json::Value {
@@ -294,13 +340,19 @@ fn check_explanations(explanations: &[(SpendCategory, String)]) -> Result<(), Ap
 async fn stale_save(
     conn: &mut AnyConnection,
     current: &ReturnRecord,
-    mine: &[SpendLine],
+    mine: &Figures,
 ) -> Result<AppError, AppError> {
     let theirs = returns::lines(&mut *conn, current.id).await?;
+    let their_income = returns::income(&mut *conn, current.id).await?;
     let who = returns::last_editor(&mut *conn, current.id)
         .await?
         .unwrap_or_else(|| "someone".to_owned());
-    let differences = line_changes(mine, &theirs, ("you entered", "now"));
+    let mut differences = line_changes(&mine.lines, &theirs, ("you entered", "now"));
+    differences.extend(income_changes(
+        mine.income.as_ref(),
+        their_income.as_ref(),
+        ("you entered", "now"),
+    ));
     let mut message = format!(
         "{who} changed this return after you opened it, so your changes were not saved. The form now shows the return as it is."
     );
@@ -405,16 +457,22 @@ async fn warnings_for(
 pub async fn stored_for_import(
     db: &Db,
     key: &ReturnRef<'_>,
-) -> Result<(Option<ReturnStatus>, Vec<SpendLine>, Vec<SpendLine>), AppError> {
+) -> Result<(Option<ReturnStatus>, Figures, Vec<SpendLine>), AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = org_id(&mut conn, key.org_code).await?;
-    let (status, lines) =
+    let (status, figures) =
         match returns::latest(&mut conn, org, i64::from(key.fy.start_year())).await? {
-            Some(r) => (Some(r.status), returns::lines(&mut conn, r.id).await?),
-            None => (None, Vec::new()),
+            Some(r) => (
+                Some(r.status),
+                Figures {
+                    lines: returns::lines(&mut conn, r.id).await?,
+                    income: returns::income(&mut conn, r.id).await?,
+                },
+            ),
+            None => (None, Figures::default()),
         };
     let last = last_year_lines(&mut conn, org, key.fy).await?;
-    Ok((status, lines, last))
+    Ok((status, figures, last))
 }
 
 /// A file whose figures are imported, as the audit log records it.
@@ -427,24 +485,24 @@ pub struct ImportedFile<'a> {
     pub upload_id: Option<i64>,
 }
 
-/// Replaces the lines of the body's return for the year with `lines` from an imported file, in
-/// one transaction: the return is created (version 1, draft) if there is none; a submitted or
-/// approved one is refused. Returns the stored return and whether anything changed (the same
-/// figures again change nothing and write nothing).
+/// Replaces the figures (lines and income) of the body's return for the year with `figures`
+/// from an imported file, in one transaction: the return is created (version 1, draft) if there
+/// is none; a submitted or approved one is refused. Returns the stored return and whether
+/// anything changed (the same figures again change nothing and write nothing).
 pub async fn import_lines(
     db: &Db,
     user: &CurrentUser,
     client: &Client,
     key: &ReturnRef<'_>,
-    lines: &[SpendLine],
+    figures: &Figures,
     file: &ImportedFile<'_>,
 ) -> Result<(ReturnView, bool), AppError> {
     if !user.may_write_org(key.org_code) {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org = org_id(&mut tx, key.org_code).await?;
-    let changed = import_lines_in(&mut tx, user, client, org, key, lines, file).await?;
+    let changed = import_lines_in(&mut tx, user, client, org, key, figures, file).await?;
     if changed {
         if let Some(upload) = file.upload_id {
             if !crate::db::imports::mark_committed(&mut tx, upload, now()).await? {
@@ -459,25 +517,28 @@ pub async fn import_lines(
     Ok((view, changed))
 }
 
-/// Replaces the newest editable version's lines with `lines` inside the caller's transaction,
-/// with the audit row naming the file; false (and nothing written but a new empty draft) when
-/// they are the stored lines already. The caller has checked that the user may write the body.
+/// Replaces the newest editable version's figures with `figures` inside the caller's
+/// transaction, with the audit row naming the file; false (and nothing written but a new empty
+/// draft) when they are the stored figures already. The caller has checked that the user may
+/// write the body.
 pub(crate) async fn import_lines_in(
     tx: &mut AnyConnection,
     user: &CurrentUser,
     client: &Client,
     org: i64,
     key: &ReturnRef<'_>,
-    lines: &[SpendLine],
+    figures: &Figures,
     file: &ImportedFile<'_>,
 ) -> Result<bool, AppError> {
+    let lines = figures.lines.as_slice();
     let current = latest_or_new(tx, user, client, org, key).await?;
     let next = current
         .status
         .apply(ReturnAction::Edit, user.role, None)
         .map_err(|_| AppError::Conflict(import_blocked(current.status)))?;
     let before = returns::lines(tx, current.id).await?;
-    if before.as_slice() == lines {
+    let income_before = returns::income(tx, current.id).await?;
+    if before.as_slice() == lines && income_before == figures.income {
         return Ok(false);
     }
     if !returns::update_status(
@@ -494,10 +555,12 @@ pub(crate) async fn import_lines_in(
         return Err(conflict());
     }
     returns::replace_lines(tx, current.id, lines).await?;
+    returns::replace_income(tx, current.id, figures.income.as_ref()).await?;
     let mut e = entry(user, client, "return_imported", current.id);
-    e.before = Some(serde_json::json!({ "lines": before }));
+    e.before = Some(serde_json::json!({ "lines": before, "income": income_before }));
     e.after = Some(serde_json::json!({
         "lines": lines,
+        "income": figures.income,
         "file_name": file.file_name,
         "sha256": file.sha256,
         "size_bytes": file.size_bytes,
@@ -533,7 +596,7 @@ pub async fn act(
     if !allowed {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     // A return stored for a year its body does not answer for can still be sent back.
     if action != ReturnAction::SendBack {
         check_year(&mut tx, key).await?;
@@ -572,6 +635,8 @@ pub async fn act(
         let lines = returns::lines(&mut tx, current.id).await?;
         let id = returns::insert(&mut tx, org, year, current.version + 1, now(), user.id).await?;
         returns::replace_lines(&mut tx, id, &lines).await?;
+        let income = returns::income(&mut tx, current.id).await?;
+        returns::replace_income(&mut tx, id, income.as_ref()).await?;
         let explained = returns::explanations(&mut tx, current.id).await?;
         returns::replace_explanations(&mut tx, id, &explained).await?;
         (id, "return_restated")
@@ -595,6 +660,7 @@ pub async fn act(
         let label = match action {
             ReturnAction::Submit => "return_submitted",
             ReturnAction::Approve => "return_approved",
+            ReturnAction::Withdraw => "return_withdrawn",
             _ => "return_sent_back",
         };
         (current.id, label)
@@ -682,6 +748,19 @@ fn history_entry(row: AuditRow) -> HistoryEntry {
                 ("", ""),
             ),
         ),
+        "return_income_saved" => {
+            let income_of = |side: &Option<String>| -> Option<Income> {
+                side.as_deref().and_then(|j| serde_json::from_str(j).ok())
+            };
+            (
+                "Income saved".to_owned(),
+                income_changes(
+                    income_of(&row.before_json).as_ref(),
+                    income_of(&row.after_json).as_ref(),
+                    ("", ""),
+                ),
+            )
+        }
         "return_explanations_saved" => (
             "Explanations saved".to_owned(),
             after
@@ -716,6 +795,17 @@ fn history_entry(row: AuditRow) -> HistoryEntry {
                 &lines_of(&row.after_json),
                 ("", ""),
             ));
+            let income_of = |side: &Option<String>| -> Option<Income> {
+                side.as_deref()
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .and_then(|v| serde_json::from_value(v["income"].clone()).ok())
+                    .flatten()
+            };
+            details.extend(income_changes(
+                income_of(&row.before_json).as_ref(),
+                income_of(&row.after_json).as_ref(),
+                ("", ""),
+            ));
             ("Imported from a spreadsheet".to_owned(), details)
         }
         "return_submitted" => ("Submitted".to_owned(), Vec::new()),
@@ -728,6 +818,10 @@ fn history_entry(row: AuditRow) -> HistoryEntry {
                 .unwrap_or_default(),
         ),
         "return_restated" => ("Restatement started (a new version)".to_owned(), Vec::new()),
+        "return_withdrawn" => (
+            "Withdrawn from the board by its officers (a draft again)".to_owned(),
+            Vec::new(),
+        ),
         other => (other.to_owned(), Vec::new()),
     };
     HistoryEntry {
@@ -789,6 +883,7 @@ pub async fn page(
         submit: writer && status.is_some_and(ReturnStatus::is_editable),
         review: reviewer && status == Some(ReturnStatus::Submitted),
         restate: writer && status == Some(ReturnStatus::Approved),
+        withdraw: writer && status == Some(ReturnStatus::Submitted),
     };
     Ok(ReturnPage {
         org_code: org_code.to_owned(),
@@ -864,7 +959,7 @@ pub async fn set_deadline(
             ),
         ));
     }
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let due_text = due.format("%Y-%m-%d").to_string();
     let before = returns::set_deadline(
         &mut tx,
@@ -1084,6 +1179,7 @@ pub async fn export(
     for r in rows.into_iter().filter(|r| user.may_read_org(&r.org_code)) {
         out.push(ReturnExport {
             lines: returns::lines(&mut conn, r.id).await?,
+            income: returns::income(&mut conn, r.id).await?,
             explanations: returns::explanations(&mut conn, r.id)
                 .await?
                 .into_iter()
@@ -1106,28 +1202,42 @@ pub async fn export(
 }
 
 /// The export as CSV: one row per line, with a header naming each column (amounts in pounds).
+/// Income has its own row, category `income`, never netted from the spend rows.
 pub fn export_csv(returns: &[ReturnExport]) -> String {
     let mut out = String::from(
         "org_code,org_name,financial_year,version,status,updated_at,category,capital_gbp,revenue_gbp,fte,note\r\n",
     );
     for r in returns {
-        for l in &r.lines {
+        let mut row = |category: &str, capital: Money, revenue: Money, fte: String, note: &str| {
             let cells = [
-                r.org_code.clone(),
-                r.org_name.clone(),
-                r.financial_year.to_string(),
-                r.version.to_string(),
-                r.status.code().to_owned(),
-                r.updated_at.clone(),
-                l.category.code().to_owned(),
-                l.capital.as_decimal().to_string(),
-                l.revenue.as_decimal().to_string(),
-                l.fte.map(|f| f.normalize().to_string()).unwrap_or_default(),
-                l.note.clone().unwrap_or_default(),
+                r.org_code.as_str(),
+                r.org_name.as_str(),
+                &r.financial_year.to_string(),
+                &r.version.to_string(),
+                r.status.code(),
+                r.updated_at.as_str(),
+                category,
+                &capital.as_decimal().to_string(),
+                &revenue.as_decimal().to_string(),
+                &fte,
+                note,
             ];
             let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
             out.push_str(&row.join(","));
             out.push_str("\r\n");
+        };
+        for l in &r.lines {
+            row(
+                l.category.code(),
+                l.capital,
+                l.revenue,
+                l.fte.map(|f| f.normalize().to_string()).unwrap_or_default(),
+                l.note.as_deref().unwrap_or_default(),
+            );
+        }
+        if let Some(i) = &r.income {
+            let note = i.note.as_deref().unwrap_or_default();
+            row(INCOME_CODE, i.capital, i.revenue, String::new(), note);
         }
     }
     out

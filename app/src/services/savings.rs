@@ -169,7 +169,7 @@ pub(crate) async fn effective_baseline_of(
 
 /// Rebuilds the whole read model (after seeding, or by `server refresh-savings`).
 pub async fn refresh_all(db: &Db) -> Result<usize, DbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let ids: Vec<i64> = store::bodies(&mut tx).await?.iter().map(|b| b.id).collect();
     refresh_bodies(&mut tx, &ids, false).await?;
     store::rebuild_sector_sums(&mut tx).await?;
@@ -904,6 +904,9 @@ pub async fn body(
         )
         .await?,
         problems,
+        profile: engine.trajectory.profile.clone(),
+        deflators_verified: engine.deflators_verified,
+        demo_data: store::demo_data_loaded(&mut conn).await?,
     })
 }
 
@@ -1302,7 +1305,7 @@ pub async fn record_baseline(
         let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         return Err(AppError::Form { errors, values });
     };
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org = body_row(&mut tx, code).await?;
     let versions = store::baseline_versions(&mut tx, org.id).await?;
     let previous = versions.last();
@@ -1452,7 +1455,7 @@ pub async fn decide_baseline(
             "Reason: say what the body must check or change before the baseline can be approved",
         ),
     )?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org = body_row(&mut tx, code).await?;
     let versions = store::baseline_versions(&mut tx, org.id).await?;
     let chosen = versions
@@ -1528,7 +1531,7 @@ pub async fn explain_target(
         explanation,
         Some("Explanation: say why the target was missed and what the body is doing about it"),
     )?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org = body_row(&mut tx, code).await?;
     let before = store::target_explanations(&mut tx, org.id)
         .await?
@@ -1606,7 +1609,7 @@ pub async fn save_targets(
     if user.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
-    let mut conn = db.pool().begin().await.map_err(DbError::from)?;
+    let mut conn = db.begin().await?;
     let current = store::trajectory(&mut conn).await?;
     let mut errors = Vec::new();
     let profile = form
@@ -1912,7 +1915,7 @@ pub async fn record_initiative(
             format!("Quality note: at most {MAX_NOTE_CHARS} characters"),
         );
     }
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let org = body_row(&mut tx, code).await?;
     let counterparty = match field("counterparty") {
         "" => None,
@@ -2040,7 +2043,7 @@ pub async fn record_succession(
     }
     let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
     let mut errors: Vec<FieldError> = Vec::new();
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let predecessor = store::body(&mut tx, field("predecessor")).await?;
     if predecessor.is_none() {
         errors.push(FieldError {
@@ -2300,7 +2303,7 @@ pub async fn add_body(
             format!("Notes: at most {MAX_NOTE_CHARS} characters"),
         );
     }
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     if let Some(code) = &code {
         if crate::db::organisations::code_exists(&mut tx, code).await? {
             error(

@@ -39,6 +39,7 @@ fn view(a: &AdoptionRecord) -> AdoptionView {
             .map(|s| (s.code().to_owned(), s.name().to_owned()))
             .collect(),
         contracted: a.contracted.map(|d| d.to_string()),
+        migrating: a.migrating.map(|d| d.to_string()),
         live: a.live.map(|d| d.to_string()),
         exited: a.exited.map(|d| d.to_string()),
         cost_before: a.cost_before,
@@ -252,7 +253,7 @@ pub async fn save_service(
             values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         });
     };
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     store::upsert_service(
         &mut tx,
         code.as_str(),
@@ -374,7 +375,7 @@ pub async fn record_adoption(
             })
         })
         .ok();
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let body = savings_store::body(&mut tx, code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("The organisation {code:?}")))?;
@@ -508,7 +509,7 @@ pub async fn move_adoption(
         AdoptionStage::parse(stage).map_err(|e| AppError::validation("stage", e.to_string()))?;
     let on = parse_date(on)
         .ok_or_else(|| AppError::validation("date", "Date: a date like 2015-04-01"))?;
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     let body = savings_store::body(&mut tx, code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("The organisation {code:?}")))?;
@@ -544,10 +545,7 @@ pub(crate) async fn move_adoption_in(
         .stage
         .move_to(to)
         .map_err(|e| AppError::validation("stage", capitalise(&e.to_string())))?;
-    let earlier = [current.contracted, current.live]
-        .into_iter()
-        .flatten()
-        .max();
+    let earlier = current.latest_step();
     if earlier.is_some_and(|d| on < d) {
         return Err(AppError::validation(
             "date",
@@ -643,7 +641,7 @@ pub async fn export(
 pub fn export_csv(adoptions: &[AdoptionView]) -> String {
     use crate::services::returns::csv_cell;
     let mut out = String::from(
-        "org_code,org_name,service_code,service_name,stage,contracted,live,exited,cost_before_gbp,cost_after_gbp,saving_gbp,one_off_gbp,sites,users,class\r\n",
+        "org_code,org_name,service_code,service_name,stage,contracted,migrating,live,exited,cost_before_gbp,cost_after_gbp,saving_gbp,one_off_gbp,sites,users,class\r\n",
     );
     for a in adoptions {
         let cells = [
@@ -653,6 +651,7 @@ pub fn export_csv(adoptions: &[AdoptionView]) -> String {
             a.service_name.clone(),
             a.stage.clone(),
             a.contracted.clone().unwrap_or_default(),
+            a.migrating.clone().unwrap_or_default(),
             a.live.clone().unwrap_or_default(),
             a.exited.clone().unwrap_or_default(),
             a.cost_before.as_decimal().to_string(),

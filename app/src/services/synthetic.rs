@@ -78,7 +78,7 @@ pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated,
     let at = now();
 
     // Bodies, in one transaction.
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     for i in 0..size.bodies {
         let code = format!("{PREFIX}{i:04}");
         let sector = sectors[i % sectors.len()];
@@ -108,7 +108,7 @@ pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated,
     // Baselines and returns, a few hundred bodies per transaction.
     let baseline_year = FinancialYear::mcclelland_baseline();
     for chunk in ids.chunks(200) {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin().await?;
         for (id, code) in chunk {
             let h = hash(code);
             let total = 200_000 + h % 20_000_000;
@@ -180,7 +180,7 @@ pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated,
     }
 
     // Sites: spread over the bodies; a fifth closed in the programme's years.
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     for s in 0..size.sites {
         let (org, code) = &ids[s % ids.len().max(1)];
         let g = hash(&format!("{code}/site/{s}"));
@@ -258,7 +258,7 @@ pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated,
     }
     tx.commit().await?;
     for chunk in ids.chunks(500) {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin().await?;
         for (org, code) in chunk {
             for k in 0..3 {
                 let g = hash(&format!("{code}/adoption/{k}"));
