@@ -194,3 +194,11 @@ mod tests {
         }
     }
 }
+
+/// A refused form kept on the server (issue 15): the path of the server function that refused
+/// it and its error as server_fn encodes it for a page address (which carries what was typed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormDraft {
+    pub path: String,
+    pub error: String,
+}

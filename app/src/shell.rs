@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
 /// The page inside the router, with the sign-in state shared by the header and the login page.
 #[component]
 fn Page() -> impl IntoView {
+    provide_refused_form();
     provide_context(pages::login::AuthActions {
         signed_in: RwSignal::new(0),
         logout: ServerAction::new(),
@@ -107,7 +108,8 @@ fn Page() -> impl IntoView {
                                 <Route path=path!("/savings") view=pages::savings::SavingsPage ssr=SsrMode::Async />
                                 <Route path=path!("/savings/:org") view=pages::savings::BodySavingsPage ssr=SsrMode::Async />
                                 <Route path=path!("/savings/:org/baseline") view=pages::savings::BaselinePageView ssr=SsrMode::Async />
-                                <Route path=path!("/savings/:org/initiatives") view=pages::savings::InitiativesPageView ssr=SsrMode::Async />
+                                <Route path=path!("/savings/:org/initiatives") view=pages::initiatives::InitiativesPageView ssr=SsrMode::Async />
+                                <Route path=path!("/savings/:org/initiatives/:id") view=pages::initiatives::InitiativePageView ssr=SsrMode::Async />
                                 <Route path=path!("/savings/:org/:fy/calculation") view=pages::savings::CalculationPage ssr=SsrMode::Async />
                                 <Route path=path!("/trajectory") view=pages::savings::TrajectoryPage ssr=SsrMode::Async />
                                 <Route path=path!("/data-centres") view=pages::estate::DataCentresPage ssr=SsrMode::Async />
@@ -132,4 +134,38 @@ fn Page() -> impl IntoView {
                 </div>
             </div>
     }
+}
+
+/// A form refused without JavaScript, shown again (issue 15): the server kept its error under a
+/// reference and put it in the request (`server::form_drafts`); here it becomes the context a
+/// `ServerAction` reads its first value from, the way server_fn's `__err` address would have.
+/// The value travels to the browser in the page, so hydration sees the same error; the first
+/// navigation in the browser drops it, so it is never shown on another page.
+fn provide_refused_form() {
+    let draft = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        let draft = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::model::FormDraft>().cloned());
+        #[cfg(not(feature = "ssr"))]
+        let draft: Option<crate::model::FormDraft> = None;
+        draft
+    })
+    .into_inner();
+    let Some(draft) = draft else {
+        return;
+    };
+    provide_context(leptos::server::ServerActionError::new(
+        &draft.path,
+        &draft.error,
+    ));
+    let owner = Owner::current();
+    let location = leptos_router::hooks::use_location();
+    let shown = location.pathname.get_untracked();
+    Effect::new(move |_| {
+        if location.pathname.get() != shown {
+            if let Some(owner) = &owner {
+                owner.with(take_context::<leptos::server::ServerActionError>);
+            }
+        }
+    });
 }

@@ -1,6 +1,7 @@
 //! Downloads of the programme dashboard: each chart's CSV (exactly the plotted figures) and a
 //! board pack's self-contained HTML file (byte for byte as frozen). Board and programme office.
 
+use crate::routing::Routes;
 use app::auth::RequestAuth;
 use app::error::AppError;
 use app::model::dashboard::DashboardQuery;
@@ -8,15 +9,13 @@ use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
+use axum::Extension;
 
-pub fn routes(state: AppState) -> Router {
-    Router::new()
-        .route("/dashboard/charts/{file}", get(chart_csv))
-        .route("/board-packs/{id}/pack.html", get(pack_file))
-        .route("/organisations/{code}/charts/{file}", get(org_chart_csv))
-        .with_state(state)
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/dashboard/charts/{file}", chart_csv)
+        .get("/board-packs/{id}/pack.html", pack_file)
+        .get("/organisations/{code}/charts/{file}", org_chart_csv)
 }
 
 /// `GET /dashboard/charts/ID.csv?filters`: one chart's figures.

@@ -6,29 +6,25 @@
 //! browser's form post is answered with a redirect (the error travels in the query string, so
 //! the form works without JavaScript); other clients get JSON.
 
+use crate::routing::Routes;
 use app::auth::RequestAuth;
 use app::error::AppError;
 use app::state::AppState;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The template and upload routes.
-pub fn routes(state: AppState) -> Router {
+pub fn routes(max_upload_bytes: usize) -> Routes {
     // Room for the form's other fields and the multipart framing around the file.
-    let body_limit = state.max_upload_bytes.saturating_add(64 * 1024);
-    Router::new()
-        .route("/returns/template.xlsx", get(blank_template))
-        .route("/returns/{org}/{fy}/template.xlsx", get(prefilled_template))
-        .route(
-            "/import/upload",
-            post(upload).layer(DefaultBodyLimit::max(body_limit)),
-        )
-        .with_state(state)
+    let body_limit = max_upload_bytes.saturating_add(64 * 1024);
+    Routes::new()
+        .get("/returns/template.xlsx", blank_template)
+        .get("/returns/{org}/{fy}/template.xlsx", prefilled_template)
+        .post_limited("/import/upload", upload, body_limit)
 }
 
 fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {

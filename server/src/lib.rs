@@ -6,9 +6,11 @@ pub mod cli;
 pub mod config;
 pub mod downloads;
 pub mod files;
+pub mod form_drafts;
 pub mod import_cli;
 pub mod open_data;
 pub mod rest;
+pub mod routing;
 pub mod security;
 
 use anyhow::Context;
@@ -18,7 +20,6 @@ use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::{Json, Router};
 use config::{Config, ConfigError};
 use leptos::prelude::*;
@@ -78,13 +79,7 @@ pub fn router_with_routes(
     let context_state = state.clone();
     let fallback_state = state.clone();
     let state_for_auth = state.clone();
-    let rest = rest::routes(state.clone())
-        .merge(files::routes(state.clone()))
-        .merge(downloads::routes(state.clone()))
-        .merge(open_data::routes(state.clone()));
-    let health = Router::new()
-        .route("/healthz", get(healthz))
-        .with_state(state);
+    let plain = plain_routes(state.max_upload_bytes).into_router(state);
     let site = Router::new()
         .leptos_routes_with_context(
             &options,
@@ -100,11 +95,15 @@ pub fn router_with_routes(
             shell,
         ))
         .with_state(options);
-    // Layers run outside-in: trace, headers, same-origin check, then authentication.
-    health
-        .merge(rest)
+    // Layers run outside-in: trace, headers, same-origin check, authentication, then refused
+    // forms kept by reference.
+    plain
         .merge(site)
         .layer(axum::middleware::from_fn(security::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state_for_auth.clone(),
+            form_drafts::keep_refused_forms,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state_for_auth,
             security::authenticate,
@@ -112,6 +111,17 @@ pub fn router_with_routes(
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// The routes that are neither Leptos pages nor server functions: the REST API, open data,
+/// spreadsheet files, downloads and `/healthz`, each listed with its method (`Routes::listed`).
+pub fn plain_routes(max_upload_bytes: usize) -> routing::Routes {
+    routing::Routes::new()
+        .get("/healthz", healthz)
+        .merge(rest::routes())
+        .merge(files::routes(max_upload_bytes))
+        .merge(downloads::routes())
+        .merge(open_data::routes())
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.

@@ -7,23 +7,22 @@
 
 use crate::rest::{__path_adoptions, __path_data_centres, __path_returns, ErrorBody};
 use crate::rest::{__path_savings_calculation, __path_savings_summary};
+use crate::routing::Routes;
 use app::auth::RequestAuth;
 use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 
-pub fn routes(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/open", get(list))
-        .route("/api/v1/open/{dataset}", get(dataset))
-        .route("/api/v1/openapi.json", get(openapi))
-        .with_state(state)
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/open", list)
+        .get("/api/v1/open/{dataset}", dataset)
+        .get("/api/v1/openapi.json", openapi)
 }
 
 /// A dataset as listed.

@@ -4,6 +4,7 @@
 //! goes through the same services, with the same organisation scope, as the pages. Errors are
 //! JSON `{"error": code, "message": text}` with their HTTP status.
 
+use crate::routing::Routes;
 use app::auth::RequestAuth;
 use app::domain::FinancialYear;
 use app::error::AppError;
@@ -11,8 +12,7 @@ use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
 
 /// A CSV download named `NAME.csv`.
@@ -40,17 +40,16 @@ pub struct ErrorBody {
 }
 
 /// The REST routes.
-pub fn routes(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/returns", get(returns))
-        .route("/api/v1/savings", get(savings_summary))
-        .route("/api/v1/data-centres", get(data_centres))
-        .route("/api/v1/adoptions", get(adoptions))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/returns", returns)
+        .get("/api/v1/savings", savings_summary)
+        .get("/api/v1/data-centres", data_centres)
+        .get("/api/v1/adoptions", adoptions)
+        .get(
             "/api/v1/savings/{org}/{fy}/calculation",
-            get(savings_calculation),
+            savings_calculation,
         )
-        .with_state(state)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

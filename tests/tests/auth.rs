@@ -148,8 +148,12 @@ async fn without_javascript_a_failed_sign_in_shows_the_error_summary(backend: Ba
         .unwrap_or(&location)
         .to_owned();
     assert!(
-        path.starts_with("/login?") && path.contains("__err="),
+        path.starts_with("/login?") && path.contains("__form="),
         "{path}"
+    );
+    assert!(
+        !path.contains("__err") && !path.contains("gov.scot"),
+        "nothing typed is in the address: {path}"
     );
     let page = app.get(&path).await;
     assert!(page.body.contains("ds_error-summary") && page.body.contains("There is a problem"));

@@ -1,8 +1,11 @@
-//! The authorisation matrix: every page route and every server function, enumerated from the
-//! application itself, requested as each kind of user, against the policy written here.
+//! The authorisation matrix: every page, server function and plain route with its method,
+//! enumerated from the application itself, requested as each kind of user, against the policy
+//! written here; every other method at each path; and every route that names an object, asked
+//! for another body's object.
 //!
 //! A new route or server function without a line in `policy` fails this test, so none can be
-//! forgotten. Runs on SQLite and on PostgreSQL.
+//! forgotten; so does a route that names an object without an object-level case. Runs on SQLite
+//! and on PostgreSQL.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -145,7 +148,13 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
         "/savings/{org}"
         | "/savings/{org}/baseline"
         | "/savings/{org}/initiatives"
+        | "/savings/{org}/initiatives/{id}"
         | "/savings/{org}/{fy}/calculation" => (Access::OrgRead, ""),
+        "/api/savings/initiative" => (Access::OrgRead, "org=council-fife&id=999999"),
+        "/api/savings/correct-initiative" => (
+            Access::OrgWrite,
+            "org=council-fife&id=999999&row_version=1&action=withdraw&reason=Wrong",
+        ),
         "/api/savings/initiatives" => (Access::OrgRead, "org=council-fife"),
         "/api/savings/record-initiative" => (Access::OrgWrite, "org=council-fife&title="),
         "/api/savings/summary" | "/api/savings/targets" => (Access::Reviewer, ""),
@@ -165,7 +174,9 @@ fn policy(path: &str) -> Option<(Access, &'static str)> {
     })
 }
 
-/// Every route the application serves: its pages, its server functions and `/healthz`.
+/// Every (path, method) the application serves, enumerated from the application itself: its
+/// pages, its server functions, and the plain routes as the router is built from them
+/// (`server::plain_routes`: REST, open data, files, downloads, `/healthz`).
 fn all_routes() -> Vec<(String, Method)> {
     let mut routes: Vec<(String, Method)> = tests::page_routes()
         .iter()
@@ -173,27 +184,14 @@ fn all_routes() -> Vec<(String, Method)> {
         .collect();
     routes
         .extend(server_fn::axum::server_fn_paths().map(|(path, method)| (path.to_owned(), method)));
-    routes.push(("/healthz".to_owned(), Method::GET));
-    // Plain axum routes (not Leptos pages or server functions): listed here by hand.
-    routes.push(("/api/v1/returns".to_owned(), Method::GET));
-    routes.push(("/api/v1/savings".to_owned(), Method::GET));
-    routes.push(("/api/v1/data-centres".to_owned(), Method::GET));
-    routes.push(("/api/v1/adoptions".to_owned(), Method::GET));
-    routes.push((
-        "/api/v1/savings/{org}/{fy}/calculation".to_owned(),
-        Method::GET,
-    ));
-    routes.push(("/returns/template.xlsx".to_owned(), Method::GET));
-    routes.push(("/returns/{org}/{fy}/template.xlsx".to_owned(), Method::GET));
-    routes.push(("/import/upload".to_owned(), Method::POST));
-    routes.push(("/dashboard/charts/{file}".to_owned(), Method::GET));
-    routes.push(("/board-packs/{id}/pack.html".to_owned(), Method::GET));
-    routes.push((
-        "/organisations/{code}/charts/{file}".to_owned(),
-        Method::GET,
-    ));
-    routes.sort_by(|a, b| a.0.cmp(&b.0));
-    routes.dedup_by(|a, b| a.0 == b.0);
+    routes.extend(
+        server::plain_routes(1024)
+            .listed()
+            .iter()
+            .map(|(path, method)| ((*path).to_owned(), method.clone())),
+    );
+    routes.sort_by(|a, b| (&a.0, a.1.as_str()).cmp(&(&b.0, b.1.as_str())));
+    routes.dedup();
     routes
 }
 
@@ -285,6 +283,18 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
         routes.len() >= 15,
         "the enumeration found the routes: {routes:?}"
     );
+    // Issue 15: the open-data routes were missing from a list kept by hand.
+    for path in [
+        "/api/v1/open",
+        "/api/v1/open/{dataset}",
+        "/api/v1/openapi.json",
+        "/healthz",
+    ] {
+        assert!(
+            routes.iter().any(|(p, m)| p == path && *m == Method::GET),
+            "{path} is enumerated"
+        );
+    }
 
     let mut checked = 0;
     for (path, method) in &routes {
@@ -295,14 +305,7 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
             && !path.ends_with(".xlsx")
             && !path.ends_with(".html")
             && !path.contains("/charts/");
-        let concrete = path
-            .replace("{code}", "council-fife")
-            .replace("{id}", "1")
-            .replace("{org}", "council-fife")
-            .replace("{fy}", "2013-14")
-            .replace("{token}", "nosuchupload")
-            .replace("{file}", "savings-annual.csv")
-            .replace("{dataset}", "savings");
+        let concrete = concrete_path(path);
         for actor in ACTORS {
             // A fresh session for every request, so that signing out cannot affect the next; the
             // sample sign-in failures must not lock the accounts out either.
@@ -388,7 +391,296 @@ async fn every_route_answers_each_kind_of_user_as_the_policy_says(backend: Backe
         }
     }
     assert_eq!(checked, routes.len() * ACTORS.len());
+
+    // Issue 15: one method was tried per path. Every other method, at every path, is refused
+    // before any handler runs (405), whoever asks.
+    let (email, password) = &passwords[3];
+    let admin = app
+        .login(email, password)
+        .await
+        .expect("the office signs in");
+    let mut paths: Vec<&String> = routes.iter().map(|(p, _)| p).collect();
+    paths.dedup();
+    for path in paths {
+        let concrete = concrete_path(path);
+        for method in [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ] {
+            if routes.iter().any(|(p, m)| p == path && *m == method) {
+                continue;
+            }
+            let request = Request::builder()
+                .method(method.clone())
+                .uri(concrete.clone())
+                .header(header::HOST, TEST_HOST)
+                .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+                .header(header::COOKIE, format!("tracker_session={admin}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("id=1"))
+                .unwrap();
+            let response = app.request(request).await;
+            assert_eq!(
+                response.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {concrete} is not a route, yet it answered"
+            );
+        }
+    }
     app.teardown().await;
 }
 
-on_both_backends!(every_route_answers_each_kind_of_user_as_the_policy_says);
+/// A route's path with its parameters filled in with samples.
+fn concrete_path(path: &str) -> String {
+    path.replace("{code}", "council-fife")
+        .replace("{id}", "1")
+        .replace("{org}", "council-fife")
+        .replace("{fy}", "2013-14")
+        .replace("{token}", "nosuchupload")
+        .replace("{file}", "savings-annual.csv")
+        .replace("{dataset}", "savings")
+}
+
+/// Routes that name an object by id or token but whose objects belong to no body: who may use
+/// them at all is the matrix above (the office's accounts, the board's packs).
+const NOT_BODY_OBJECTS: &[&str] = &[
+    "/admin/users/{id}",
+    "/api/admin/user",
+    "/api/admin/update-access",
+    "/api/admin/set-disabled",
+    "/api/admin/reset-password",
+    "/board-packs/{id}",
+    "/board-packs/{id}/pack.html",
+    "/api/board-packs/get",
+];
+
+/// Whether a route names an object by id or token (in its path or its sample request).
+fn names_an_object(path: &str) -> bool {
+    let sample = policy(path).map(|(_, s)| s).unwrap_or_default();
+    path.contains("{id}")
+        || path.contains("{token}")
+        || sample
+            .split('&')
+            .any(|pair| pair.starts_with("id=") || pair.starts_with("token="))
+}
+
+/// Issue 15: the matrix had no object-level cases. Here council-fife's officer asks for
+/// council-angus's objects — a site, an adoption, an initiative, an import upload — under
+/// council-fife's own addresses, through every route that names an object: each answers 404,
+/// says nothing of the object, and changes nothing. A route that names an object and has no case
+/// here (and is not listed as owned by no body) fails the test.
+async fn another_body_s_objects_are_not_found_under_your_own_address(backend: Backend) {
+    use app::services::{estate, initiatives, shared};
+    let app = TestApp::spawn(backend).await;
+    let (_, fife) = app
+        .signed_in_user("officer.a@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let angus = app
+        .user("officer.b@angus.gov.uk", Role::Officer, &["council-angus"])
+        .await;
+    let client = tests::test_client();
+    let site = estate::save_site(
+        &app.db,
+        &angus,
+        &client,
+        "council-angus",
+        None,
+        None,
+        &tests::form(&[
+            ("name", "Angus House secret room"),
+            ("site_type", "server-room"),
+            ("ownership", "owned"),
+            ("physical_servers", "10"),
+            ("virtual_hosts", "0"),
+            ("virtual_machines", "0"),
+        ]),
+    )
+    .await
+    .unwrap();
+    let adoption = shared::record_adoption(
+        &app.db,
+        &angus,
+        &client,
+        "council-angus",
+        &tests::form(&[
+            ("org", "council-angus"),
+            ("service", "swan"),
+            ("class", "cash-releasing"),
+            ("cost_before", "1"),
+            ("cost_after", "0"),
+        ]),
+    )
+    .await
+    .unwrap();
+    let initiative = initiatives::record_initiative(
+        &app.db,
+        &angus,
+        &client,
+        "council-angus",
+        &tests::form(&[
+            ("org", "council-angus"),
+            ("title", "Angus secret initiative"),
+            ("kind", "other"),
+            ("class", "cash-releasing"),
+            ("evidence", "partial"),
+            ("recurring", "1000"),
+            ("first_year", "2014-15"),
+            ("party", "own"),
+            ("quality_note", "Angus's own note."),
+        ]),
+    )
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO import_uploads (token, org_id, fy_start, file_name, sha256, size_bytes,
+                                     content, uploaded_by, created_at)
+         SELECT 'angussecretupload', o.id, 2013, 'angus.csv', 'x', 1, $1, u.id, 0
+           FROM organisations o, users u
+          WHERE o.code = 'council-angus' AND u.email = 'officer.b@angus.gov.uk'",
+    )
+    .bind(b"category,capital,revenue\n".to_vec())
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let (site_id, adoption_id, initiative_id) = (site, adoption, initiative);
+    let (site, adoption, initiative) = (
+        site.to_string(),
+        adoption.to_string(),
+        initiative.to_string(),
+    );
+    let cases: Vec<(&str, Method, String, String)> = vec![
+        (
+            "/data-centres/{org}/{id}",
+            Method::GET,
+            format!("/data-centres/council-fife/{site}"),
+            String::new(),
+        ),
+        (
+            "/api/estate/site-action",
+            Method::POST,
+            "/api/estate/site-action".into(),
+            format!("org=council-fife&id={site}&row_version=1&action=migrate"),
+        ),
+        (
+            "/api/shared/move-adoption",
+            Method::POST,
+            "/api/shared/move-adoption".into(),
+            format!(
+                "org=council-fife&id={adoption}&row_version=1&stage=contracted&date=2015-04-01"
+            ),
+        ),
+        (
+            "/savings/{org}/initiatives/{id}",
+            Method::GET,
+            format!("/savings/council-fife/initiatives/{initiative}"),
+            String::new(),
+        ),
+        (
+            "/api/savings/initiative",
+            Method::GET,
+            format!("/api/savings/initiative?org=council-fife&id={initiative}"),
+            String::new(),
+        ),
+        (
+            "/api/savings/correct-initiative",
+            Method::POST,
+            "/api/savings/correct-initiative".into(),
+            format!(
+                "org=council-fife&id={initiative}&row_version=1&action=withdraw&reason=Mine+now"
+            ),
+        ),
+        (
+            "/import/{token}",
+            Method::GET,
+            "/import/angussecretupload".into(),
+            String::new(),
+        ),
+        (
+            "/api/import/preview",
+            Method::GET,
+            "/api/import/preview?token=angussecretupload".into(),
+            String::new(),
+        ),
+        (
+            "/api/import/commit",
+            Method::POST,
+            "/api/import/commit".into(),
+            "token=angussecretupload".into(),
+        ),
+    ];
+    let routes = all_routes();
+    let uncovered: Vec<&String> = routes
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| names_an_object(p))
+        .filter(|p| !NOT_BODY_OBJECTS.contains(&p.as_str()))
+        .filter(|p| !cases.iter().any(|(route, ..)| route == p))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "routes that name an object with no object-level case: {uncovered:?}"
+    );
+    let before: (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT row_version FROM data_centres WHERE id = $1),
+                (SELECT row_version FROM adoptions WHERE id = $2),
+                (SELECT row_version FROM initiatives WHERE id = $3)",
+    )
+    .bind(site_id)
+    .bind(adoption_id)
+    .bind(initiative_id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    for (route, method, uri, body) in &cases {
+        assert!(
+            routes.iter().any(|(p, m)| p == route && m == method),
+            "{method} {route} is not a route"
+        );
+        let request = if *method == Method::GET {
+            Request::get(uri.as_str())
+        } else {
+            Request::post(uri.as_str())
+                .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        }
+        .header(header::HOST, TEST_HOST)
+        .header(header::COOKIE, format!("tracker_session={fife}"))
+        .body(Body::from(body.clone()))
+        .unwrap();
+        let response = app.request(request).await;
+        assert_eq!(
+            response.status,
+            StatusCode::NOT_FOUND,
+            "{route} ({uri}) with council-angus's object: {}",
+            response.body
+        );
+        for secret in [
+            "Angus House secret room",
+            "Angus secret initiative",
+            "angus.csv",
+        ] {
+            assert!(!response.body.contains(secret), "{route} told {secret:?}");
+        }
+    }
+    let after: (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT row_version FROM data_centres WHERE id = $1),
+                (SELECT row_version FROM adoptions WHERE id = $2),
+                (SELECT row_version FROM initiatives WHERE id = $3)",
+    )
+    .bind(site_id)
+    .bind(adoption_id)
+    .bind(initiative_id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(before, after, "nothing of council-angus's changed");
+    app.teardown().await;
+}
+
+on_both_backends!(
+    every_route_answers_each_kind_of_user_as_the_policy_says,
+    another_body_s_objects_are_not_found_under_your_own_address,
+);

@@ -460,6 +460,48 @@ async fn savings_journey(client: &Client, base: &str) -> anyhow::Result<()> {
     wait_for(client, "#savings-body-years").await?;
     wait_for_hydration(client).await?;
     assert_accessible(client, "/savings/council-fife").await?;
+    // Issue 15: an initiative is recorded, then corrected with a reason; both versions are kept.
+    client
+        .goto(&format!("{base}/savings/council-fife/initiatives"))
+        .await?;
+    wait_for(client, "#initiative-form").await?;
+    wait_for_hydration(client).await?;
+    fill(client, "#title", "Printer fleet consolidated").await?;
+    fill(client, "#recurring", "25000").await?;
+    fill(client, "#first_year", "2014-15").await?;
+    fill(
+        client,
+        "#quality_note",
+        "Fewer printers, the same printing for staff.",
+    )
+    .await?;
+    click(client, "#record-initiative").await?;
+    wait_for(client, "#initiatives a").await?;
+    click(client, "#initiatives a").await?;
+    wait_for(client, "#edit-initiative-form").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "an initiative with its correction forms").await?;
+    fill(client, "#recurring", "20000").await?;
+    click(client, "#edit-initiative").await?;
+    wait_for(client, "#error-summary a[href='#reason']").await?;
+    assert_accessible(
+        client,
+        "an initiative's correction refused for want of a reason",
+    )
+    .await?;
+    fill(
+        client,
+        "#reason",
+        "The lease ended a year later than planned",
+    )
+    .await?;
+    click(client, "#edit-initiative").await?;
+    wait_for(client, "#initiative-history tr[data-version='2']").await?;
+    let history = text_of(client, "#initiative-history").await?;
+    anyhow::ensure!(
+        history.contains("£25,000.00") && history.contains("£20,000.00"),
+        "both versions are kept: {history}"
+    );
     click(client, "#sign-out").await?;
     wait_for(client, "#sign-in-link").await?;
 
@@ -576,6 +618,36 @@ async fn data_centre_journey(client: &Client, base: &str) -> anyhow::Result<()> 
         before == "1" && after == "0",
         "sites: {before} then {after}"
     );
+    // Issue 15: the programme office reverses the closure, recorded in error, with a reason.
+    client
+        .goto(&format!("{base}/data-centres/council-fife"))
+        .await?;
+    wait_for(client, "#sites a").await?;
+    click(client, "#sites a").await?;
+    wait_for(client, "#reverse-form").await?;
+    wait_for_hydration(client).await?;
+    assert_accessible(client, "a closed site for the programme office").await?;
+    click(client, "#reverse-closure").await?;
+    wait_for(client, "#error-summary a[href='#reason']").await?;
+    fill(
+        client,
+        "#reason",
+        "The room still runs: the move was postponed",
+    )
+    .await?;
+    click(client, "#reverse-closure").await?;
+    let start = std::time::Instant::now();
+    loop {
+        let summary = text_of(client, "#site-summary").await.unwrap_or_default();
+        if summary.contains("Closure planned") {
+            break;
+        }
+        anyhow::ensure!(
+            start.elapsed() < Duration::from_secs(15),
+            "the site is open again: {summary}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     click(client, "#sign-out").await?;
     wait_for(client, "#sign-in-link").await?;
     Ok(())

@@ -933,7 +933,263 @@ async fn the_demo_estate_seeds_through_the_services(backend: Backend) {
     app.teardown().await;
 }
 
+/// Issue 15: a recorded closure could not be reversed and a site entered in error could not be
+/// removed. Now the programme office reverses a closure (with a reason): the site is open again
+/// and the closure's saving is withdrawn from the savings engine, both kept in the history; and
+/// the body's officers archive a site entered in error: it leaves every list and count.
+async fn a_closure_is_reversed_and_a_site_entered_in_error_archived(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let fife = app
+        .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let office = app.user("office@gov.scot", Role::Admin, &[]).await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let room = close_site(&app, &fife, "council-fife", "2015-03-01").await;
+    let in_force = || async {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM initiatives
+              WHERE source_ref = $1 AND withdrawn_at IS NULL",
+        )
+        .bind(format!("data-centre:{room}"))
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        n
+    };
+    assert_eq!(in_force().await, 1, "the closure recorded its saving");
+    let rv = site(&app, &fife, "council-fife", room).await.row_version;
+    let reverse = |reason: &str| form(&[("action", "reverse"), ("reason", reason)]);
+    // Only the office reverses, with a reason, on the version it saw.
+    assert!(matches!(
+        estate::reverse_closure(
+            &app.db,
+            &fife,
+            &test_client(),
+            "council-fife",
+            room,
+            rv,
+            &reverse("Wrong room")
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        estate::reverse_closure(
+            &app.db,
+            &board,
+            &test_client(),
+            "council-fife",
+            room,
+            rv,
+            &reverse("Wrong room")
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    match estate::reverse_closure(
+        &app.db,
+        &office,
+        &test_client(),
+        "council-fife",
+        room,
+        rv,
+        &reverse("  "),
+    )
+    .await
+    {
+        Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "reason"),
+        other => panic!("expected the reason to be asked for, got {other:?}"),
+    }
+    assert!(matches!(
+        estate::reverse_closure(
+            &app.db,
+            &office,
+            &test_client(),
+            "council-fife",
+            room,
+            rv - 1,
+            &reverse("Wrong room")
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    estate::reverse_closure(
+        &app.db,
+        &office,
+        &test_client(),
+        "council-fife",
+        room,
+        rv,
+        &reverse("The decommissioning was postponed; the room still runs"),
+    )
+    .await
+    .unwrap();
+    let v = site(&app, &fife, "council-fife", room).await;
+    assert_eq!(
+        v.status, "closure-planned",
+        "it had a target date and a destination"
+    );
+    assert_eq!(v.closed_date, None);
+    assert_eq!(in_force().await, 0, "the closure's saving is withdrawn");
+    let history: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT v.change, v.reason FROM initiative_versions v JOIN initiatives i ON i.id = v.initiative_id
+          WHERE i.source_ref = $1 ORDER BY v.version",
+    )
+    .bind(format!("data-centre:{room}"))
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].0, "recorded");
+    assert_eq!(history[1].0, "withdrawn");
+    assert!(history[1]
+        .1
+        .as_deref()
+        .unwrap_or_default()
+        .contains("postponed"));
+    // Reversing again: there is no closure.
+    let rv = v.row_version;
+    assert!(matches!(
+        estate::reverse_closure(
+            &app.db,
+            &office,
+            &test_client(),
+            "council-fife",
+            room,
+            rv,
+            &reverse("Again")
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    // Closed again later: a new saving is recorded, once.
+    let close = form(&[("action", "close"), ("closed_date", "2016-03-01")]);
+    estate::site_action(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        room,
+        rv,
+        &close,
+    )
+    .await
+    .unwrap();
+    assert_eq!(in_force().await, 1);
+
+    // A site entered in error: archived by the body's officers, with a reason.
+    let typo = estate::save_site(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        None,
+        None,
+        &computer_room(),
+    )
+    .await
+    .unwrap();
+    let before = estate::sites_page(&app.db, &board, "council-fife")
+        .await
+        .unwrap()
+        .sites
+        .len();
+    let rv = site(&app, &fife, "council-fife", typo).await.row_version;
+    let archive = |reason: &str| form(&[("action", "archive"), ("reason", reason)]);
+    assert!(matches!(
+        estate::archive_site(
+            &app.db,
+            &office,
+            &test_client(),
+            "council-fife",
+            typo,
+            rv,
+            &archive("Typed twice")
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    match estate::archive_site(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        typo,
+        rv,
+        &archive(""),
+    )
+    .await
+    {
+        Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "reason"),
+        other => panic!("expected the reason to be asked for, got {other:?}"),
+    }
+    // A closed site is not archived: its saving is counted.
+    let closed_rv = site(&app, &fife, "council-fife", room).await.row_version;
+    assert!(matches!(
+        estate::archive_site(
+            &app.db,
+            &fife,
+            &test_client(),
+            "council-fife",
+            room,
+            closed_rv,
+            &archive("Gone")
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    estate::archive_site(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        typo,
+        rv,
+        &archive("Typed twice"),
+    )
+    .await
+    .unwrap();
+    let page = estate::sites_page(&app.db, &board, "council-fife")
+        .await
+        .unwrap();
+    assert_eq!(page.sites.len(), before - 1);
+    assert!(page.sites.iter().all(|s| s.id != typo));
+    assert_eq!(page.archived.len(), 1);
+    assert_eq!(page.archived[0].reason, "Typed twice");
+    // Gone from the national figures and the export too; and it cannot be changed any more.
+    let export = estate::export(&app.db, &board, None, None).await.unwrap();
+    assert!(
+        export.iter().all(|s| s.id != typo),
+        "the export leaves it out"
+    );
+    assert!(matches!(
+        estate::site_action(
+            &app.db,
+            &fife,
+            &test_client(),
+            "council-fife",
+            typo,
+            rv + 1,
+            &form(&[("action", "migrate")])
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action IN ('data_centre_closure_reversed', 'data_centre_archived') ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        vec!["data_centre_closure_reversed", "data_centre_archived"]
+    );
+    app.teardown().await;
+}
+
 on_both_backends!(
+    a_closure_is_reversed_and_a_site_entered_in_error_archived,
     the_site_count_is_shown_against_the_consolidation_target,
     the_demo_estate_seeds_through_the_services,
     closure_to_cash_flags_a_body_whose_spend_did_not_fall,

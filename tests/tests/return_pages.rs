@@ -367,38 +367,61 @@ async fn bad_input_names_its_field_and_saves_nothing(backend: Backend) {
     app.teardown().await;
 }
 
+/// A form post as a browser without JavaScript sends it: `Accept: text/html`, form-encoded, the
+/// page as its referer.
+fn html_form_post(
+    path: &str,
+    referer: &str,
+    token: &str,
+    fields: &[(&str, &str)],
+) -> Request<Body> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    Request::post(path)
+        .header(header::HOST, TEST_HOST)
+        .header(header::ORIGIN, format!("http://{TEST_HOST}"))
+        .header(header::REFERER, format!("http://{TEST_HOST}{referer}"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("tracker_session={token}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// Where a redirect sends the browser, as a path on this site.
+fn redirect_path(response: &TestResponse) -> String {
+    assert!(response.status.is_redirection(), "{}", response.status);
+    let location = response.headers[header::LOCATION].to_str().unwrap();
+    location
+        .strip_prefix(&format!("http://{TEST_HOST}"))
+        .unwrap_or(location)
+        .to_owned()
+}
+
 async fn without_javascript_the_form_shows_every_error_and_keeps_what_was_typed(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let p = people(&app).await;
     ok(&start(&app, &p.officer, FY).await);
     let rv = row_version(&app, &p.officer).await;
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
+    let request = html_form_post(
+        "/api/returns/save",
+        PAGE,
+        &p.officer,
+        &[
             ("org", FIFE),
             ("fy", FY),
             ("row_version", rv.as_str()),
             ("hardware-capital", "12,000.999"),
             ("software-revenue", "4500"),
             ("staff-fte", "lots"),
-        ])
-        .finish();
-    let request = Request::post("/api/returns/save")
-        .header(header::HOST, TEST_HOST)
-        .header(header::ORIGIN, format!("http://{TEST_HOST}"))
-        .header(header::REFERER, format!("http://{TEST_HOST}{PAGE}"))
-        .header(header::ACCEPT, "text/html")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, format!("tracker_session={}", p.officer))
-        .body(Body::from(body))
-        .unwrap();
-    let response = app.request(request).await;
-    assert!(response.status.is_redirection(), "{}", response.status);
-    let location = response.headers[header::LOCATION].to_str().unwrap();
-    let path = location
-        .strip_prefix(&format!("http://{TEST_HOST}"))
-        .unwrap_or(location);
-    assert!(path.starts_with(PAGE) && path.contains("__err="), "{path}");
-    let page = app.get_as(path, Some(&p.officer)).await;
+        ],
+    );
+    let path = redirect_path(&app.request(request).await);
+    // Issue 15: the address carries a reference to the refused form, never what was typed.
+    assert!(path.starts_with(PAGE) && path.contains("__form="), "{path}");
+    assert!(!path.contains("__err") && !path.contains("4500"), "{path}");
+    let page = app.get_as(&path, Some(&p.officer)).await;
     assert!(page.body.contains("There is a problem"));
     assert!(
         page.body.contains(r##"href="#hardware-capital""##),
@@ -424,6 +447,118 @@ async fn without_javascript_the_form_shows_every_error_and_keeps_what_was_typed(
         .await,
         0
     );
+    app.teardown().await;
+}
+
+/// Issue 15: a refused form echoed every typed value into its redirect (a 2 MB note gave a
+/// 2.7 MB `Location`), and a crafted `__err` link filled any signed-in user's form in. Now the
+/// refused form is kept on the server: the address holds only a reference, which opens only for
+/// the person who typed it, and `__err` links are ignored.
+async fn a_refused_form_comes_back_by_reference_and_only_to_its_author(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let colleague = app
+        .create_user("iain@fife.gov.uk", Role::Officer, &[FIFE])
+        .await;
+    let colleague = app.login("iain@fife.gov.uk", &colleague).await.unwrap();
+    ok(&start(&app, &p.officer, FY).await);
+    let rv = row_version(&app, &p.officer).await;
+    // 1.6 MB, and markup that must stay text wherever the draft travels in the page.
+    let long_note = format!(
+        "{}</script></textarea><form action=//evil.example>",
+        "a secret reason ".repeat(100_000)
+    );
+    let request = html_form_post(
+        "/api/returns/save",
+        PAGE,
+        &p.officer,
+        &[
+            ("org", FIFE),
+            ("fy", FY),
+            ("row_version", rv.as_str()),
+            ("hardware-capital", "not money"),
+            ("hardware-note", long_note.as_str()),
+        ],
+    );
+    let response = app.request(request).await;
+    let path = redirect_path(&response);
+    assert!(
+        response.headers[header::LOCATION].len() < 200,
+        "the Location header is {} bytes",
+        response.headers[header::LOCATION].len()
+    );
+    assert!(
+        !path.contains("secret") && !path.contains("__err"),
+        "{path}"
+    );
+    // The author sees the form again with the note, and can reload it.
+    for _ in 0..2 {
+        let page = app.get_as(&path, Some(&p.officer)).await;
+        assert!(page.body.contains("There is a problem"), "{path}");
+        assert!(page.body.contains("a secret reason a secret reason"));
+        assert!(page.body.contains(r#"value="not money""#));
+        assert!(!page.body.contains("<form action=//evil.example>"));
+    }
+    // A colleague given the same address sees a clean form: the draft is not theirs.
+    let theirs = app.get_as(&path, Some(&colleague)).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.body.contains("There is a problem"));
+    assert!(!theirs.body.contains("a secret reason"));
+    // Neither does anyone signed out, at the sign-in page's address.
+    let reference = path.split("__form=").nth(1).unwrap().to_owned();
+    let login = app.get(&format!("/login?__form={reference}")).await;
+    assert!(!login.body.contains("There is a problem"));
+    // A draft older than an hour is gone.
+    sqlx::query("UPDATE form_drafts SET created_at = created_at - 3601")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let expired = app.get_as(&path, Some(&p.officer)).await;
+    assert!(!expired.body.contains("a secret reason"));
+    // A crafted link in server_fn's own format fills nothing in.
+    let forged = app::error::AppError::Form {
+        errors: vec![app::domain::spend_line::FieldError {
+            field: "hardware-note".to_owned(),
+            message: "Your session has ended: sign in at evil.example".to_owned(),
+        }],
+        values: vec![("hardware-note".to_owned(), "Forged by a link".to_owned())],
+    };
+    let encoded = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE.encode(serde_json::to_string(&forged).unwrap())
+    };
+    let crafted = app
+        .get_as(
+            &format!("{PAGE}?__path=%2Fapi%2Freturns%2Fsave&__err={encoded}"),
+            Some(&p.officer),
+        )
+        .await;
+    assert_eq!(crafted.status, StatusCode::OK);
+    assert!(
+        !crafted.body.contains("evil.example"),
+        "the link's error is shown"
+    );
+    assert!(
+        !crafted.body.contains("Forged by a link"),
+        "the link's value is shown"
+    );
+    // Saving from the form shown again sends the browser to the page without the reference.
+    let rv = row_version(&app, &p.officer).await;
+    let saved = app
+        .request(html_form_post(
+            "/api/returns/save",
+            &path,
+            &p.officer,
+            &[
+                ("org", FIFE),
+                ("fy", FY),
+                ("row_version", rv.as_str()),
+                ("hardware-capital", "100"),
+            ],
+        ))
+        .await;
+    let after = redirect_path(&saved);
+    assert!(!after.contains("__form"), "{after}");
     app.teardown().await;
 }
 
@@ -1049,6 +1184,7 @@ async fn income_has_its_own_line_on_the_form_the_page_and_the_export(backend: Ba
 }
 
 on_both_backends!(
+    a_refused_form_comes_back_by_reference_and_only_to_its_author,
     an_officer_withdraws_a_submitted_return,
     typed_text_never_becomes_markup,
     concurrent_saves_never_fail_and_a_lost_race_is_a_conflict,

@@ -12,7 +12,7 @@ use app::domain::spend_line::{LineInput, SpendLine};
 use app::domain::{FinancialYear, Money, ReturnAction, ReturnStatus, Role, SpendCategory};
 use app::error::AppError;
 use app::model::CurrentUser;
-use app::services::{returns, savings};
+use app::services::{initiatives, returns, savings};
 use http::StatusCode;
 use std::collections::HashMap;
 use tests::{form, on_both_backends, test_client, Backend, TestApp};
@@ -1151,7 +1151,8 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
         ("counterparty", "council-atlantis"),
         ("quality_note", ""),
     ]);
-    match savings::record_initiative(&app.db, &fife, &test_client(), "council-fife", &bad).await {
+    match initiatives::record_initiative(&app.db, &fife, &test_client(), "council-fife", &bad).await
+    {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(
@@ -1175,7 +1176,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
         .unwrap();
     assert_eq!(stored, 0, "nothing was written");
     assert!(matches!(
-        savings::record_initiative(
+        initiatives::record_initiative(
             &app.db,
             &fife,
             &test_client(),
@@ -1186,7 +1187,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
         Err(AppError::Forbidden)
     ));
 
-    savings::record_initiative(
+    initiatives::record_initiative(
         &app.db,
         &fife,
         &test_client(),
@@ -1195,7 +1196,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     )
     .await
     .unwrap();
-    savings::record_initiative(
+    initiatives::record_initiative(
         &app.db,
         &sg,
         &test_client(),
@@ -1205,7 +1206,7 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     .await
     .unwrap();
 
-    let page = savings::initiatives_page(&app.db, &board, "council-fife")
+    let page = initiatives::initiatives_page(&app.db, &board, "council-fife")
         .await
         .unwrap();
     let swan = &page.initiatives[0];
@@ -2236,7 +2237,359 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
     app.teardown().await;
 }
 
+/// Issue 15: an initiative could not be corrected. Now its officers edit or withdraw it and the
+/// programme office regrades it, each with a reason and audited; every version is kept; the
+/// savings engine counts only the newest version of what is in force; a stale correction is a
+/// conflict, and an initiative the tracker recorded itself is corrected where it came from.
+async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (fife, fife_token) = app
+        .signed_in_user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let angus = app
+        .user("officer@angus.gov.uk", Role::Officer, &["council-angus"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let (office, office_token) = app
+        .signed_in_user("office@gov.scot", Role::Admin, &[])
+        .await;
+    let fields = |recurring: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("org", "council-fife"),
+            ("title", "Desktop refresh avoided"),
+            ("kind", "other"),
+            ("class", "cash-releasing"),
+            ("evidence", "partial"),
+            ("recurring", recurring),
+            ("one_off", "0"),
+            ("first_year", "2014-15"),
+            ("party", "own"),
+            (
+                "quality_note",
+                "Fewer machines bought; the same service to staff.",
+            ),
+        ]
+    };
+    let id = initiatives::record_initiative(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        &form(&fields("40000")),
+    )
+    .await
+    .unwrap();
+    let cash_in = |summary: &app::model::savings::SavingsSummary, class: &str| {
+        summary
+            .initiatives
+            .iter()
+            .find(|c| c.class == class)
+            .map_or(Money::ZERO, |c| c.gross)
+    };
+    let summary = || async {
+        savings::summary(
+            &app.db,
+            &board,
+            &savings::SummaryQuery {
+                year: Some("2014-15".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(
+        cash_in(&summary().await, "Cash-releasing"),
+        Money::from_pence(4_000_000)
+    );
+    let row_version = || async {
+        let rv: i64 = sqlx::query_scalar("SELECT row_version FROM initiatives WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        rv.to_string()
+    };
+    let correct = |user: &app::model::CurrentUser, pairs: Vec<(&str, &str)>| {
+        let user = user.clone();
+        let form = form(&pairs);
+        let db = app.db.clone();
+        async move {
+            initiatives::correct_initiative(&db, &user, &test_client(), "council-fife", &form).await
+        }
+    };
+    let id_text = id.to_string();
+
+    // An edit without a reason is refused, naming the reason and keeping what was typed.
+    let rv = row_version().await;
+    let mut edit: Vec<(&str, &str)> = fields("30000");
+    edit.extend([
+        ("action", "edit"),
+        ("id", id_text.as_str()),
+        ("row_version", rv.as_str()),
+    ]);
+    match correct(&fife, edit.clone()).await {
+        Err(AppError::Form { errors, values }) => {
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].field, "reason");
+            assert!(values.contains(&("recurring".to_owned(), "30000".to_owned())));
+        }
+        other => panic!("expected the reason to be asked for, got {other:?}"),
+    }
+    // Only the body's officers edit; only the office regrades.
+    let mut with_reason = edit.clone();
+    with_reason.push(("reason", "The supplier's final invoice was lower"));
+    assert!(matches!(
+        correct(&angus, with_reason.clone()).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        correct(&board, with_reason.clone()).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        correct(&office, with_reason.clone()).await,
+        Err(AppError::Forbidden)
+    ));
+    correct(&fife, with_reason.clone()).await.unwrap();
+    assert_eq!(
+        cash_in(&summary().await, "Cash-releasing"),
+        Money::from_pence(3_000_000)
+    );
+    // The same form again is stale: a conflict, and nothing changes.
+    assert!(matches!(
+        correct(&fife, with_reason).await,
+        Err(AppError::Conflict(_))
+    ));
+
+    let rv = row_version().await;
+    let regrade = vec![
+        ("action", "regrade"),
+        ("id", id_text.as_str()),
+        ("row_version", rv.as_str()),
+        ("class", "non-cash"),
+        ("evidence", "insufficient"),
+        (
+            "reason",
+            "No invoices: the machines were never due for replacement",
+        ),
+    ];
+    assert!(matches!(
+        correct(&fife, regrade.clone()).await,
+        Err(AppError::Forbidden)
+    ));
+    correct(&office, regrade).await.unwrap();
+    let after = summary().await;
+    assert_eq!(cash_in(&after, "Cash-releasing"), Money::ZERO);
+    assert_eq!(
+        cash_in(&after, "Non-cash (time-releasing)"),
+        Money::from_pence(3_000_000)
+    );
+
+    let rv = row_version().await;
+    let withdraw = vec![
+        ("action", "withdraw"),
+        ("id", id_text.as_str()),
+        ("row_version", rv.as_str()),
+        (
+            "reason",
+            "Recorded in error: the refresh went ahead in 2015",
+        ),
+    ];
+    correct(&fife, withdraw.clone()).await.unwrap();
+    let after = summary().await;
+    assert_eq!(
+        cash_in(&after, "Non-cash (time-releasing)"),
+        Money::ZERO,
+        "a withdrawn initiative is not counted"
+    );
+    assert!(matches!(
+        correct(&fife, withdraw).await,
+        Err(AppError::Conflict(_))
+    ));
+
+    let list = initiatives::initiatives_page(&app.db, &board, "council-fife")
+        .await
+        .unwrap();
+    assert!(list.initiatives.is_empty());
+    assert_eq!(list.withdrawn.len(), 1);
+    assert_eq!(list.withdrawn[0].recurring, Money::from_pence(3_000_000));
+    let page = initiatives::initiative_page(&app.db, &board, "council-fife", id)
+        .await
+        .unwrap();
+    assert!(page.withdrawn && !page.may_edit && !page.may_regrade);
+    let history: Vec<(i64, &str, Money, &str, bool)> = page
+        .history
+        .iter()
+        .map(|v| {
+            (
+                v.version,
+                v.change.as_str(),
+                v.recurring,
+                v.evidence.as_str(),
+                v.withdrawn,
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        vec![
+            (
+                4,
+                "withdrawn",
+                Money::from_pence(3_000_000),
+                "Insufficient",
+                true
+            ),
+            (
+                3,
+                "regraded",
+                Money::from_pence(3_000_000),
+                "Insufficient",
+                false
+            ),
+            (2, "edited", Money::from_pence(3_000_000), "Partial", false),
+            (
+                1,
+                "recorded",
+                Money::from_pence(4_000_000),
+                "Partial",
+                false
+            ),
+        ]
+    );
+    assert_eq!(
+        page.history[2].reason.as_deref(),
+        Some("The supplier's final invoice was lower")
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type = 'initiative' ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        vec![
+            "initiative_recorded",
+            "initiative_edited",
+            "initiative_regraded",
+            "initiative_withdrawn"
+        ]
+    );
+    // Another body's initiative under this body's address is not found.
+    assert!(matches!(
+        initiatives::initiative_page(&app.db, &angus, "council-angus", id).await,
+        Err(AppError::NotFound(_))
+    ));
+
+    // An initiative the tracker recorded from an adoption: regraded here, edited at its source.
+    let second = initiatives::record_initiative(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        &form(&fields("1000")),
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE initiatives SET source_ref = 'adoption:1' WHERE id = $1")
+        .bind(second)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let page = initiatives::initiative_page(&app.db, &fife, "council-fife", second)
+        .await
+        .unwrap();
+    assert!(!page.may_edit);
+    assert_eq!(
+        page.source.as_ref().map(|s| s.1.as_str()),
+        Some("/shared-services/council-fife")
+    );
+    let second_text = second.to_string();
+    let rv: i64 = sqlx::query_scalar("SELECT row_version FROM initiatives WHERE id = $1")
+        .bind(second)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let rv = rv.to_string();
+    let withdraw = vec![
+        ("action", "withdraw"),
+        ("id", second_text.as_str()),
+        ("row_version", rv.as_str()),
+        ("reason", "Wrong"),
+    ];
+    assert!(matches!(
+        correct(&fife, withdraw).await,
+        Err(AppError::Conflict(_))
+    ));
+
+    // The pages: the officer sees the correction forms, the office the regrade form, and a
+    // refused correction posted without JavaScript comes back with its error.
+    let path = format!("/savings/council-fife/initiatives/{second}");
+    let officer_page = app.get_as(&path, Some(&fife_token)).await;
+    assert_eq!(officer_page.status, StatusCode::OK);
+    assert!(officer_page.body.contains(r#"id="initiative-source""#));
+    assert!(!officer_page.body.contains(r#"id="edit-initiative""#));
+    let withdrawn_page = app
+        .get_as(
+            &format!("/savings/council-fife/initiatives/{id}"),
+            Some(&fife_token),
+        )
+        .await;
+    assert!(withdrawn_page.body.contains(r#"id="initiative-withdrawn""#));
+    assert!(withdrawn_page
+        .body
+        .contains("Recorded in error: the refresh went ahead in 2015"));
+    let third = initiatives::record_initiative(
+        &app.db,
+        &fife,
+        &test_client(),
+        "council-fife",
+        &form(&fields("500")),
+    )
+    .await
+    .unwrap();
+    let path = format!("/savings/council-fife/initiatives/{third}");
+    let officer_page = app.get_as(&path, Some(&fife_token)).await;
+    assert!(officer_page.body.contains(r#"id="edit-initiative""#));
+    assert!(officer_page.body.contains(r#"id="withdraw-initiative""#));
+    assert!(!officer_page.body.contains(r#"id="regrade-initiative""#));
+    let office_page = app.get_as(&path, Some(&office_token)).await;
+    assert!(office_page.body.contains(r#"id="regrade-initiative""#));
+    assert!(!office_page.body.contains(r#"id="edit-initiative""#));
+    let list = app
+        .get_as("/savings/council-fife/initiatives", Some(&fife_token))
+        .await;
+    assert!(list.body.contains(r#"id="withdrawn-initiatives""#));
+    assert!(list.body.contains(&format!(
+        r#"href="/savings/council-fife/initiatives/{third}""#
+    )));
+    let third_text = third.to_string();
+    let refused = app
+        .post_form(
+            "/api/savings/correct-initiative",
+            &[
+                ("org", "council-fife"),
+                ("id", third_text.as_str()),
+                ("row_version", "1"),
+                ("action", "withdraw"),
+                ("reason", ""),
+            ],
+            Some(&fife_token),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    app.teardown().await;
+}
+
 on_both_backends!(
+    an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept,
     income_is_recorded_in_its_own_line_and_never_moves_a_saving,
     bodies_carry_their_dates_and_successions_and_the_office_adds_one,
     a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counted,

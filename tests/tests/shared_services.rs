@@ -74,6 +74,7 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
                     row_version: rv,
                     stage,
                     date,
+                    reason: "",
                 },
             )
             .await
@@ -82,7 +83,7 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
     match step("live", "2014-09-01").await {
         Err(AppError::Validation { field, message }) => {
             assert_eq!(field, "stage");
-            assert_eq!(message, "An adoption cannot move from Considering to Live; from Considering it can move to contracted");
+            assert_eq!(message, "An adoption cannot move from Considering to Live; from Considering it can move to contracted or abandoned");
         }
         other => panic!("skipping a step must be refused: {other:?}"),
     }
@@ -122,7 +123,8 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
                 id,
                 row_version: stale,
                 stage: "live",
-                date: "2014-09-01"
+                date: "2014-09-01",
+                reason: "",
             }
         )
         .await,
@@ -248,7 +250,7 @@ async fn bad_adoption_input_is_refused_and_nothing_is_saved(backend: Backend) {
         .unwrap();
     match shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan()).await {
         Err(AppError::Form { errors, .. }) => {
-            assert!(errors[0].message.contains("already records an adoption"))
+            assert!(errors[0].message.contains("is in progress"))
         }
         other => panic!("a second adoption of one service must be refused: {other:?}"),
     }
@@ -336,7 +338,172 @@ async fn the_pages_work_without_javascript(backend: Backend) {
     app.teardown().await;
 }
 
+/// Issue 15: an adoption could not be abandoned before it was live, nor the service taken up
+/// again after an exit (one row per body and service). Now abandoning needs a reason and records
+/// no saving; a service exited or abandoned is adopted again as a new adoption, the ended one
+/// kept as history; and at most one adoption of a service is in progress (the database says so).
+async fn an_adoption_is_abandoned_before_live_and_taken_up_again_after_exit(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (fife, token) = app
+        .signed_in_user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
+        .await;
+    let board = app.user("board@gov.scot", Role::Board, &[]).await;
+    let step = |id: i64, stage: &'static str, date: &'static str, reason: &'static str| {
+        let (app, fife) = (&app, &fife);
+        async move {
+            let rv: i64 = sqlx::query_scalar("SELECT row_version FROM adoptions WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+            shared::move_adoption(
+                &app.db,
+                fife,
+                &test_client(),
+                "council-fife",
+                &shared::Step {
+                    id,
+                    row_version: rv,
+                    stage,
+                    date,
+                    reason,
+                },
+            )
+            .await
+        }
+    };
+    let first = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
+        .await
+        .unwrap();
+    step(first, "contracted", "2014-02-01", "").await.unwrap();
+    match step(first, "abandoned", "2014-03-01", " ").await {
+        Err(AppError::Form { errors, values }) => {
+            assert_eq!(errors[0].field, "reason");
+            assert!(values.contains(&("id".to_owned(), first.to_string())));
+        }
+        other => panic!("abandoning needs a reason: {other:?}"),
+    }
+    step(
+        first,
+        "abandoned",
+        "2014-03-01",
+        "The supplier withdrew the framework",
+    )
+    .await
+    .unwrap();
+    let initiatives: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM initiatives")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(initiatives, 0, "never live: no saving recorded");
+    let page = shared::adoptions_page(&app.db, &fife, "council-fife")
+        .await
+        .unwrap();
+    assert_eq!(page.adoptions[0].stage, "abandoned");
+    assert_eq!(page.adoptions[0].abandoned.as_deref(), Some("2014-03-01"));
+    assert_eq!(
+        page.adoptions[0].abandoned_reason.as_deref(),
+        Some("The supplier withdrew the framework")
+    );
+    assert!(
+        page.services.iter().any(|(c, _)| c == "swan"),
+        "offered again"
+    );
+    // An abandoned adoption is final.
+    assert!(matches!(
+        step(first, "contracted", "2014-04-01", "").await,
+        Err(AppError::Validation { .. })
+    ));
+
+    // Taken up again: a new adoption, the abandoned one kept as history.
+    let second = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
+        .await
+        .unwrap();
+    assert_ne!(second, first);
+    // Only one in progress: a third is refused while the second is.
+    match shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan()).await {
+        Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "service"),
+        other => panic!("a second adoption in progress must be refused: {other:?}"),
+    }
+    let duplicate = sqlx::query(
+        "INSERT INTO adoptions (org_id, service_code, stage, cost_before_pence, cost_after_pence,
+                                one_off_pence, class, created_at, updated_at)
+         SELECT org_id, service_code, 'considering', 0, 0, 0, class, 0, 0 FROM adoptions WHERE id = $1",
+    )
+    .bind(second)
+    .execute(app.db.pool())
+    .await;
+    assert!(
+        duplicate.is_err(),
+        "the database refuses two adoptions in progress"
+    );
+    for (stage, date) in [
+        ("contracted", "2015-02-01"),
+        ("migrating", "2015-03-01"),
+        ("live", "2015-06-01"),
+    ] {
+        step(second, stage, date, "").await.unwrap();
+    }
+    assert!(
+        matches!(
+            step(second, "abandoned", "2015-07-01", "Too late").await,
+            Err(AppError::Validation { .. })
+        ),
+        "a live adoption is exited, not abandoned"
+    );
+    step(second, "exited", "2017-03-31", "").await.unwrap();
+    let third = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
+        .await
+        .unwrap();
+    let page = shared::adoptions_page(&app.db, &fife, "council-fife")
+        .await
+        .unwrap();
+    assert_eq!(page.adoptions.len(), 1);
+    assert_eq!(
+        (page.adoptions[0].id, page.adoptions[0].stage.as_str()),
+        (third, "considering")
+    );
+    let history: Vec<(i64, &str)> = page
+        .history
+        .iter()
+        .map(|a| (a.id, a.stage.as_str()))
+        .collect();
+    assert_eq!(history, vec![(first, "abandoned"), (second, "exited")]);
+    // The saving of the second take-up, from its own source, ended at its exit.
+    let saving: (String, i64, Option<i64>) =
+        sqlx::query_as("SELECT source_ref, first_fy, last_fy FROM initiatives")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(saving, (format!("adoption:{second}"), 2015, Some(2016)));
+    // The matrix shows where the body is now.
+    let matrix = shared::front_page(&app.db, &board)
+        .await
+        .unwrap()
+        .matrix
+        .unwrap();
+    let row = matrix.iter().find(|r| r.code == "council-fife").unwrap();
+    assert!(row.stages.contains(&Some("Considering".to_owned())));
+    assert!(!row.stages.contains(&Some("Exited".to_owned())));
+    let html = app
+        .get_as("/shared-services/council-fife", Some(&token))
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains(r#"id="adoption-history""#));
+    assert!(html.body.contains("The supplier withdrew the framework"));
+    assert!(html.body.contains(&format!(r#"id="abandon-{third}""#)));
+    let abandoned: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'adoption_abandoned'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(abandoned, 1);
+    app.teardown().await;
+}
+
 on_both_backends!(
+    an_adoption_is_abandoned_before_live_and_taken_up_again_after_exit,
     adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engine,
     bad_adoption_input_is_refused_and_nothing_is_saved,
     the_pages_work_without_javascript,

@@ -125,16 +125,21 @@ pub async fn site_action(#[server(flatten)] form: HashMap<String, String>) -> Re
                     "The form is incomplete: reload the page and try again",
                 )
             })?;
-            crate::services::estate::site_action(
-                &state.db,
-                &user,
-                &client,
-                &org,
-                id,
-                row_version,
-                &form,
-            )
-            .await?;
+            let (db, action) = (&state.db, form.get("action").map(String::as_str));
+            use crate::services::estate::{archive_site, reverse_closure, site_action};
+            match action {
+                Some("reverse") => {
+                    reverse_closure(db, &user, &client, &org, id, row_version, &form).await?;
+                }
+                Some("archive") => {
+                    archive_site(db, &user, &client, &org, id, row_version, &form).await?;
+                }
+                _ => site_action(db, &user, &client, &org, id, row_version, &form).await?,
+            }
+            if action == Some("archive") {
+                super::redirect(&format!("/data-centres/{org}?archived=1"));
+                return Ok(());
+            }
             super::redirect(&format!("/data-centres/{org}/{id}"));
             Ok(())
         }

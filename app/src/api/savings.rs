@@ -197,7 +197,7 @@ pub async fn get_initiatives_page(
     super::finish(
         async move {
             let (user, state, _) = context()?;
-            crate::services::savings::initiatives_page(&state.db, &user, &org).await
+            crate::services::initiatives::initiatives_page(&state.db, &user, &org).await
         }
         .await,
     )
@@ -212,9 +212,45 @@ pub async fn record_initiative(
         async move {
             let (user, state, client) = context()?;
             let org = form.get("org").cloned().unwrap_or_default();
-            crate::services::savings::record_initiative(&state.db, &user, &client, &org, &form)
+            crate::services::initiatives::record_initiative(&state.db, &user, &client, &org, &form)
                 .await?;
             super::redirect(&format!("/savings/{org}/initiatives"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// One initiative, its history and the corrections this person may make.
+#[server(prefix = "/api", endpoint = "savings/initiative", input = server_fn::codec::GetUrl)]
+pub async fn get_initiative_page(
+    org: String,
+    id: i64,
+) -> Result<crate::model::savings::InitiativePage, AppError> {
+    super::finish(
+        async move {
+            let (user, state, _) = context()?;
+            crate::services::initiatives::initiative_page(&state.db, &user, &org, id).await
+        }
+        .await,
+    )
+}
+
+/// Edits, regrades or withdraws an initiative (its next version), then shows it again.
+#[server(prefix = "/api", endpoint = "savings/correct-initiative")]
+pub async fn correct_initiative(
+    #[server(flatten)] form: HashMap<String, String>,
+) -> Result<(), AppError> {
+    super::finish(
+        async move {
+            let (user, state, client) = context()?;
+            let org = form.get("org").cloned().unwrap_or_default();
+            crate::services::initiatives::correct_initiative(
+                &state.db, &user, &client, &org, &form,
+            )
+            .await?;
+            let id = form.get("id").cloned().unwrap_or_default();
+            super::redirect(&format!("/savings/{org}/initiatives/{id}?corrected=1"));
             Ok(())
         }
         .await,

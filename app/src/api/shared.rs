@@ -76,6 +76,7 @@ pub async fn move_adoption(
     row_version: String,
     stage: String,
     date: String,
+    reason: Option<String>,
 ) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -94,6 +95,7 @@ pub async fn move_adoption(
                 row_version,
                 stage: &stage,
                 date: &date,
+                reason: reason.as_deref().unwrap_or_default(),
             };
             crate::services::shared::move_adoption(&state.db, &user, &client, &org, &step).await?;
             super::redirect(&format!("/shared-services/{org}"));

@@ -108,7 +108,7 @@ fn record(row: &sqlx::any::AnyRow) -> Result<SiteRecord, DbError> {
     })
 }
 
-/// Sites, optionally of one body or one sector, by body and name.
+/// Sites that are not archived, optionally of one body or one sector, by body and name.
 pub async fn sites(
     conn: &mut AnyConnection,
     org: Option<i64>,
@@ -117,6 +117,7 @@ pub async fn sites(
     let sql = format!(
         "SELECT {COLUMNS} FROM data_centres d JOIN organisations o ON o.id = d.org_id
           WHERE ($1 = 0 OR d.org_id = $2) AND ($3 = '' OR o.sector_code = $3)
+            AND d.archived_at IS NULL
           ORDER BY o.name, d.name, d.id"
     );
     let rows = sqlx::query(&sql)
@@ -128,9 +129,11 @@ pub async fn sites(
     rows.iter().map(record).collect()
 }
 
+/// A site that is not archived.
 pub async fn site(conn: &mut AnyConnection, id: i64) -> Result<Option<SiteRecord>, DbError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM data_centres d JOIN organisations o ON o.id = d.org_id WHERE d.id = $1"
+        "SELECT {COLUMNS} FROM data_centres d JOIN organisations o ON o.id = d.org_id
+          WHERE d.id = $1 AND d.archived_at IS NULL"
     );
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(record).transpose()
@@ -376,6 +379,56 @@ pub async fn count_named_ending(conn: &mut AnyConnection, suffix: &str) -> Resul
         "SELECT CAST(COUNT(*) AS BIGINT) FROM data_centres WHERE name LIKE $1 ESCAPE '\\'",
     )
     .bind(format!("%{}", super::like_escape(suffix)))
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Archives a site entered in error if nobody changed it since `row_version` and it is neither
+/// closed nor archived already; returns whether it did.
+pub async fn archive_site(
+    conn: &mut AnyConnection,
+    id: i64,
+    row_version: i64,
+    reason: &str,
+    now: i64,
+    user: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE data_centres SET archived_at = $3, archived_reason = $4, updated_at = $3,
+                updated_by = $5, row_version = row_version + 1
+          WHERE id = $1 AND row_version = $2 AND archived_at IS NULL AND status <> 'closed'",
+    )
+    .bind(id)
+    .bind(row_version)
+    .bind(now)
+    .bind(reason)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A body's archived sites: id, name, when and why, newest first.
+pub async fn archived_sites(
+    conn: &mut AnyConnection,
+    org: i64,
+) -> Result<Vec<(i64, String, i64, String)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, archived_at, COALESCE(archived_reason, '') FROM data_centres
+          WHERE org_id = $1 AND archived_at IS NOT NULL ORDER BY archived_at DESC, id DESC",
+    )
+    .bind(org)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How many sites (of any body) name `id` as the destination of their closure.
+pub async fn destination_of(conn: &mut AnyConnection, id: i64) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM data_centres
+          WHERE destination_site_id = $1 AND archived_at IS NULL",
+    )
+    .bind(id)
     .fetch_one(conn)
     .await?)
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod board_packs;
 pub mod cache;
 pub mod estate;
+pub mod form_drafts;
 pub mod imports;
 pub mod open_data;
 pub mod organisations;

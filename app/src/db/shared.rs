@@ -84,6 +84,9 @@ pub struct AdoptionRecord {
     pub users: Option<i64>,
     pub class: SavingClass,
     pub row_version: i64,
+    /// When it was abandoned before going live, and why (issue 15).
+    pub abandoned: Option<NaiveDate>,
+    pub abandoned_reason: Option<String>,
 }
 
 impl AdoptionRecord {
@@ -105,14 +108,16 @@ fn date(text: Option<String>) -> Result<Option<NaiveDate>, DbError> {
     .transpose()
 }
 
-/// Adoptions, of one body (`org`) or all.
-/// How many adoptions there are of each service in each sector at each stage.
+/// How many bodies are at each stage of each service in each sector: each body counted once per
+/// service, at the stage of its latest adoption (earlier, ended ones are history).
 pub async fn adoption_counts(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(String, String, AdoptionStage, usize)>, DbError> {
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT a.service_code, o.sector_code, a.stage, CAST(COUNT(*) AS BIGINT)
            FROM adoptions a JOIN organisations o ON o.id = a.org_id
+          WHERE a.id = (SELECT MAX(b.id) FROM adoptions b
+                         WHERE b.org_id = a.org_id AND b.service_code = a.service_code)
           GROUP BY a.service_code, o.sector_code, a.stage",
     )
     .fetch_all(conn)
@@ -129,6 +134,7 @@ pub async fn adoption_counts(
         .collect()
 }
 
+/// Adoptions, of one body (`org`) or all, each take-up of a service its own (the latest last).
 pub async fn adoptions(
     conn: &mut AnyConnection,
     org: Option<i64>,
@@ -137,11 +143,12 @@ pub async fn adoptions(
     let rows = sqlx::query(
         "SELECT a.id, a.org_id, o.code, o.name, o.sector_code, a.service_code, s.name, a.stage,
                 a.contracted_date, a.live_date, a.exited_date, a.cost_before_pence, a.cost_after_pence,
-                a.one_off_pence, a.sites, a.users, a.class, a.row_version, a.migrating_date
+                a.one_off_pence, a.sites, a.users, a.class, a.row_version, a.migrating_date,
+                a.abandoned_date, a.abandoned_reason
            FROM adoptions a JOIN organisations o ON o.id = a.org_id
                 JOIN shared_services s ON s.code = a.service_code
           WHERE ($1 = 0 OR a.org_id = $2)
-          ORDER BY o.name, s.name",
+          ORDER BY o.name, s.name, a.id",
     )
     .bind(i64::from(org.is_some()))
     .bind(org.unwrap_or(0))
@@ -169,6 +176,8 @@ pub async fn adoptions(
                 class: SavingClass::parse(&r.try_get::<String, _>(16)?)?,
                 row_version: r.try_get(17)?,
                 migrating: date(r.try_get(18)?)?,
+                abandoned: date(r.try_get(19)?)?,
+                abandoned_reason: r.try_get(20)?,
             })
         })
         .collect()
@@ -228,6 +237,7 @@ pub async fn set_stage(
         AdoptionStage::Migrating => "migrating_date",
         AdoptionStage::Live => "live_date",
         AdoptionStage::Exited => "exited_date",
+        AdoptionStage::Abandoned => "abandoned_date",
         AdoptionStage::Considering => {
             return Err(DbError::Unsupported(
                 "an adoption starts as considering; it cannot move there".into(),
@@ -250,6 +260,20 @@ pub async fn set_stage(
     Ok(done.rows_affected() == 1)
 }
 
+/// Records why an adoption was abandoned (in the transaction that abandoned it).
+pub async fn set_abandoned_reason(
+    conn: &mut AnyConnection,
+    id: i64,
+    reason: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE adoptions SET abandoned_reason = $2 WHERE id = $1")
+        .bind(id)
+        .bind(reason)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Ends the initiative recorded for `source_ref` in `last_fy`.
 pub async fn end_initiative(
     conn: &mut AnyConnection,
@@ -258,16 +282,20 @@ pub async fn end_initiative(
     now: i64,
     user: i64,
 ) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE initiatives SET last_fy = $2, updated_at = $3, updated_by = $4, row_version = row_version + 1
-          WHERE source_ref = $1",
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE initiatives SET last_fy = $2, updated_at = $3, updated_by = $4,
+                version = version + 1, row_version = row_version + 1
+          WHERE source_ref = $1 AND withdrawn_at IS NULL RETURNING id",
     )
     .bind(source_ref)
     .bind(last_fy)
     .bind(now)
     .bind(user)
-    .execute(conn)
+    .fetch_all(&mut *conn)
     .await?;
+    for id in ids {
+        super::savings::keep_version(conn, id, "ended", Some("the adoption was exited")).await?;
+    }
     Ok(())
 }
 

@@ -85,8 +85,22 @@ pub struct SitesPage {
     pub name: String,
     pub sites: Vec<SiteView>,
     pub may_edit: bool,
+    /// Whether this person may reverse a recorded closure (the programme office).
+    pub may_reverse: bool,
     /// Sites a closing site's services may move to: (id, "name (body)").
     pub destinations: Vec<(i64, String)>,
+    /// Sites archived as entered in error (not counted anywhere), newest first.
+    pub archived: Vec<ArchivedSite>,
+}
+
+/// A site archived as entered in error.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArchivedSite {
+    pub id: i64,
+    pub name: String,
+    /// YYYY-MM-DD (UTC).
+    pub archived_on: String,
+    pub reason: String,
 }
 
 /// The number of sites at a year's end, by type.
@@ -169,6 +183,9 @@ pub struct AdoptionView {
     pub migrating: Option<String>,
     pub live: Option<String>,
     pub exited: Option<String>,
+    /// When it was abandoned before going live, and why (issue 15).
+    pub abandoned: Option<String>,
+    pub abandoned_reason: Option<String>,
     pub cost_before: Money,
     pub cost_after: Money,
     pub recurring_saving: Money,
@@ -213,7 +230,10 @@ pub struct MatrixRow {
 pub struct AdoptionsPage {
     pub code: String,
     pub name: String,
+    /// The latest adoption of each service the body has taken up.
     pub adoptions: Vec<AdoptionView>,
+    /// Earlier adoptions, exited or abandoned before the service was taken up again.
+    pub history: Vec<AdoptionView>,
     pub services: Vec<(String, String)>,
     pub may_edit: bool,
 }

@@ -333,7 +333,59 @@ pub struct InitiativesPage {
     pub code: String,
     pub name: String,
     pub initiatives: Vec<InitiativeView>,
+    /// Initiatives withdrawn by the body (not counted), newest first.
+    pub withdrawn: Vec<WithdrawnInitiative>,
     pub may_record: bool,
+}
+
+/// An initiative the body withdrew: kept, with its history, but no longer counted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WithdrawnInitiative {
+    pub id: i64,
+    pub title: String,
+    pub recurring: Money,
+    /// The date it was withdrawn (YYYY-MM-DD, UTC).
+    pub withdrawn_on: String,
+}
+
+/// One initiative with its history and the corrections this person may make (issue 15).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitiativePage {
+    pub code: String,
+    pub name: String,
+    pub id: i64,
+    pub title: String,
+    pub row_version: i64,
+    pub withdrawn: bool,
+    /// The figures as the body's initiatives list shows them (in force only).
+    pub view: Option<InitiativeView>,
+    /// Where an initiative the tracker recorded itself came from, and the page to correct it on
+    /// (a site's closure, a shared-service adoption).
+    pub source: Option<(String, String)>,
+    /// The stored values, as the edit form shows them (field id, text).
+    pub values: Vec<(String, String)>,
+    pub may_edit: bool,
+    pub may_regrade: bool,
+    pub history: Vec<InitiativeVersionView>,
+}
+
+/// One version of an initiative.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitiativeVersionView {
+    pub version: i64,
+    /// recorded, edited, regraded, withdrawn or ended.
+    pub change: String,
+    pub reason: Option<String>,
+    pub title: String,
+    pub class: String,
+    pub evidence: String,
+    pub recurring: Money,
+    pub one_off: Money,
+    pub years: String,
+    pub withdrawn: bool,
+    /// When (YYYY-MM-DD HH:MM, UTC) and by whom.
+    pub changed_at: String,
+    pub changed_by: Option<String>,
 }
 
 /// A merger, split, transfer or rename as the programme office sees it.

@@ -6,7 +6,7 @@ use crate::api::estate::{
 };
 use crate::components::error_page::view_or_error;
 use crate::components::forms::{
-    message_for, select_question, text_question, ErrorSummary, ImportedNotice,
+    message_for, select_question, text_question, textarea_text, ErrorSummary, ImportedNotice,
 };
 use crate::components::page_header::PageHeader;
 use crate::domain::estate::{Destination, Ownership, SiteType};
@@ -345,12 +345,34 @@ fn Sites(page: SitesPage, error: Option<AppError>, save: ServerAction<SaveSite>)
             </ActionForm>
         }
     });
+    let archived = (!page.archived.is_empty()).then(|| {
+        let rows = page
+            .archived
+            .iter()
+            .map(|a| view! { <tr><td>{a.name.clone()}</td><td>{a.archived_on.clone()}</td><td>{a.reason.clone()}</td></tr> })
+            .collect_view();
+        view! {
+            <h2>"Archived sites"</h2>
+            <p>"Entered in error and archived by the body's officers: not counted anywhere."</p>
+            <table class="ds_table" id="archived-sites">
+                <caption class="visually-hidden">"Archived sites"</caption>
+                <thead><tr><th scope="col">"Site"</th><th scope="col">"Archived on"</th><th scope="col">"Reason"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
+    let query = leptos_router::hooks::use_query_map();
+    let notice = query.read_untracked().get("archived").map(|_| view! {
+        <div class="ds_notification ds_notification--success" role="status" id="site-archived"><div class="ds_wrapper"><p class="ds_notification__text">"The site is archived: it is listed below with your reason and counted nowhere."</p></div></div>
+    });
     view! {
         <PageHeader title=format!("{}: data centres", page.name) label="Data centres" />
         <div class="ds_layout__content">
+            {notice}
             {error.clone().map(|error| view! { <ErrorSummary error default_field="site-form" /> })}
             <p>"Every data centre, server room and comms room the body runs or rents, with its energy and running costs. PUE and the virtualisation ratio are computed from the figures."</p>
             {table}
+            {archived}
             {form}
         </div>
     }
@@ -600,6 +622,55 @@ fn SiteDetail(
             _ => view! { <p id="site-closed">"This site is closed; its figures are kept as they were."</p> }.into_any(),
         }
     });
+    // Corrections (issue 15): the office reverses a closure recorded in error; the body's
+    // officers archive a site entered in error. Each needs a reason.
+    let reason = |label: &'static str| {
+        let message = message_for(e, "reason");
+        let class = if message.is_some() {
+            "ds_question ds_question--error"
+        } else {
+            "ds_question"
+        };
+        let value = e.and_then(|e| e.typed_value("reason")).unwrap_or_default();
+        view! {
+            <div class=class>
+                <label class="ds_label" for="reason">{label}</label>
+                {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
+                <textarea class="ds_input" rows="2" id="reason" name="reason">{textarea_text(value)}</textarea>
+            </div>
+        }
+    };
+    let corrections = if site.status == "closed" && page.may_reverse {
+        let (h, why) = (hidden(), reason("Why the closure is reversed"));
+        Some(view! {
+            <h2>"Reverse the closure"</h2>
+            <p>"For a closure recorded in error: the site is open again and the saving its closure recorded is withdrawn. Both stay in the history."</p>
+            <ActionForm action=act attr:id="reverse-form" attr:novalidate="novalidate">
+                {h}
+                <input type="hidden" name="action" value="reverse" />
+                {why}
+                <button type="submit" class="ds_button ds_button--secondary" id="reverse-closure">"Reverse the closure"</button>
+            </ActionForm>
+        }.into_any())
+    } else if site.status != "closed" && page.may_edit {
+        let (h, why) = (hidden(), reason("Why the site is archived"));
+        Some(view! {
+            <details class="ds_details" id="archive-site">
+                <summary class="ds_details__summary">"Archive this site (entered in error)"</summary>
+                <div class="ds_details__text">
+                    <p>"An archived site leaves every list, count and figure. It stays on the body's list of archived sites with your reason."</p>
+                    <ActionForm action=act attr:id="archive-form" attr:novalidate="novalidate">
+                        {h}
+                        <input type="hidden" name="action" value="archive" />
+                        {why}
+                        <button type="submit" class="ds_button ds_button--secondary" id="archive-site-button">"Archive the site"</button>
+                    </ActionForm>
+                </div>
+            </details>
+        }.into_any())
+    } else {
+        None
+    };
     let cash_text = site
         .cash
         .as_ref()
@@ -644,6 +715,7 @@ fn SiteDetail(
             {closure}
             {lifecycle}
             {edit}
+            {corrections}
             <p><a href=format!("/data-centres/{}", page.code)>"All the body's sites"</a></p>
         </div>
     }

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod estate;
 pub mod home;
 pub mod import;
+pub mod initiatives;
 pub mod login;
 pub mod not_found;
 pub mod open_data;

@@ -3,9 +3,9 @@
 //! complete from the server; filters are GET forms and changes plain POST forms.
 
 use crate::api::savings::{
-    get_baseline_page, get_body_savings, get_initiatives_page, get_savings_summary,
-    get_savings_trace, get_successions_page, get_targets_page, AddOrganisation, DecideBaseline,
-    ExplainTarget, RecordBaseline, RecordInitiative, RecordSuccession, SaveTargets,
+    get_baseline_page, get_body_savings, get_savings_summary, get_savings_trace,
+    get_successions_page, get_targets_page, AddOrganisation, DecideBaseline, ExplainTarget,
+    RecordBaseline, RecordSuccession, SaveTargets,
 };
 use crate::components::error_page::view_or_error;
 use crate::components::forms::{message_for, select_question, text_question, ErrorSummary};
@@ -572,7 +572,7 @@ fn BodyView(
             </table>
             <h2>"Initiative-based savings"</h2>
             <p>"Shown beside the spend-based savings and never added to them: a closure's saving also shows in spend."</p>
-            {initiatives_table(body.initiatives.clone())}
+            {crate::pages::initiatives::initiatives_table(body.initiatives.clone(), &body.code)}
             <p><a href=format!("/savings/{}/initiatives", body.code)>{if body.may_record_baseline { "Record an initiative" } else { "All initiatives" }}</a></p>
         </div>
     }
@@ -1003,134 +1003,6 @@ fn TrajectoryBody(
         .into_any()
     } else {
         view! { <div id="targets-form">{content}</div> }.into_any()
-    }
-}
-
-// ---------------------------------------------------------------- initiatives
-
-fn initiatives_table(list: Vec<InitiativeView>) -> impl IntoView {
-    if list.is_empty() {
-        return view! { <p id="no-initiatives">"No initiative-based savings are recorded for this body."</p> }.into_any();
-    }
-    let rows = list
-        .into_iter()
-        .map(|i| {
-            let years = match i.last_year {
-                Some(last) => format!("{} to {last}", i.first_year),
-                None => format!("from {}", i.first_year),
-            };
-            let double = (!i.double_count_with.is_empty()).then(|| view! {
-                <p class="ds_tag ds_tag--red">{format!("Possible double count with {}", i.double_count_with.join(", "))}</p>
-            });
-            view! {
-                <tr data-initiative=i.id.to_string()>
-                    <td><strong>{i.title.clone()}</strong><br />{i.kind.clone()}{i.service.clone().map(|s| format!(" · {s}"))}{format!(" · {}", i.party)}{i.counterparty.clone().map(|c| format!(" (for {c})"))}<br /><span class="ds_hint-text">{i.quality_note.clone()}</span>{double}</td>
-                    <td>{i.class.clone()}</td>
-                    <td>{i.evidence.clone()}</td>
-                    <td class="tracker-number">{i.recurring.to_string()}</td>
-                    <td class="tracker-number">{i.one_off.to_string()}</td>
-                    <td>{years}</td>
-                    <td>{i.payback_year.map_or_else(|| "Does not pay back".to_owned(), |y| y.to_string())}</td>
-                    <td class="tracker-number">{i.net_to.map(|(y, m)| format!("{m} to {y}")).unwrap_or_default()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="ds_table" id="initiatives">
-            <caption class="visually-hidden">"Initiative-based savings"</caption>
-            <thead><tr><th scope="col">"Initiative"</th><th scope="col">"Class"</th><th scope="col">"Evidence"</th><th scope="col">"Recurring a year"</th><th scope="col">"One-off cost"</th><th scope="col">"Years"</th><th scope="col">"Payback"</th><th scope="col">"Net, cumulative"</th></tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-    .into_any()
-}
-
-/// A body's initiative-based savings, and for its officers the form to record one.
-#[component]
-pub fn InitiativesPageView() -> impl IntoView {
-    let params = use_params_map();
-    let record = ServerAction::<RecordInitiative>::new();
-    let page = Resource::new(
-        move || {
-            (
-                params.read().get("org").unwrap_or_default(),
-                record.version().get(),
-            )
-        },
-        |(org, _)| get_initiatives_page(org),
-    );
-    let error = move || record.value().get().and_then(Result::err);
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move { view_or_error(page.await, |page| view! { <InitiativesBody page error=error() record /> }) })}
-        </Transition>
-    }
-}
-
-#[component]
-fn InitiativesBody(
-    page: InitiativesPage,
-    error: Option<AppError>,
-    record: ServerAction<RecordInitiative>,
-) -> impl IntoView {
-    use crate::domain::savings::{Evidence, InitiativeKind, Party, SavingClass};
-    let code = page.code.clone();
-    let form = page.may_record.then(|| {
-        let e = error.as_ref();
-        let typed = |field: &str, default: &str| {
-            e.and_then(|e| e.typed_value(field)).unwrap_or_else(|| default.to_owned())
-        };
-        let m = |field: &str| message_for(e, field);
-        let kinds: Vec<(&str, &str)> = InitiativeKind::ALL.iter().map(|k| (k.code(), k.name())).collect();
-        let classes: Vec<(&str, &str)> = SavingClass::ALL.iter().map(|k| (k.code(), k.name())).collect();
-        let evidence: Vec<(&str, &str)> = Evidence::ALL.iter().map(|k| (k.code(), k.name())).collect();
-        let parties: Vec<(&str, &str)> = Party::ALL.iter().map(|k| (k.code(), k.name())).collect();
-        let note_message = m("quality_note");
-        let note_class = if note_message.is_some() {
-            "ds_question ds_question--error"
-        } else {
-            "ds_question"
-        };
-        let note_value = typed("quality_note", "");
-        let fields = view! {
-            {text_question("title", "Title", None, typed("title", ""), e, "")}
-            {select_question("kind", "Kind", kinds.clone(), &typed("kind", "other"), e)}
-            {select_question("class", "Class of saving", classes.clone(), &typed("class", "cash-releasing"), e)}
-            {select_question("evidence", "Evidence", evidence.clone(), &typed("evidence", "partial"), e)}
-            {text_question("recurring", "Recurring annual saving (£)", None, typed("recurring", ""), e, "ds_input--fixed-10")}
-            {text_question("one_off", "One-off cost (£)", Some("Migration, exit and set-up costs, in the first year."), typed("one_off", ""), e, "ds_input--fixed-10")}
-            {text_question("first_year", "First year of the saving", Some("Like 2014-15."), typed("first_year", ""), e, "ds_input--fixed-10")}
-            {text_question("last_year", "Last year (optional)", Some("Leave empty if the saving continues."), typed("last_year", ""), e, "ds_input--fixed-10")}
-            {select_question("party", "The body's part", parties.clone(), &typed("party", "own"), e)}
-            {text_question("service", "Shared service (for providers and consumers)", Some("Its code, like swan."), typed("service", ""), e, "ds_input--fixed-20")}
-            {text_question("counterparty", "Other body (optional)", Some("For a provider: the code of the consumer the saving belongs to."), typed("counterparty", ""), e, "ds_input--fixed-20")}
-        };
-        view! {
-            <h2>"Record an initiative"</h2>
-            <ActionForm action=record attr:id="initiative-form" attr:novalidate="novalidate">
-                <input type="hidden" name="org" value=code.clone() />
-                {fields}
-                <div class=note_class>
-                    <label class="ds_label" for="quality_note">"Quality note"</label>
-                    <p class="ds_hint-text">"Show that the saving is not a service cut or extra income."</p>
-                    {note_message.map(|msg| view! { <p class="ds_question__error-message">{msg}</p> })}
-                    <textarea class="ds_input" rows="3" id="quality_note" name="quality_note">{crate::components::forms::textarea_text(note_value)}</textarea>
-                </div>
-                <button type="submit" class="ds_button" id="record-initiative">"Record the initiative"</button>
-            </ActionForm>
-        }
-    });
-    let back = format!("/savings/{}", page.code);
-    view! {
-        <PageHeader title=format!("{}: initiatives", page.name) label="Savings" />
-        <div class="ds_layout__content">
-            {error.clone().map(|error| view! { <ErrorSummary error default_field="initiative-form" /> })}
-            <p>"Savings from shared services, data-centre closures and other initiatives, each classed as efficiency reporting does. They are reported beside the spend-based savings and never added to them."</p>
-            {initiatives_table(page.initiatives)}
-            {form}
-            <p><a href=back>"The body's savings"</a></p>
-        </div>
     }
 }
 

@@ -5,7 +5,9 @@ use crate::api::shared::{
     get_adoptions_page, get_shared_services_page, MoveAdoption, RecordAdoption, SaveService,
 };
 use crate::components::error_page::view_or_error;
-use crate::components::forms::{select_question, text_question, ErrorSummary, ImportedNotice};
+use crate::components::forms::{
+    message_for, select_question, text_question, textarea_text, ErrorSummary, ImportedNotice,
+};
 use crate::components::page_header::PageHeader;
 use crate::domain::savings::SavingClass;
 use crate::error::AppError;
@@ -105,6 +107,21 @@ fn Front(
     }
 }
 
+/// An adoption's dated steps, in order.
+fn dates(a: &AdoptionView) -> String {
+    [
+        ("contracted", &a.contracted),
+        ("migrating", &a.migrating),
+        ("live", &a.live),
+        ("exited", &a.exited),
+        ("abandoned", &a.abandoned),
+    ]
+    .iter()
+    .filter_map(|(what, d)| d.as_ref().map(|d| format!("{what} {d}")))
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
 /// A body's adoptions, with the forms to record one and move it on.
 #[component]
 pub fn AdoptionsPageView() -> impl IntoView {
@@ -164,21 +181,77 @@ fn Adoptions(
                     </ActionForm>
                 }
             });
+            // Before it is live an adoption can be abandoned, with a reason (issue 15).
+            let abandon = (page.may_edit && a.next.iter().any(|(code, _)| code == "abandoned")).then(|| {
+                let (org, id, rv) = (page.code.clone(), a.id.to_string(), a.row_version.to_string());
+                let mine = e.and_then(|e| e.typed_value("id")).as_deref() == Some(id.as_str());
+                let mine_e = e.filter(|_| mine);
+                let message = message_for(mine_e, "reason");
+                let reason_id = if mine { "reason".to_owned() } else { format!("reason-{id}") };
+                let date_id = format!("abandon-date-{id}");
+                let typed = |f: &str| mine_e.and_then(|e| e.typed_value(f)).unwrap_or_default();
+                let (date_value, reason_value) = (typed("date"), textarea_text(typed("reason")));
+                let class = if message.is_some() { "ds_question ds_question--error" } else { "ds_question" };
+                view! {
+                    <details class="ds_details" open=mine>
+                        <summary class="ds_details__summary">"Abandon it"</summary>
+                        <div class="ds_details__text">
+                            <ActionForm action=moved attr:class="tracker-step" attr:novalidate="novalidate">
+                                <input type="hidden" name="org" value=org />
+                                <input type="hidden" name="id" value=id.clone() />
+                                <input type="hidden" name="row_version" value=rv />
+                                <input type="hidden" name="stage" value="abandoned" />
+                                <label class="ds_label" for=date_id.clone()>"Date it was abandoned"</label>
+                                <input class="ds_input ds_input--fixed-10" type="text" id=date_id name="date" placeholder="2015-04-01" value=date_value />
+                                <div class=class>
+                                    <label class="ds_label" for=reason_id.clone()>"Why it is abandoned"</label>
+                                    {message.map(|m| view! { <p class="ds_question__error-message">{m}</p> })}
+                                    <textarea class="ds_input" rows="2" id=reason_id name="reason">{reason_value}</textarea>
+                                </div>
+                                <button type="submit" class="ds_button ds_button--small ds_button--secondary" id=format!("abandon-{id}")>"Abandon the adoption"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                }
+            });
             view! {
                 <tr data-adoption=a.id.to_string() data-stage=a.stage.clone()>
                     <th scope="row">{a.service_name.clone()}</th>
-                    <td>{a.stage_name.clone()}</td>
-                    <td>{[("contracted", &a.contracted), ("migrating", &a.migrating), ("live", &a.live), ("exited", &a.exited)].iter().filter_map(|(what, d)| d.as_ref().map(|d| format!("{what} {d}"))).collect::<Vec<_>>().join("; ")}</td>
+                    <td>{a.stage_name.clone()}{a.abandoned_reason.clone().map(|r| view! { <br /><span class="ds_hint-text">{r}</span> })}</td>
+                    <td>{dates(a)}</td>
                     <td class="tracker-number">{a.cost_before.to_string()}</td>
                     <td class="tracker-number">{a.cost_after.to_string()}</td>
                     <td class="tracker-number">{a.recurring_saving.to_string()}</td>
                     <td class="tracker-number">{a.one_off.to_string()}</td>
                     <td>{a.class.clone()}</td>
-                    <td>{step}</td>
+                    <td>{step}{abandon}</td>
                 </tr>
             }
         })
         .collect_view();
+    let history = (!page.history.is_empty()).then(|| {
+        let rows = page
+            .history
+            .iter()
+            .map(|a| view! {
+                <tr data-adoption=a.id.to_string() data-stage=a.stage.clone()>
+                    <th scope="row">{a.service_name.clone()}</th>
+                    <td>{a.stage_name.clone()}{a.abandoned_reason.clone().map(|r| format!(": {r}"))}</td>
+                    <td>{dates(a)}</td>
+                    <td class="tracker-number">{a.recurring_saving.to_string()}</td>
+                </tr>
+            })
+            .collect_view();
+        view! {
+            <h2>"Earlier adoptions"</h2>
+            <p>"Adoptions that were exited or abandoned before the body took the service up again: kept as they were."</p>
+            <table class="ds_table" id="adoption-history">
+                <caption class="visually-hidden">"Earlier adoptions"</caption>
+                <thead><tr><th scope="col">"Service"</th><th scope="col">"Ended"</th><th scope="col">"Dates"</th><th scope="col">"Saving a year"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
     let form = (page.may_edit && !page.services.is_empty()).then(|| {
         let typed = |f: &str| e.and_then(|e| e.typed_value(f)).unwrap_or_default();
         let classes: Vec<(String, String)> = SavingClass::ALL.iter().map(|c| (c.code().to_owned(), c.name().to_owned())).collect();
@@ -205,12 +278,13 @@ fn Adoptions(
         <PageHeader title=format!("{}: shared services", page.name) label="Shared services" />
         <div class="ds_layout__content">
             {error.clone().map(|error| view! { <ErrorSummary error default_field="adoptions" /> })}
-            <p>"An adoption moves one step at a time: considering, contracted, migrating, live, exited. When it goes live its saving (the annual cost before minus after) is counted as an initiative-based saving; when it is exited that saving ends."</p>
+            <p>"An adoption moves one step at a time: considering, contracted, migrating, live, exited. Before it is live it can be abandoned. When it goes live its saving (the annual cost before minus after) is counted as an initiative-based saving; when it is exited that saving ends. A service exited or abandoned can be taken up again as a new adoption."</p>
             <table class="ds_table" id="adoptions">
                 <caption class="visually-hidden">"Adoptions"</caption>
                 <thead><tr><th scope="col">"Service"</th><th scope="col">"Stage"</th><th scope="col">"Dates"</th><th scope="col">"Cost before"</th><th scope="col">"Cost after"</th><th scope="col">"Saving a year"</th><th scope="col">"One-off"</th><th scope="col">"Class"</th><th scope="col">"Next step"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            {history}
             {form}
         </div>
     }

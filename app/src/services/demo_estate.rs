@@ -230,6 +230,7 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
                         row_version: version,
                         stage,
                         date,
+                        reason: "",
                     },
                 )
                 .await?;

@@ -310,7 +310,13 @@ fn plan_adoption(
         ));
         return;
     }
-    let existing = stored.iter().find(|a| &a.service_code == code);
+    // The latest adoption of the service; an ended one (exited or abandoned) is history, and a
+    // row naming another stage takes the service up again as a new adoption (issue 15).
+    let existing = stored
+        .iter()
+        .filter(|a| &a.service_code == code)
+        .max_by_key(|a| a.id)
+        .filter(|a| !a.stage.ended() || row.stage.is_none_or(|s| s == a.stage));
     let from = existing.map_or(AdoptionStage::Considering, |a| a.stage);
     let step = match row.stage {
         None => None,
@@ -397,7 +403,10 @@ fn plan_adoption(
     let terms_change = stored_terms.as_ref() != Some(&terms);
     if terms_change
         && existing.is_some()
-        && matches!(from, AdoptionStage::Live | AdoptionStage::Exited)
+        && matches!(
+            from,
+            AdoptionStage::Live | AdoptionStage::Exited | AdoptionStage::Abandoned
+        )
     {
         out.problems.push(error(
             &row.costs_cell,
@@ -499,7 +508,20 @@ pub async fn apply(
                 };
                 if let Some((to, on)) = step {
                     let current = reload(tx, org, id).await?;
-                    shared::move_adoption_in(tx, user, client, org, &current, *to, *on).await?;
+                    shared::move_adoption_in(
+                        tx,
+                        user,
+                        client,
+                        org,
+                        &current,
+                        (*to, *on),
+                        if *to == AdoptionStage::Abandoned {
+                            "Recorded as abandoned in a spreadsheet import"
+                        } else {
+                            ""
+                        },
+                    )
+                    .await?;
                 }
             }
         }
@@ -553,8 +575,8 @@ pub async fn template_rows(
         .filter(|s| s.status != SiteStatus::Closed)
         .map(|s| s.site)
         .collect();
-    let adoptions = shared_store::adoptions(&mut conn, Some(body.id))
-        .await?
+    // The latest adoption of each service: earlier, ended ones are history (issue 15).
+    let adoptions = shared::latest(shared_store::adoptions(&mut conn, Some(body.id)).await?)
         .into_iter()
         .map(|a| crate::import::template::AdoptionLine {
             date: match a.stage {
@@ -562,6 +584,7 @@ pub async fn template_rows(
                 AdoptionStage::Migrating => a.migrating.or(a.contracted),
                 AdoptionStage::Live => a.live,
                 AdoptionStage::Exited => a.exited,
+                AdoptionStage::Abandoned => a.abandoned,
                 AdoptionStage::Considering => None,
             },
             service: a.service_code,

@@ -294,11 +294,14 @@ async fn load(
     token: &str,
 ) -> Result<(UploadRow, FinancialYear), AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    // Another body's upload is answered as if it did not exist (issue 15): nothing is learned
+    // of it.
+    let not_found = || AppError::NotFound("That upload (uploads are kept for a week)".into());
     let row = imports::find(&mut conn, token)
         .await?
-        .ok_or_else(|| AppError::NotFound("That upload (uploads are kept for a week)".into()))?;
+        .ok_or_else(not_found)?;
     if !user.may_write_org(&row.org_code) {
-        return Err(AppError::Forbidden);
+        return Err(not_found());
     }
     let fy = i32::try_from(row.fy_start)
         .ok()

@@ -42,6 +42,8 @@ fn view(a: &AdoptionRecord) -> AdoptionView {
         migrating: a.migrating.map(|d| d.to_string()),
         live: a.live.map(|d| d.to_string()),
         exited: a.exited.map(|d| d.to_string()),
+        abandoned: a.abandoned.map(|d| d.to_string()),
+        abandoned_reason: a.abandoned_reason.clone(),
         cost_before: a.cost_before,
         cost_after: a.cost_after,
         recurring_saving: recurring_saving(a.cost_before, a.cost_after),
@@ -51,6 +53,24 @@ fn view(a: &AdoptionRecord) -> AdoptionView {
         class: a.class.name().into(),
         row_version: a.row_version,
     }
+}
+
+/// The latest adoption of each body and service (earlier ones, ended, are history): the state
+/// the matrix, the counts and the forms go by.
+pub(crate) fn latest(adoptions: Vec<AdoptionRecord>) -> Vec<AdoptionRecord> {
+    let newest: HashMap<(i64, &str), i64> =
+        adoptions.iter().fold(HashMap::new(), |mut newest, a| {
+            let id = newest
+                .entry((a.org_id, a.service_code.as_str()))
+                .or_insert(a.id);
+            *id = (*id).max(a.id);
+            newest
+        });
+    let keep: std::collections::HashSet<i64> = newest.into_values().collect();
+    adoptions
+        .into_iter()
+        .filter(|a| keep.contains(&a.id))
+        .collect()
 }
 
 fn entry(
@@ -121,8 +141,7 @@ pub async fn adoption_matrix(
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let services = store::services(&mut conn).await?;
     if let Some(sector) = sector {
-        let of_sector: Vec<AdoptionRecord> = store::adoptions(&mut conn, None)
-            .await?
+        let of_sector: Vec<AdoptionRecord> = latest(store::adoptions(&mut conn, None).await?)
             .into_iter()
             .filter(|a| a.sector_code == sector.code())
             .collect();
@@ -184,7 +203,7 @@ pub async fn adoption_matrix(
 pub async fn front_page(db: &Db, user: &CurrentUser) -> Result<SharedServicesPage, AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let services = store::services(&mut conn).await?;
-    let adoptions = store::adoptions(&mut conn, None).await?;
+    let adoptions = latest(store::adoptions(&mut conn, None).await?);
     let matrix = user
         .role
         .reads_all_organisations()
@@ -289,17 +308,30 @@ pub async fn adoptions_page(
     let body = savings_store::body(&mut conn, code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("The organisation {code:?}")))?;
-    let adoptions = store::adoptions(&mut conn, Some(body.id)).await?;
+    let all = store::adoptions(&mut conn, Some(body.id)).await?;
+    let adoptions = latest(all.clone());
+    let history = all
+        .iter()
+        .filter(|a| !adoptions.iter().any(|l| l.id == a.id))
+        .map(view)
+        .collect();
+    // A service can be recorded unless an adoption of it is in progress (an exited or
+    // abandoned one can be taken up again).
     let services = store::services(&mut conn)
         .await?
         .into_iter()
-        .filter(|(s, ..)| !adoptions.iter().any(|a| &a.service_code == s))
+        .filter(|(s, ..)| {
+            !adoptions
+                .iter()
+                .any(|a| &a.service_code == s && !a.stage.ended())
+        })
         .map(|(c, n, ..)| (c, n))
         .collect();
     Ok(AdoptionsPage {
         code: body.code,
         name: body.name,
         adoptions: adoptions.iter().map(view).collect(),
+        history,
         services,
         may_edit: user.may_write_org(code),
     })
@@ -392,9 +424,9 @@ pub async fn record_adoption(
     } else if store::adoptions(&mut tx, Some(body.id))
         .await?
         .iter()
-        .any(|a| a.service_code == service)
+        .any(|a| a.service_code == service && !a.stage.ended())
     {
-        errors.push(FieldError { field: "service".into(), message: "Shared service: this body already records an adoption of it; move that one on instead".into() });
+        errors.push(FieldError { field: "service".into(), message: "Shared service: this body's adoption of it is in progress; move that one on, or abandon it, instead".into() });
     }
     let Some(class) = class.filter(|_| errors.is_empty()) else {
         return Err(AppError::Form {
@@ -450,7 +482,10 @@ pub(crate) async fn update_terms_in(
     before: &AdoptionRecord,
     a: &NewAdoption<'_>,
 ) -> Result<(), AppError> {
-    if matches!(before.stage, AdoptionStage::Live | AdoptionStage::Exited) {
+    if matches!(
+        before.stage,
+        AdoptionStage::Live | AdoptionStage::Exited | AdoptionStage::Abandoned
+    ) {
         return Err(AppError::Conflict(format!(
             "The adoption of {} is {}: its costs are what its saving was recorded from.",
             before.service_name,
@@ -486,6 +521,8 @@ pub struct Step<'a> {
     pub row_version: i64,
     pub stage: &'a str,
     pub date: &'a str,
+    /// Why: needed to abandon an adoption (issue 15), otherwise not asked for.
+    pub reason: &'a str,
 }
 
 /// Moves an adoption to its next stage, dated.
@@ -504,9 +541,36 @@ pub async fn move_adoption(
         row_version,
         stage,
         date: on,
+        reason,
     } = *step;
     let to =
         AdoptionStage::parse(stage).map_err(|e| AppError::validation("stage", e.to_string()))?;
+    let reason = reason.trim();
+    let reason_error = if to == AdoptionStage::Abandoned && reason.is_empty() {
+        Some("Reason: say why the adoption is abandoned".to_owned())
+    } else if reason.chars().count() > crate::domain::spend_line::MAX_NOTE_CHARS {
+        Some(format!(
+            "Reason: at most {} characters",
+            crate::domain::spend_line::MAX_NOTE_CHARS
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = reason_error {
+        // The adoption's id is kept with what was typed, so the page shows the error at its form.
+        return Err(AppError::Form {
+            errors: vec![FieldError {
+                field: "reason".into(),
+                message,
+            }],
+            values: vec![
+                ("id".into(), id.to_string()),
+                ("stage".into(), stage.to_owned()),
+                ("date".into(), on.to_owned()),
+                ("reason".into(), reason.to_owned()),
+            ],
+        });
+    }
     let on = parse_date(on)
         .ok_or_else(|| AppError::validation("date", "Date: a date like 2015-04-01"))?;
     let mut tx = db.begin().await?;
@@ -524,7 +588,7 @@ pub async fn move_adoption(
                 .into(),
         ));
     }
-    move_adoption_in(&mut tx, user, client, body.id, &current, to, on).await?;
+    move_adoption_in(&mut tx, user, client, body.id, &current, (to, on), reason).await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(())
 }
@@ -537,8 +601,8 @@ pub(crate) async fn move_adoption_in(
     client: &Client,
     org: i64,
     current: &AdoptionRecord,
-    to: AdoptionStage,
-    on: chrono::NaiveDate,
+    (to, on): (AdoptionStage, chrono::NaiveDate),
+    reason: &str,
 ) -> Result<(), AppError> {
     let (id, row_version) = (current.id, current.row_version);
     current
@@ -602,11 +666,20 @@ pub(crate) async fn move_adoption_in(
             store::end_initiative(tx, &source, i64::from(year.start_year()), now(), user.id)
                 .await?;
         }
+        // Never live, so no saving was recorded: the adoption is kept as history.
+        AdoptionStage::Abandoned => store::set_abandoned_reason(tx, id, reason).await?,
         _ => {}
     }
-    let mut e = entry(user, client, "adoption_moved", "adoption", id.to_string());
+    let action = if to == AdoptionStage::Abandoned {
+        "adoption_abandoned"
+    } else {
+        "adoption_moved"
+    };
+    let mut e = entry(user, client, action, "adoption", id.to_string());
     e.before = Some(serde_json::json!({ "stage": current.stage.code() }));
-    e.after = Some(serde_json::json!({ "stage": to.code(), "on": on.to_string() }));
+    e.after = Some(
+        serde_json::json!({ "stage": to.code(), "on": on.to_string(), "reason": (!reason.is_empty()).then_some(reason) }),
+    );
     audit::record(tx, &e).await?;
     Ok(())
 }
@@ -641,7 +714,7 @@ pub async fn export(
 pub fn export_csv(adoptions: &[AdoptionView]) -> String {
     use crate::services::returns::csv_cell;
     let mut out = String::from(
-        "org_code,org_name,service_code,service_name,stage,contracted,migrating,live,exited,cost_before_gbp,cost_after_gbp,saving_gbp,one_off_gbp,sites,users,class\r\n",
+        "org_code,org_name,service_code,service_name,stage,contracted,migrating,live,exited,cost_before_gbp,cost_after_gbp,saving_gbp,one_off_gbp,sites,users,class,abandoned,abandoned_reason\r\n",
     );
     for a in adoptions {
         let cells = [
@@ -661,6 +734,8 @@ pub fn export_csv(adoptions: &[AdoptionView]) -> String {
             a.sites.map(|v| v.to_string()).unwrap_or_default(),
             a.users.map(|v| v.to_string()).unwrap_or_default(),
             a.class.clone(),
+            a.abandoned.clone().unwrap_or_default(),
+            a.abandoned_reason.clone().unwrap_or_default(),
         ];
         let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&row.join(","));

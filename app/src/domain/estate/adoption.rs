@@ -1,20 +1,23 @@
 //! Shared-service adoption: where a body is in taking up a shared service, and what it saves.
 //!
 //! Policy (issue 7; `shared/DOMAIN.md` §9): adoption moves one step at a time along
-//! considering → contracted → migrating → live → exited; any other move is refused with the
-//! moves that are allowed. The saving is the annual cost before minus the annual cost after
+//! considering → contracted → migrating → live → exited; before it is live it can instead be
+//! abandoned (issue 15). Exited and abandoned are final: a body that takes the service up again
+//! records a new adoption, and the ended one is kept as history. Any other move is refused with
+//! the moves that are allowed. The saving is the annual cost before minus the annual cost after
 //! (recurring), with the one-off cost of moving; it goes to the savings engine as an initiative.
 
 use crate::domain::Money;
 
 coded_enum!(
     /// Where a body is in adopting a shared service.
-    AdoptionStage, "adoption stage", "considering, contracted, migrating, live or exited" {
+    AdoptionStage, "adoption stage", "considering, contracted, migrating, live, exited or abandoned" {
         Considering => "considering", "Considering";
         Contracted => "contracted", "Contracted";
         Migrating => "migrating", "Migrating";
         Live => "live", "Live";
         Exited => "exited", "Exited";
+        Abandoned => "abandoned", "Abandoned";
     }
 );
 
@@ -31,12 +34,17 @@ impl AdoptionStage {
     /// The stages this one may move to.
     pub fn next(self) -> &'static [AdoptionStage] {
         match self {
-            AdoptionStage::Considering => &[AdoptionStage::Contracted],
-            AdoptionStage::Contracted => &[AdoptionStage::Migrating],
-            AdoptionStage::Migrating => &[AdoptionStage::Live],
+            AdoptionStage::Considering => &[AdoptionStage::Contracted, AdoptionStage::Abandoned],
+            AdoptionStage::Contracted => &[AdoptionStage::Migrating, AdoptionStage::Abandoned],
+            AdoptionStage::Migrating => &[AdoptionStage::Live, AdoptionStage::Abandoned],
             AdoptionStage::Live => &[AdoptionStage::Exited],
-            AdoptionStage::Exited => &[],
+            AdoptionStage::Exited | AdoptionStage::Abandoned => &[],
         }
+    }
+
+    /// Whether the adoption is over (exited or abandoned): the body may adopt the service again.
+    pub fn ended(self) -> bool {
+        matches!(self, AdoptionStage::Exited | AdoptionStage::Abandoned)
     }
 
     pub fn move_to(self, to: AdoptionStage) -> Result<AdoptionStage, StageError> {
@@ -85,11 +93,19 @@ mod tests {
         for from in AdoptionStage::ALL {
             for to in AdoptionStage::ALL {
                 let adjacent = path.windows(2).any(|p| p[0] == *from && p[1] == *to);
-                assert_eq!(from.move_to(*to).is_ok(), adjacent, "{from} -> {to}");
+                // Issue 15: abandoned from any stage before live, and from nowhere else.
+                let abandons =
+                    *to == Abandoned && matches!(from, Considering | Contracted | Migrating);
+                assert_eq!(
+                    from.move_to(*to).is_ok(),
+                    adjacent || abandons,
+                    "{from} -> {to}"
+                );
             }
         }
+        assert!(Exited.ended() && Abandoned.ended() && !Live.ended());
         let refused = Considering.move_to(Live).unwrap_err();
-        assert_eq!(refused.to_string(), "an adoption cannot move from Considering to Live; from Considering it can move to contracted");
+        assert_eq!(refused.to_string(), "an adoption cannot move from Considering to Live; from Considering it can move to contracted or abandoned");
         assert!(Exited
             .move_to(Live)
             .unwrap_err()

@@ -1,0 +1,716 @@
+//! Initiative-based savings: a body's list, recording one, and correcting one (issue 15).
+//!
+//! Policy: an initiative is corrected, never overwritten. Officers of the body edit or withdraw
+//! the initiatives they recorded; the programme office regrades any initiative's class and
+//! evidence; each correction needs a reason, is audited, and becomes the initiative's next
+//! version (`initiative_versions` keeps them all). A withdrawn initiative is kept and shown but
+//! the savings engine no longer counts it. Initiatives the tracker recorded itself (a site's
+//! closure, a shared-service adoption) are corrected where they came from (reversing the
+//! closure, exiting the adoption), so they can be regraded here but not edited or withdrawn.
+//! A correction made on a version someone else has since changed is refused (409).
+
+use super::savings::body_row;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::savings::{self as store, InitiativeChange, Scope};
+use crate::db::{Db, DbError};
+use crate::domain::savings::{
+    initiative, Evidence, Initiative, InitiativeKind, Party, SavingClass,
+};
+use crate::domain::spend_line::{FieldError, MAX_LINE_POUNDS, MAX_NOTE_CHARS};
+use crate::domain::{FinancialYear, Money, OrgId, Role};
+use crate::error::AppError;
+use crate::model::savings::{
+    InitiativePage, InitiativeVersionView, InitiativeView, InitiativesPage, WithdrawnInitiative,
+};
+use crate::model::CurrentUser;
+use crate::services::auth::{now, Client};
+use rust_decimal::Decimal;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+/// The date of a timestamp (YYYY-MM-DD, UTC).
+fn date_of(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// An initiative as the audit log records it.
+fn initiative_json(code: &str, i: &Initiative, note: &str) -> serde_json::Value {
+    serde_json::json!({
+        "org": code, "title": i.title, "kind": i.kind.code(), "class": i.class.code(),
+        "evidence": i.evidence.code(), "recurring": i.recurring.to_string(),
+        "one_off": i.one_off.to_string(), "first_year": i.first_year.to_string(),
+        "last_year": i.last_year.map(|y| y.to_string()), "service": i.service,
+        "party": i.party.code(), "quality_note": note,
+    })
+}
+
+/// The views of a body's initiatives, with payback, net to `year` and double counts.
+pub(super) async fn initiative_views(
+    conn: &mut AnyConnection,
+    engine_names: &HashMap<i64, String>,
+    org: i64,
+    year: Option<FinancialYear>,
+) -> Result<Vec<InitiativeView>, AppError> {
+    let all = store::initiatives(&mut *conn, &Scope::default()).await?;
+    let pairs = initiative::double_counts(&all);
+    let notes = store::initiative_notes(&mut *conn, org).await?;
+    let name = |id: OrgId| {
+        engine_names
+            .get(&id.0)
+            .cloned()
+            .unwrap_or_else(|| format!("body {}", id.0))
+    };
+    Ok(all
+        .iter()
+        .filter(|i| i.org.0 == org)
+        .map(|i| {
+            let others: Vec<String> = pairs
+                .iter()
+                .filter_map(|(a, b)| {
+                    let other = if *a == i.id {
+                        *b
+                    } else if *b == i.id {
+                        *a
+                    } else {
+                        return None;
+                    };
+                    all.iter().find(|x| x.id == other).map(|x| name(x.org))
+                })
+                .collect();
+            InitiativeView {
+                id: i.id,
+                title: i.title.clone(),
+                kind: i.kind.name().to_owned(),
+                class: i.class.name().to_owned(),
+                evidence: i.evidence.name().to_owned(),
+                recurring: i.recurring,
+                one_off: i.one_off,
+                first_year: i.first_year,
+                last_year: i.last_year,
+                service: i.service.clone(),
+                party: i.party.name().to_owned(),
+                counterparty: i.counterparty.map(name),
+                quality_note: notes.get(&i.id).cloned().unwrap_or_default(),
+                payback_year: i.payback_year(),
+                net_to: year.map(|y| (y, i.cumulative_net_to(y))),
+                double_count_with: others,
+            }
+        })
+        .collect())
+}
+
+/// A body's initiatives, and for its officers the form to record one.
+pub async fn initiatives_page(
+    db: &Db,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<InitiativesPage, AppError> {
+    if !user.may_read_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let org = body_row(&mut conn, code).await?;
+    let names: HashMap<i64, String> = store::bodies(&mut conn)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let year = FinancialYear::containing(chrono::Utc::now().date_naive()).ok();
+    Ok(InitiativesPage {
+        code: org.code.clone(),
+        name: org.name.clone(),
+        initiatives: initiative_views(&mut conn, &names, org.id, year).await?,
+        withdrawn: store::withdrawn_initiatives(&mut conn, org.id)
+            .await?
+            .into_iter()
+            .map(|r| WithdrawnInitiative {
+                id: r.id,
+                title: r.title,
+                recurring: Money::from_pence(r.recurring_pence),
+                withdrawn_on: date_of(r.withdrawn_at.unwrap_or_default()),
+            })
+            .collect(),
+        may_record: user.may_write_org(code),
+    })
+}
+
+/// Checks an initiative's form (recording or editing): every problem at once, each naming its
+/// field, with what was typed kept. Returns the initiative (id 0) and its quality note.
+async fn check_form(
+    conn: &mut AnyConnection,
+    org: i64,
+    form: &HashMap<String, String>,
+) -> Result<(Initiative, String), AppError> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut error = |field: &str, message: String| {
+        errors.push(FieldError {
+            field: field.into(),
+            message,
+        })
+    };
+    let title = field("title");
+    if title.is_empty() {
+        error("title", "Title: say what the initiative is".into());
+    } else if title.chars().count() > 200 {
+        error("title", "Title: at most 200 characters".into());
+    }
+    let kind = InitiativeKind::parse(field("kind"))
+        .map_err(|e| error("kind", format!("Kind: {e}")))
+        .ok();
+    let class = SavingClass::parse(field("class"))
+        .map_err(|e| error("class", format!("Class: {e}")))
+        .ok();
+    let evidence = Evidence::parse(field("evidence"))
+        .map_err(|e| error("evidence", format!("Evidence: {e}")))
+        .ok();
+    let party = Party::parse(field("party"))
+        .map_err(|e| error("party", format!("Party: {e}")))
+        .ok();
+    let mut amount = |name: &str, label: &str| -> Option<Money> {
+        let text = field(name);
+        let text = if text.is_empty() { "0" } else { text };
+        match Money::parse(text) {
+            Ok(m) if m.is_negative() => {
+                error(name, format!("{label}: cannot be negative"));
+                None
+            }
+            Ok(m) if m.as_decimal() > Decimal::from(MAX_LINE_POUNDS) => {
+                error(
+                    name,
+                    format!("{label}: more than £1bn is not plausible for one initiative"),
+                );
+                None
+            }
+            Ok(m) => Some(m),
+            Err(e) => {
+                error(name, format!("{label}: {e}"));
+                None
+            }
+        }
+    };
+    let recurring = amount("recurring", "Recurring annual saving");
+    let one_off = amount("one_off", "One-off cost");
+    let first_year = field("first_year")
+        .parse::<FinancialYear>()
+        .map_err(|_| {
+            error(
+                "first_year",
+                "First year: enter a financial year like 2014-15".into(),
+            )
+        })
+        .ok();
+    let last_year = match field("last_year") {
+        "" => None,
+        text => match text.parse::<FinancialYear>() {
+            Ok(y) if first_year.is_some_and(|f| y < f) => {
+                error(
+                    "last_year",
+                    "Last year: cannot be before the first year".into(),
+                );
+                None
+            }
+            Ok(y) => Some(y),
+            Err(_) => {
+                error(
+                    "last_year",
+                    "Last year: enter a financial year like 2018-19, or leave it empty".into(),
+                );
+                None
+            }
+        },
+    };
+    let service = match field("service") {
+        "" => None,
+        text => match text.parse::<crate::domain::OrgCode>() {
+            // Service codes follow the same rule as body codes: lower case, digits, hyphens.
+            Ok(c) => Some(c.to_string()),
+            Err(_) => {
+                error(
+                    "service",
+                    "Shared service: a code like swan (letters, digits and hyphens)".into(),
+                );
+                None
+            }
+        },
+    };
+    if matches!(party, Some(Party::Provider | Party::Consumer))
+        && service.is_none()
+        && field("service").is_empty()
+    {
+        error(
+            "service",
+            "Shared service: a provider or consumer must name the shared service".into(),
+        );
+    }
+    let note = field("quality_note");
+    if note.is_empty() {
+        error(
+            "quality_note",
+            "Quality note: show that the saving is not a service cut or extra income".into(),
+        );
+    } else if note.chars().count() > MAX_NOTE_CHARS {
+        error(
+            "quality_note",
+            format!("Quality note: at most {MAX_NOTE_CHARS} characters"),
+        );
+    }
+    let counterparty = match field("counterparty") {
+        "" => None,
+        text => match store::body(&mut *conn, text).await? {
+            Some(b) if b.id != org => Some(OrgId(b.id)),
+            Some(_) => {
+                error(
+                    "counterparty",
+                    "Other body: name another body, not this one".into(),
+                );
+                None
+            }
+            None => {
+                error(
+                    "counterparty",
+                    format!("Other body: there is no body with the code {text:?}"),
+                );
+                None
+            }
+        },
+    };
+    let (
+        Some(kind),
+        Some(class),
+        Some(evidence),
+        Some(party),
+        Some(recurring),
+        Some(one_off),
+        Some(first_year),
+        true,
+    ) = (
+        kind,
+        class,
+        evidence,
+        party,
+        recurring,
+        one_off,
+        first_year,
+        errors.is_empty(),
+    )
+    else {
+        let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        return Err(AppError::Form { errors, values });
+    };
+    let initiative = Initiative {
+        id: 0,
+        org: OrgId(org),
+        kind,
+        title: title.to_owned(),
+        class,
+        evidence,
+        recurring,
+        one_off,
+        first_year,
+        last_year,
+        service,
+        party,
+        counterparty,
+    };
+    Ok((initiative, note.to_owned()))
+}
+
+/// Records an initiative's claimed saving (officers of the body). Every field is checked and
+/// all problems are reported together; a provider or consumer must name the shared service.
+pub async fn record_initiative(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    form: &HashMap<String, String>,
+) -> Result<i64, AppError> {
+    if !user.may_write_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let org = body_row(&mut tx, code).await?;
+    let (initiative, note) = check_form(&mut tx, org.id, form).await?;
+    let note = note.as_str();
+    let id = store::insert_initiative(
+        &mut tx,
+        &store::NewInitiative {
+            org: org.id,
+            initiative: &initiative,
+            quality_note: note,
+            source_ref: None,
+            at: now(),
+            user: user.id,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            at: now(),
+            actor_user_id: Some(user.id),
+            actor_email: Some(user.email.clone()),
+            action: "initiative_recorded".into(),
+            entity_type: "initiative".into(),
+            entity_id: Some(id.to_string()),
+            after: Some(initiative_json(code, &initiative, note)),
+            client_addr: Some(client.addr.clone()),
+            ..AuditEntry::default()
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(id)
+}
+
+// ---------------------------------------------------------------- one initiative, corrected
+
+/// A stored row as the domain's initiative.
+fn from_row(r: &store::InitiativeRow) -> Result<Initiative, AppError> {
+    let year = |start: i64| {
+        i32::try_from(start)
+            .ok()
+            .and_then(|y| FinancialYear::starting(y).ok())
+            .ok_or_else(|| AppError::internal(format!("initiative {}: year {start}", r.id)))
+    };
+    let bad =
+        |e: crate::domain::ParseError| AppError::internal(format!("initiative {}: {e}", r.id));
+    Ok(Initiative {
+        id: r.id,
+        org: OrgId(r.org_id),
+        kind: InitiativeKind::parse(&r.kind).map_err(bad)?,
+        title: r.title.clone(),
+        class: SavingClass::parse(&r.class).map_err(bad)?,
+        evidence: Evidence::parse(&r.evidence).map_err(bad)?,
+        recurring: Money::from_pence(r.recurring_pence),
+        one_off: Money::from_pence(r.one_off_pence),
+        first_year: year(r.first_fy)?,
+        last_year: r.last_fy.map(year).transpose()?,
+        service: r.service_code.clone(),
+        party: Party::parse(&r.party).map_err(bad)?,
+        counterparty: r.counterparty_id.map(OrgId),
+    })
+}
+
+/// Where an initiative the tracker recorded itself came from, and the page to correct it on.
+fn source_of(code: &str, source_ref: Option<&str>) -> Option<(String, String)> {
+    let (what, id) = source_ref?.split_once(':')?;
+    Some(match what {
+        "data-centre" => (
+            "the site's closure: reverse the closure on the site's page".to_owned(),
+            format!("/data-centres/{code}/{id}"),
+        ),
+        "adoption" => (
+            "the body's adoption of a shared service: change the adoption on the body's shared-services page".to_owned(),
+            format!("/shared-services/{code}"),
+        ),
+        _ => ("another record".to_owned(), format!("/savings/{code}/initiatives")),
+    })
+}
+
+async fn initiative_row(
+    conn: &mut AnyConnection,
+    org: i64,
+    id: i64,
+) -> Result<store::InitiativeRow, AppError> {
+    store::initiative_row(conn, org, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The initiative".to_owned()))
+}
+
+/// One initiative of a body, its history, and the corrections this person may make.
+pub async fn initiative_page(
+    db: &Db,
+    user: &CurrentUser,
+    code: &str,
+    id: i64,
+) -> Result<InitiativePage, AppError> {
+    if !user.may_read_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let org = body_row(&mut conn, code).await?;
+    let row = initiative_row(&mut conn, org.id, id).await?;
+    let names: HashMap<i64, String> = store::bodies(&mut conn)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let codes: HashMap<i64, String> = store::bodies(&mut conn)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.code))
+        .collect();
+    let year = FinancialYear::containing(chrono::Utc::now().date_naive()).ok();
+    let view = initiative_views(&mut conn, &names, org.id, year)
+        .await?
+        .into_iter()
+        .find(|v| v.id == id);
+    let withdrawn = row.withdrawn_at.is_some();
+    let fy = |start: i64| {
+        i32::try_from(start)
+            .ok()
+            .and_then(|y| FinancialYear::starting(y).ok())
+            .map(|y| y.to_string())
+            .unwrap_or_default()
+    };
+    let history = store::initiative_versions(&mut conn, id)
+        .await?
+        .into_iter()
+        .map(|v| InitiativeVersionView {
+            version: v.version,
+            change: v.change,
+            reason: v.reason,
+            title: v.title,
+            class: SavingClass::parse(&v.class).map_or(v.class.clone(), |c| c.name().to_owned()),
+            evidence: Evidence::parse(&v.evidence)
+                .map_or(v.evidence.clone(), |e| e.name().to_owned()),
+            recurring: Money::from_pence(v.recurring_pence),
+            one_off: Money::from_pence(v.one_off_pence),
+            years: match v.last_fy {
+                Some(last) => format!("{} to {}", fy(v.first_fy), fy(last)),
+                None => format!("from {}", fy(v.first_fy)),
+            },
+            withdrawn: v.withdrawn == 1,
+            changed_at: chrono::DateTime::from_timestamp(v.changed_at, 0)
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            changed_by: v.changed_by,
+        })
+        .collect();
+    let money_text = |pence: i64| Money::from_pence(pence).as_decimal().to_string();
+    let values = vec![
+        ("title".to_owned(), row.title.clone()),
+        ("kind".to_owned(), row.kind.clone()),
+        ("class".to_owned(), row.class.clone()),
+        ("evidence".to_owned(), row.evidence.clone()),
+        ("recurring".to_owned(), money_text(row.recurring_pence)),
+        ("one_off".to_owned(), money_text(row.one_off_pence)),
+        ("first_year".to_owned(), fy(row.first_fy)),
+        (
+            "last_year".to_owned(),
+            row.last_fy.map(fy).unwrap_or_default(),
+        ),
+        ("party".to_owned(), row.party.clone()),
+        (
+            "service".to_owned(),
+            row.service_code.clone().unwrap_or_default(),
+        ),
+        (
+            "counterparty".to_owned(),
+            row.counterparty_id
+                .and_then(|c| codes.get(&c).cloned())
+                .unwrap_or_default(),
+        ),
+        ("quality_note".to_owned(), row.quality_note.clone()),
+    ];
+    let source = source_of(code, row.source_ref.as_deref());
+    Ok(InitiativePage {
+        code: org.code.clone(),
+        name: org.name.clone(),
+        id,
+        title: row.title.clone(),
+        row_version: row.row_version,
+        withdrawn,
+        view,
+        may_edit: !withdrawn && source.is_none() && user.may_write_org(code),
+        may_regrade: !withdrawn && user.role == Role::Admin,
+        source,
+        values,
+        history,
+    })
+}
+
+/// A correction of an initiative, as its form names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Correction {
+    Edit,
+    Regrade,
+    Withdraw,
+}
+
+/// Corrects an initiative (`form["action"]`: edit, regrade or withdraw) as its next version,
+/// with the reason in `form["reason"]`; refused with 409 if it changed since `form["row_version"]`.
+pub async fn correct_initiative(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let correction = match field("action") {
+        "edit" => Correction::Edit,
+        "regrade" => Correction::Regrade,
+        "withdraw" => Correction::Withdraw,
+        other => {
+            return Err(AppError::validation(
+                "action",
+                format!("Correction: edit, regrade or withdraw, not {other:?}"),
+            ))
+        }
+    };
+    let allowed = match correction {
+        Correction::Edit | Correction::Withdraw => user.may_write_org(code),
+        Correction::Regrade => user.role == Role::Admin && user.may_read_org(code),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let id: i64 = field("id")
+        .parse()
+        .map_err(|_| AppError::validation("id", "Initiative: not a number"))?;
+    let row_version: i64 = field("row_version")
+        .parse()
+        .map_err(|_| AppError::validation("row_version", "Version: not a number"))?;
+    let reason = field("reason");
+    let mut tx = db.begin().await?;
+    let org = body_row(&mut tx, code).await?;
+    let row = initiative_row(&mut tx, org.id, id).await?;
+    if row.withdrawn_at.is_some() {
+        return Err(AppError::Conflict(
+            "This initiative was withdrawn; record a new one instead".to_owned(),
+        ));
+    }
+    if row.source_ref.is_some() && correction != Correction::Regrade {
+        let (what, _) = source_of(code, row.source_ref.as_deref()).unwrap_or_default();
+        return Err(AppError::Conflict(format!(
+            "This initiative was recorded from {what}"
+        )));
+    }
+    let current = from_row(&row)?;
+    let reason_error = if reason.is_empty() {
+        Some("Reason: say why the initiative is corrected".to_owned())
+    } else if reason.chars().count() > MAX_NOTE_CHARS {
+        Some(format!("Reason: at most {MAX_NOTE_CHARS} characters"))
+    } else {
+        None
+    };
+    let (next, note) = match correction {
+        Correction::Edit => match check_form(&mut tx, org.id, form).await {
+            Ok(checked) if reason_error.is_none() => checked,
+            Ok(_) => {
+                return Err(AppError::Form {
+                    errors: vec![FieldError {
+                        field: "reason".into(),
+                        message: reason_error.unwrap_or_default(),
+                    }],
+                    values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                })
+            }
+            Err(AppError::Form { mut errors, values }) => {
+                if let Some(message) = reason_error {
+                    errors.push(FieldError {
+                        field: "reason".into(),
+                        message,
+                    });
+                }
+                return Err(AppError::Form { errors, values });
+            }
+            Err(other) => return Err(other),
+        },
+        Correction::Regrade => {
+            let mut errors = Vec::new();
+            let class = SavingClass::parse(field("class"))
+                .map_err(|e| {
+                    errors.push(FieldError {
+                        field: "class".into(),
+                        message: format!("Class: {e}"),
+                    })
+                })
+                .ok();
+            let evidence = Evidence::parse(field("evidence"))
+                .map_err(|e| {
+                    errors.push(FieldError {
+                        field: "evidence".into(),
+                        message: format!("Evidence: {e}"),
+                    })
+                })
+                .ok();
+            if let Some(message) = reason_error {
+                errors.push(FieldError {
+                    field: "reason".into(),
+                    message,
+                });
+            }
+            let (Some(class), Some(evidence), true) = (class, evidence, errors.is_empty()) else {
+                let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                return Err(AppError::Form { errors, values });
+            };
+            (
+                Initiative {
+                    class,
+                    evidence,
+                    ..current.clone()
+                },
+                row.quality_note.clone(),
+            )
+        }
+        Correction::Withdraw => {
+            if let Some(message) = reason_error {
+                return Err(AppError::validation("reason", message));
+            }
+            (current.clone(), row.quality_note.clone())
+        }
+    };
+    let at = now();
+    let done = if correction == Correction::Withdraw {
+        store::withdraw_initiative(&mut tx, id, Some(row_version), at, user.id).await?
+    } else {
+        store::change_initiative(
+            &mut tx,
+            id,
+            row_version,
+            &InitiativeChange {
+                kind: next.kind.code(),
+                title: &next.title,
+                class: next.class.code(),
+                evidence: next.evidence.code(),
+                recurring_pence: next.recurring.pence(),
+                one_off_pence: next.one_off.pence(),
+                first_fy: i64::from(next.first_year.start_year()),
+                last_fy: next.last_year.map(|y| i64::from(y.start_year())),
+                service_code: next.service.as_deref(),
+                party: next.party.code(),
+                counterparty_id: next.counterparty.map(|o| o.0),
+                quality_note: &note,
+            },
+            at,
+            user.id,
+        )
+        .await?
+    };
+    if !done {
+        return Err(AppError::Conflict(
+            "Someone changed this initiative since you opened it: reload the page to see their change, then correct it again".to_owned(),
+        ));
+    }
+    let (change, action) = match correction {
+        Correction::Edit => ("edited", "initiative_edited"),
+        Correction::Regrade => ("regraded", "initiative_regraded"),
+        Correction::Withdraw => ("withdrawn", "initiative_withdrawn"),
+    };
+    store::keep_version(&mut tx, id, change, Some(reason)).await?;
+    let mut after = initiative_json(code, &next, &note);
+    after["reason"] = serde_json::Value::String(reason.to_owned());
+    after["withdrawn"] = serde_json::Value::Bool(correction == Correction::Withdraw);
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            at,
+            actor_user_id: Some(user.id),
+            actor_email: Some(user.email.clone()),
+            action: action.into(),
+            entity_type: "initiative".into(),
+            entity_id: Some(id.to_string()),
+            before: Some(initiative_json(code, &current, &row.quality_note)),
+            after: Some(after),
+            client_addr: Some(client.addr.clone()),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
