@@ -1183,7 +1183,164 @@ async fn income_has_its_own_line_on_the_form_the_page_and_the_export(backend: Ba
     app.teardown().await;
 }
 
+/// Issue 15: typed markup reached other users' pages through `<title>`, `<textarea>` and
+/// attributes. One payload that would break out of each, typed into every kind of field that is
+/// shown back — a site's name (title, heading, input value), a board pack's title, an
+/// initiative's title and quality note (title, input value, textarea), an archive reason and an
+/// abandonment reason (table cells) and the sign-in page's `next` — is shown as text everywhere.
+async fn every_sink_shows_typed_markup_as_text(backend: Backend) {
+    use app::services::{board_packs, estate, initiatives, shared};
+    let app = TestApp::spawn(backend).await;
+    let payload =
+        r#"</title></textarea>"><meta http-equiv="refresh" content="0;url=//evil.example">"#;
+    let raw = r#"<meta http-equiv="refresh""#;
+    let (fife, officer) = app
+        .signed_in_user("morag@fife.gov.uk", Role::Officer, &[FIFE])
+        .await;
+    let (board, board_token) = app.signed_in_user("board@gov.scot", Role::Board, &[]).await;
+    let client = tests::test_client();
+    let site_form = |name: &str| {
+        tests::form(&[
+            ("name", name),
+            ("site_type", "server-room"),
+            ("ownership", "owned"),
+            ("physical_servers", "1"),
+            ("virtual_hosts", "0"),
+            ("virtual_machines", "0"),
+        ])
+    };
+    let site = estate::save_site(
+        &app.db,
+        &fife,
+        &client,
+        FIFE,
+        None,
+        None,
+        &site_form(payload),
+    )
+    .await
+    .unwrap();
+    let typo = estate::save_site(
+        &app.db,
+        &fife,
+        &client,
+        FIFE,
+        None,
+        None,
+        &site_form("Typo"),
+    )
+    .await
+    .unwrap();
+    let rv: i64 = sqlx::query_scalar("SELECT row_version FROM data_centres WHERE id = $1")
+        .bind(typo)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    estate::archive_site(
+        &app.db,
+        &fife,
+        &client,
+        FIFE,
+        typo,
+        rv,
+        &tests::form(&[("reason", payload)]),
+    )
+    .await
+    .unwrap();
+    let initiative = initiatives::record_initiative(
+        &app.db,
+        &fife,
+        &client,
+        FIFE,
+        &tests::form(&[
+            ("org", FIFE),
+            ("title", payload),
+            ("kind", "other"),
+            ("class", "cash-releasing"),
+            ("evidence", "partial"),
+            ("recurring", "1"),
+            ("first_year", "2014-15"),
+            ("party", "own"),
+            ("quality_note", payload),
+        ]),
+    )
+    .await
+    .unwrap();
+    let adoption = shared::record_adoption(
+        &app.db,
+        &fife,
+        &client,
+        FIFE,
+        &tests::form(&[
+            ("org", FIFE),
+            ("service", "swan"),
+            ("class", "cash-releasing"),
+            ("cost_before", "1"),
+            ("cost_after", "0"),
+        ]),
+    )
+    .await
+    .unwrap();
+    shared::move_adoption(
+        &app.db,
+        &fife,
+        &client,
+        FIFE,
+        &shared::Step {
+            id: adoption,
+            row_version: 1,
+            stage: "abandoned",
+            date: "2015-04-01",
+            reason: payload,
+        },
+    )
+    .await
+    .unwrap();
+    let pack = board_packs::freeze(
+        &app.db,
+        &board,
+        &client,
+        payload,
+        &app::model::dashboard::DashboardQuery::default(),
+    )
+    .await
+    .unwrap();
+    for (path, token) in [
+        (format!("/data-centres/{FIFE}/{site}"), Some(&officer)),
+        (format!("/data-centres/{FIFE}"), Some(&officer)),
+        (
+            format!("/savings/{FIFE}/initiatives/{initiative}"),
+            Some(&officer),
+        ),
+        (format!("/savings/{FIFE}/initiatives"), Some(&officer)),
+        (format!("/shared-services/{FIFE}"), Some(&officer)),
+        (format!("/board-packs/{pack}"), Some(&board_token)),
+        (
+            "/login?next=%22%3E%3Cmeta%20http-equiv%3D%22refresh%22".to_owned(),
+            None,
+        ),
+    ] {
+        let page = app.get_as(&path, token.map(String::as_str)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        assert!(
+            !page.body.contains(raw),
+            "{path}: the payload became markup:\n{}",
+            page.body
+        );
+    }
+    // And it is there, as text, where it was typed.
+    let site_page = app
+        .get_as(&format!("/data-centres/{FIFE}/{site}"), Some(&officer))
+        .await;
+    assert!(
+        site_page.body.contains("&lt;/title&gt;"),
+        "the name is shown"
+    );
+    app.teardown().await;
+}
+
 on_both_backends!(
+    every_sink_shows_typed_markup_as_text,
     a_refused_form_comes_back_by_reference_and_only_to_its_author,
     an_officer_withdraws_a_submitted_return,
     typed_text_never_becomes_markup,
