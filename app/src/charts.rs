@@ -29,21 +29,7 @@ const TEXT: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 const FONT: &str = "sans-serif";
 
-/// Escapes text for HTML or SVG content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::util::escape;
 
 /// A value as the axis and labels show it: pounds in millions, other units as they are.
 fn shown(value: f64, unit: &str) -> String {
@@ -365,7 +351,7 @@ fn marker<DB: DrawingBackend>(
 /// its marks (basis, "illustrative", "unverified", "synthetic demo data": ADR 0010, rule 10), so
 /// they stay with the column wherever it is copied.
 pub fn csv(chart: &Chart) -> String {
-    let cell = |text: &str| crate::services::returns::csv_cell(text);
+    let cell = |text: &str| crate::util::csv_cell(text);
     let mut out = String::new();
     let mut header = vec![cell(&chart.category_label)];
     header.extend(chart.series.iter().map(|s| {

@@ -10,9 +10,12 @@ pub mod auth;
 pub mod components;
 pub mod domain;
 pub mod error;
+#[cfg(test)]
+mod layers;
 pub mod model;
 pub mod pages;
 mod shell;
+pub mod util;
 
 #[cfg(feature = "ssr")]
 pub mod charts;
@@ -20,6 +23,8 @@ pub mod charts;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod import;
+#[cfg(feature = "ssr")]
+pub mod report;
 #[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]

@@ -1,13 +1,12 @@
 //! The HTML document and the application's routes inside the design system's page layout.
 
-use crate::components::layout::{PhaseBanner, SiteFooter, SiteHeader, SkipLinks};
+pub use crate::components::layout::SERVICE_NAME;
+use crate::components::layout::{AuthActions, PhaseBanner, SiteFooter, SiteHeader, SkipLinks};
 use crate::pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-
-pub const SERVICE_NAME: &str = "ICT Savings Tracker";
 
 /// The whole HTML document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,7 +52,7 @@ fn set_page_security_policy() {
 fn title_text(title: String) -> String {
     let text = format!("{title} - {SERVICE_NAME}");
     #[cfg(feature = "ssr")]
-    let text = crate::charts::escape(&text);
+    let text = crate::util::escape(&text);
     text
 }
 
@@ -79,7 +78,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Page() -> impl IntoView {
     provide_refused_form();
-    provide_context(pages::login::AuthActions {
+    provide_context(AuthActions {
         signed_in: RwSignal::new(0),
         logout: ServerAction::new(),
     });

@@ -1,6 +1,7 @@
 //! Form pieces in the design system's markup: the error summary and a question with its error.
 
 use crate::error::AppError;
+use crate::util::capitalise;
 use leptos::prelude::*;
 
 /// The id of the field an error is about (validation errors name their field).
@@ -35,20 +36,12 @@ pub fn ErrorSummary(error: AppError, #[prop(into)] default_field: String) -> imp
     }
 }
 
-pub(crate) fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// A textarea's text. Leptos writes a `<textarea>`'s children unescaped (the browser reads them
 /// as text, but `</textarea>` still ends the element), so on the server the text is escaped here
 /// and the browser decodes it back; in the browser it is set as text already (issue 15).
 pub fn textarea_text(text: String) -> String {
     #[cfg(feature = "ssr")]
-    let text = crate::charts::escape(&text);
+    let text = crate::util::escape(&text);
     text
 }
 

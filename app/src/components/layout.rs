@@ -1,10 +1,20 @@
 //! Page chrome: skip links, site header with navigation, phase banner and footer.
 
 use crate::api::auth::get_current_user;
-use crate::pages::login::AuthActions;
-use crate::shell::SERVICE_NAME;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+
+/// The service's name, as the header and every page title show it.
+pub const SERVICE_NAME: &str = "ICT Savings Tracker";
+
+/// Shared by the login page and the site header, so that the header's "signed in as" refreshes
+/// after signing in or out without a page load.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    /// Bumped by the login page when a sign-in succeeds.
+    pub signed_in: RwSignal<u32>,
+    pub logout: ServerAction<crate::api::auth::Logout>,
+}
 
 /// The sections of the tracker, in navigation order.
 pub const NAVIGATION: [(&str, &str); 7] = [

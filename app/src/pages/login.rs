@@ -2,18 +2,10 @@
 
 use crate::api::auth::Login;
 use crate::components::forms::ErrorSummary;
+use crate::components::layout::AuthActions;
 use crate::components::page_header::PageHeader;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// Shared by the login page and the site header, so that the header's "signed in as" refreshes
-/// after signing in or out without a page load.
-#[derive(Clone, Copy)]
-pub struct AuthActions {
-    /// Bumped by the login page when a sign-in succeeds.
-    pub signed_in: RwSignal<u32>,
-    pub logout: ServerAction<crate::api::auth::Logout>,
-}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -602,7 +602,7 @@ async fn compute_programme(
         body_html: String::new(),
     };
     mark("charts");
-    d.body_html = super::board_packs::render_body(&d, super::board_packs::CsvLinks::Live);
+    d.body_html = crate::report::render_body(&d, crate::report::CsvLinks::Live);
     mark("html");
     tracing::info!(
         total_ms = started.elapsed().as_millis(),
@@ -830,7 +830,7 @@ async fn compute_organisation(
         notes,
         body_html: String::new(),
     };
-    d.body_html = super::board_packs::render_org_body(&d);
+    d.body_html = crate::report::render_org_body(&d);
     Ok(d)
 }
 

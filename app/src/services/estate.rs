@@ -7,7 +7,6 @@
 //! Energy of a closed site moves to its destination — counted there (× the destination's PUE when
 //! it is a site in the inventory), not dropped.
 
-use crate::components::forms::capitalise;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::estate::{self as store, Lifecycle, SiteRecord};
 use crate::db::{savings as savings_store, Db, DbError};
@@ -24,6 +23,7 @@ use crate::error::AppError;
 use crate::model::estate::*;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
+use crate::util::capitalise;
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -835,7 +835,7 @@ pub async fn export(
 
 /// The export as CSV: one row per site, amounts in pounds, energy in kWh a year.
 pub fn export_csv(sites: &[SiteView]) -> String {
-    use crate::services::returns::csv_cell;
+    use crate::util::csv_cell;
     let mut out = String::from(
         "org_code,org_name,site_id,name,postcode,type,ownership,status,physical_servers,virtual_hosts,virtual_machines,total_energy_kwh,total_energy_metering,it_energy_kwh,it_energy_metering,pue,virtualisation_ratio,cost_total_gbp,opened,target_date,closed_date,destination,closure_saving_gbp,closure_one_off_gbp,energy_saved_kwh,carbon_saved_t,closure_to_cash\r\n",
     );

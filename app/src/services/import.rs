@@ -5,7 +5,6 @@
 //! at; the commit runs exactly the validation the preview showed. Only the body's officers may
 //! upload, preview or commit its imports.
 
-use crate::components::forms::capitalise;
 use crate::db::imports::{self, NewUpload, UploadRow};
 use crate::db::{Db, DbError};
 use crate::domain::spend_line::{change_warning, SpendLine};
@@ -21,6 +20,7 @@ use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use crate::services::estate_import;
 use crate::services::returns::{self, ImportedFile, ReturnRef};
+use crate::util::capitalise;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::time::Duration;

@@ -9,7 +9,7 @@
 //! closure, exiting the adoption), so they can be regraded here but not edited or withdrawn.
 //! A correction made on a version someone else has since changed is refused (409).
 
-use super::savings::body_row;
+use super::body_row;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, InitiativeChange, Scope};
 use crate::db::{Db, DbError};

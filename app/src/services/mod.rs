@@ -20,3 +20,13 @@ pub mod returns;
 pub mod savings;
 pub mod shared;
 pub mod synthetic;
+
+/// The body with the code `code`, or `NotFound` naming it.
+pub(crate) async fn body_row(
+    conn: &mut sqlx::AnyConnection,
+    code: &str,
+) -> Result<crate::db::savings::BodyRow, crate::error::AppError> {
+    crate::db::savings::body(conn, code)
+        .await?
+        .ok_or_else(|| crate::error::AppError::NotFound(format!("The organisation {code:?}")))
+}

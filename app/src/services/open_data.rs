@@ -76,7 +76,7 @@ pub struct OpenTable {
 
 impl OpenTable {
     pub fn to_csv(&self) -> String {
-        let cell = crate::services::returns::csv_cell;
+        let cell = crate::util::csv_cell;
         let mut out = self
             .columns
             .iter()

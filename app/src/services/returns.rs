@@ -1222,7 +1222,7 @@ pub fn export_csv(returns: &[ReturnExport]) -> String {
                 &fte,
                 note,
             ];
-            let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            let row: Vec<String> = cells.iter().map(|c| crate::util::csv_cell(c)).collect();
             out.push_str(&row.join(","));
             out.push_str("\r\n");
         };
@@ -1241,20 +1241,4 @@ pub fn export_csv(returns: &[ReturnExport]) -> String {
         }
     }
     out
-}
-
-/// Quotes a CSV cell when needed, and defuses text a spreadsheet would run as a formula.
-pub(crate) fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '@', '\t', '\r'])
-        || (text.starts_with('-') && text.parse::<rust_decimal::Decimal>().is_err())
-    {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
 }

@@ -12,6 +12,7 @@
 //! - The national and sector summaries are for the board and the programme office; a body's
 //!   own savings and traces for those who may read that body.
 
+use super::body_row;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, BodyRow, BodyYearRow, Scope};
 use crate::db::{returns, Db, DbError};
@@ -777,12 +778,6 @@ pub fn reported_figures() -> Vec<ReportedFigureView> {
 }
 
 // ---------------------------------------------------------------- one body
-
-pub(super) async fn body_row(conn: &mut AnyConnection, code: &str) -> Result<BodyRow, AppError> {
-    store::body(conn, code)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("The organisation {code:?}")))
-}
 
 /// One body's savings year by year, with its baseline's sources and its targets.
 pub async fn body(

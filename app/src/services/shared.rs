@@ -6,7 +6,6 @@
 //! (`source_ref adoption:ID`, the body as consumer of the service); when it is exited, that
 //! initiative ends in the exit year.
 
-use crate::components::forms::capitalise;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::shared::{self as store, AdoptionRecord, NewAdoption};
 use crate::db::{savings as savings_store, Db, DbError};
@@ -20,6 +19,7 @@ use crate::error::AppError;
 use crate::model::estate::*;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
+use crate::util::capitalise;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
@@ -712,7 +712,7 @@ pub async fn export(
 
 /// The export as CSV: one row per adoption, amounts in pounds.
 pub fn export_csv(adoptions: &[AdoptionView]) -> String {
-    use crate::services::returns::csv_cell;
+    use crate::util::csv_cell;
     let mut out = String::from(
         "org_code,org_name,service_code,service_name,stage,contracted,migrating,live,exited,cost_before_gbp,cost_after_gbp,saving_gbp,one_off_gbp,sites,users,class,abandoned,abandoned_reason\r\n",
     );
