@@ -1,0 +1,20 @@
+//! Every integration test, in one binary (issue 16: one link instead of seventeen): each
+//! module is one area, through the real router or the services, on SQLite and PostgreSQL.
+//! The browser tests are their own binary (`browser.rs`, feature `e2e`).
+
+mod admin_accounts;
+mod auth;
+mod authorisation_matrix;
+mod backup;
+mod dashboard;
+mod data_version;
+mod estate;
+mod estate_import;
+mod import;
+mod import_fixtures;
+mod open_data;
+mod pages;
+mod return_pages;
+mod returns;
+mod savings;
+mod shared_services;
