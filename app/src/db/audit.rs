@@ -17,6 +17,46 @@ pub struct AuditEntry {
     pub client_addr: Option<String>,
 }
 
+impl AuditEntry {
+    /// What `user` did, from `client_addr`, now: `action` on the `entity_type` with `entity_id`
+    /// (the one way an entry is made; `before`, `after` and `at` add the rest).
+    pub fn by(
+        user: &crate::model::CurrentUser,
+        client_addr: &str,
+        action: &str,
+        entity_type: &str,
+        entity_id: impl std::fmt::Display,
+    ) -> Self {
+        AuditEntry {
+            at: chrono::Utc::now().timestamp(),
+            actor_user_id: Some(user.id),
+            actor_email: Some(user.email.clone()),
+            action: action.to_owned(),
+            entity_type: entity_type.to_owned(),
+            entity_id: Some(entity_id.to_string()),
+            before: None,
+            after: None,
+            client_addr: Some(client_addr.to_owned()),
+        }
+    }
+
+    /// The time of the change, when the caller stamped the change itself with it.
+    pub fn at(mut self, at: i64) -> Self {
+        self.at = at;
+        self
+    }
+
+    pub fn before(mut self, before: serde_json::Value) -> Self {
+        self.before = Some(before);
+        self
+    }
+
+    pub fn after(mut self, after: serde_json::Value) -> Self {
+        self.after = Some(after);
+        self
+    }
+}
+
 pub async fn record(conn: &mut AnyConnection, e: &AuditEntry) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_user_id, actor_email, action, entity_type, entity_id,

@@ -43,16 +43,7 @@ pub fn parse_org_codes(text: &str) -> Result<Vec<OrgCode>, AppError> {
 }
 
 fn account_entry(actor: &CurrentUser, client: &Client, action: &str, id: i64) -> AuditEntry {
-    AuditEntry {
-        at: auth::now(),
-        actor_user_id: Some(actor.id),
-        actor_email: Some(actor.email.clone()),
-        action: action.to_owned(),
-        entity_type: "user".to_owned(),
-        entity_id: Some(id.to_string()),
-        client_addr: Some(client.addr.clone()),
-        ..AuditEntry::default()
-    }
+    AuditEntry::by(actor, &client.addr, action, "user", id)
 }
 
 fn access_json(u: &UserSummary) -> serde_json::Value {

@@ -94,17 +94,9 @@ pub async fn freeze(
     .await?;
     audit::record(
         &mut tx,
-        &AuditEntry {
-            at,
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: "board_pack_frozen".into(),
-            entity_type: "board_pack".into(),
-            entity_id: Some(id.to_string()),
-            after: Some(serde_json::json!({ "title": title, "filters": filters, "sha256": sha })),
-            client_addr: Some(client.addr.clone()),
-            ..AuditEntry::default()
-        },
+        &AuditEntry::by(user, &client.addr, "board_pack_frozen", "board_pack", id)
+            .at(at)
+            .after(serde_json::json!({ "title": title, "filters": filters, "sha256": sha })),
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;

@@ -300,16 +300,7 @@ fn refused(errors: Vec<FieldError>, form: &HashMap<String, String>) -> AppError 
 }
 
 fn entry(user: &CurrentUser, client: &Client, action: &str, id: i64) -> AuditEntry {
-    AuditEntry {
-        at: now(),
-        actor_user_id: Some(user.id),
-        actor_email: Some(user.email.clone()),
-        action: action.to_owned(),
-        entity_type: "data_centre".to_owned(),
-        entity_id: Some(id.to_string()),
-        client_addr: Some(client.addr.clone()),
-        ..AuditEntry::default()
-    }
+    AuditEntry::by(user, &client.addr, action, "data_centre", id)
 }
 
 /// The stored site `id` of the body `code`, or `NotFound`.
@@ -963,21 +954,17 @@ pub async fn set_consolidation_target(
         note,
     );
     let mut tx = db.begin().await?;
-    let mut e = AuditEntry {
-        at: now(),
-        actor_user_id: Some(user.id),
-        actor_email: Some(user.email.clone()),
-        action: if remove {
+    let mut e = AuditEntry::by(
+        user,
+        &client.addr,
+        if remove {
             "consolidation_target_removed"
         } else {
             "consolidation_target_set"
-        }
-        .to_owned(),
-        entity_type: "consolidation_target".to_owned(),
-        entity_id: Some(format!("{}/{}/{year}", row.0, row.1)),
-        client_addr: Some(client.addr.clone()),
-        ..AuditEntry::default()
-    };
+        },
+        "consolidation_target",
+        format!("{}/{}/{year}", row.0, row.1),
+    );
     if remove {
         if !store::delete_target(&mut tx, &row.0, &row.1, row.2).await? {
             return Err(AppError::validation(

@@ -348,17 +348,8 @@ pub async fn record_initiative(
     .await?;
     audit::record(
         &mut tx,
-        &AuditEntry {
-            at: now(),
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: "initiative_recorded".into(),
-            entity_type: "initiative".into(),
-            entity_id: Some(id.to_string()),
-            after: Some(initiative_json(code, &initiative, note)),
-            client_addr: Some(client.addr.clone()),
-            ..AuditEntry::default()
-        },
+        &AuditEntry::by(user, &client.addr, "initiative_recorded", "initiative", id)
+            .after(initiative_json(code, &initiative, note)),
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;
@@ -698,17 +689,10 @@ pub async fn correct_initiative(
     after["withdrawn"] = serde_json::Value::Bool(correction == Correction::Withdraw);
     audit::record(
         &mut tx,
-        &AuditEntry {
-            at,
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: action.into(),
-            entity_type: "initiative".into(),
-            entity_id: Some(id.to_string()),
-            before: Some(initiative_json(code, &current, &row.quality_note)),
-            after: Some(after),
-            client_addr: Some(client.addr.clone()),
-        },
+        &AuditEntry::by(user, &client.addr, action, "initiative", id)
+            .at(at)
+            .before(initiative_json(code, &current, &row.quality_note))
+            .after(after),
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;

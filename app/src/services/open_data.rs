@@ -177,21 +177,18 @@ pub async fn set_published(
     store::set_published(&mut tx, name, published, at, user.id).await?;
     audit::record(
         &mut tx,
-        &AuditEntry {
-            at,
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: if published {
+        &AuditEntry::by(
+            user,
+            &client.addr,
+            if published {
                 "open_data_published"
             } else {
                 "open_data_withdrawn"
-            }
-            .into(),
-            entity_type: "open_dataset".into(),
-            entity_id: Some(name.to_owned()),
-            client_addr: Some(client.addr.clone()),
-            ..AuditEntry::default()
-        },
+            },
+            "open_dataset",
+            name,
+        )
+        .at(at),
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;

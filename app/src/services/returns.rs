@@ -171,16 +171,7 @@ pub async fn open(
 }
 
 fn entry(user: &CurrentUser, client: &Client, action: &str, return_id: i64) -> AuditEntry {
-    AuditEntry {
-        at: now(),
-        actor_user_id: Some(user.id),
-        actor_email: Some(user.email.clone()),
-        action: action.to_owned(),
-        entity_type: "return".to_owned(),
-        entity_id: Some(return_id.to_string()),
-        client_addr: Some(client.addr.clone()),
-        ..AuditEntry::default()
-    }
+    AuditEntry::by(user, &client.addr, action, "return", return_id)
 }
 
 /// Checks every line as typed; all problems at once, each naming its field.

@@ -1328,25 +1328,24 @@ pub async fn record_baseline(
     audit::record(
         &mut tx,
         &AuditEntry {
-            at: now(),
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: if version == 1 {
-                "baseline_recorded"
-            } else {
-                "baseline_restated"
-            }
-            .into(),
-            entity_type: "baseline".into(),
-            entity_id: Some(format!("{code}/v{version}")),
             before: previous.map(|p| describe(p.year, &p.amounts)),
-            after: Some({
+            ..AuditEntry::by(
+                user,
+                &client.addr,
+                if version == 1 {
+                    "baseline_recorded"
+                } else {
+                    "baseline_restated"
+                },
+                "baseline",
+                format!("{code}/v{version}"),
+            )
+            .after({
                 let mut after = describe(year, &amounts);
                 after["reason"] = serde_json::Value::String(reason.to_owned());
                 after["status"] = serde_json::Value::String("proposed".into());
                 after
-            }),
-            client_addr: Some(client.addr.clone()),
+            })
         },
     )
     .await?;
@@ -1488,17 +1487,15 @@ pub async fn decide_baseline(
     }
     audit::record(
         &mut tx,
-        &AuditEntry {
-            at: now(),
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: action.into(),
-            entity_type: "baseline".into(),
-            entity_id: Some(format!("{code}/v{version}")),
-            before: Some(serde_json::json!({ "status": "proposed" })),
-            after: Some(serde_json::json!({ "status": status, "reason": why })),
-            client_addr: Some(client.addr.clone()),
-        },
+        &AuditEntry::by(
+            user,
+            &client.addr,
+            action,
+            "baseline",
+            format!("{code}/v{version}"),
+        )
+        .before(serde_json::json!({ "status": "proposed" }))
+        .after(serde_json::json!({ "status": status, "reason": why })),
     )
     .await?;
     if approve {
@@ -1537,15 +1534,15 @@ pub async fn explain_target(
     audit::record(
         &mut tx,
         &AuditEntry {
-            at: now(),
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: "target_explained".into(),
-            entity_type: "target".into(),
-            entity_id: Some(format!("{code}/{fy}")),
             before: before.map(|b| serde_json::json!({ "explanation": b })),
-            after: Some(serde_json::json!({ "explanation": text })),
-            client_addr: Some(client.addr.clone()),
+            ..AuditEntry::by(
+                user,
+                &client.addr,
+                "target_explained",
+                "target",
+                format!("{code}/{fy}"),
+            )
+            .after(serde_json::json!({ "explanation": text }))
         },
     )
     .await?;
@@ -1662,17 +1659,16 @@ pub async fn save_targets(
         store::set_target(&mut conn, name, *year, *after, &source, at, user.id).await?;
         audit::record(
             &mut conn,
-            &AuditEntry {
-                at,
-                actor_user_id: Some(user.id),
-                actor_email: Some(user.email.clone()),
-                action: "target_changed".into(),
-                entity_type: "trajectory".into(),
-                entity_id: Some(format!("{name}/{year}")),
-                before: Some(serde_json::json!({ "amount": before.to_string() })),
-                after: Some(serde_json::json!({ "amount": after.to_string() })),
-                client_addr: Some(client.addr.clone()),
-            },
+            &AuditEntry::by(
+                user,
+                &client.addr,
+                "target_changed",
+                "trajectory",
+                format!("{name}/{year}"),
+            )
+            .at(at)
+            .before(serde_json::json!({ "amount": before.to_string() }))
+            .after(serde_json::json!({ "amount": after.to_string() })),
         )
         .await?;
     }
@@ -1683,15 +1679,16 @@ pub async fn save_targets(
             audit::record(
                 &mut conn,
                 &AuditEntry {
-                    at,
-                    actor_user_id: Some(user.id),
-                    actor_email: Some(user.email.clone()),
-                    action: "savings_setting_changed".into(),
-                    entity_type: "savings_setting".into(),
-                    entity_id: Some(key.to_owned()),
                     before: before.map(|b| serde_json::json!({ "value": b })),
-                    after: Some(serde_json::json!({ "value": value })),
-                    client_addr: Some(client.addr.clone()),
+                    ..AuditEntry::by(
+                        user,
+                        &client.addr,
+                        "savings_setting_changed",
+                        "savings_setting",
+                        key,
+                    )
+                    .at(at)
+                    .after(serde_json::json!({ "value": value }))
                 },
             )
             .await?;
@@ -1872,17 +1869,7 @@ pub async fn record_succession(
     .await?;
     audit::record(
         &mut tx,
-        &AuditEntry {
-            at: now(),
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: "succession_recorded".into(),
-            entity_type: "succession".into(),
-            entity_id: Some(format!("{}>{}", p.code, s.code)),
-            after: Some(serde_json::json!({ "effective_date": date.to_string(), "kind": kind, "share": share.map(|s| s.to_string()), "source": source })),
-            client_addr: Some(client.addr.clone()),
-            ..AuditEntry::default()
-        },
+        &AuditEntry::by(user, &client.addr, "succession_recorded", "succession", format!("{}>{}", p.code, s.code)).after(serde_json::json!({ "effective_date": date.to_string(), "kind": kind, "share": share.map(|s| s.to_string()), "source": source })),
     )
     .await?;
     // Every successor of the predecessor inherits anew (a share recorded for one successor
@@ -2020,21 +2007,18 @@ pub async fn add_body(
     crate::db::organisations::upsert(&mut tx, &org).await?;
     audit::record(
         &mut tx,
-        &AuditEntry {
-            at: now(),
-            actor_user_id: Some(user.id),
-            actor_email: Some(user.email.clone()),
-            action: "organisation_added".into(),
-            entity_type: "organisation".into(),
-            entity_id: Some(code.to_string()),
-            after: Some(serde_json::json!({
-                "name": org.name, "sector": sector.code(), "kind": org.kind,
-                "start_date": start.map(|d| d.to_string()), "end_date": end.map(|d| d.to_string()),
-                "notes": org.notes,
-            })),
-            client_addr: Some(client.addr.clone()),
-            ..AuditEntry::default()
-        },
+        &AuditEntry::by(
+            user,
+            &client.addr,
+            "organisation_added",
+            "organisation",
+            &code,
+        )
+        .after(serde_json::json!({
+            "name": org.name, "sector": sector.code(), "kind": org.kind,
+            "start_date": start.map(|d| d.to_string()), "end_date": end.map(|d| d.to_string()),
+            "notes": org.notes,
+        })),
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;

@@ -80,16 +80,7 @@ fn entry(
     entity: &str,
     id: String,
 ) -> AuditEntry {
-    AuditEntry {
-        at: now(),
-        actor_user_id: Some(user.id),
-        actor_email: Some(user.email.clone()),
-        action: action.to_owned(),
-        entity_type: entity.to_owned(),
-        entity_id: Some(id),
-        client_addr: Some(client.addr.clone()),
-        ..AuditEntry::default()
-    }
+    AuditEntry::by(user, &client.addr, action, entity, id)
 }
 
 /// Bodies × services: each body with an adoption, by name, with its stage of each service (in
