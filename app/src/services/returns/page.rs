@@ -1,0 +1,248 @@
+//! A return's page: its figures, warnings, explanations and history.
+
+use super::save::{last_year_lines, line_changes, warnings_for};
+use super::{org_id, view, year_refusal, ReturnRef};
+use crate::db::audit::AuditRow;
+use crate::db::returns::{self};
+use crate::db::{Db, DbError};
+use crate::domain::income::{income_changes, Income};
+use crate::domain::spend_line::SpendLine;
+use crate::domain::{FinancialYear, ReturnStatus, SpendCategory};
+use crate::error::AppError;
+use crate::model::returns::{
+    DeadlineView, HistoryEntry, ReturnPage, ReturnPermissions, WarningView,
+};
+use crate::model::CurrentUser;
+use chrono::NaiveDate;
+
+pub(super) fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+pub(super) fn timestamp(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+pub(super) fn due_date(text: Option<String>) -> Result<Option<NaiveDate>, AppError> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map_err(|_| AppError::internal(format!("a stored deadline {t:?} is not a date")))
+    })
+    .transpose()
+}
+
+pub(super) fn is_overdue(deadline: Option<NaiveDate>, status: Option<ReturnStatus>) -> bool {
+    deadline.is_some_and(|d| d < today())
+        && !matches!(
+            status,
+            Some(ReturnStatus::Submitted | ReturnStatus::Approved)
+        )
+}
+
+pub(super) fn history_entry(row: AuditRow) -> HistoryEntry {
+    let parse_lines = |json: &Option<String>| -> Vec<SpendLine> {
+        json.as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default()
+    };
+    let after: serde_json::Value = row
+        .after_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    let (action, details) = match row.action.as_str() {
+        "return_created" => ("Started".to_owned(), Vec::new()),
+        "return_lines_saved" => (
+            "Figures saved".to_owned(),
+            line_changes(
+                &parse_lines(&row.before_json),
+                &parse_lines(&row.after_json),
+                ("", ""),
+            ),
+        ),
+        "return_income_saved" => {
+            let income_of = |side: &Option<String>| -> Option<Income> {
+                side.as_deref().and_then(|j| serde_json::from_str(j).ok())
+            };
+            (
+                "Income saved".to_owned(),
+                income_changes(
+                    income_of(&row.before_json).as_ref(),
+                    income_of(&row.after_json).as_ref(),
+                    ("", ""),
+                ),
+            )
+        }
+        "return_explanations_saved" => (
+            "Explanations saved".to_owned(),
+            after
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .map(|(code, text)| {
+                            let name = code
+                                .parse::<SpendCategory>()
+                                .map_or(code.as_str(), |c| c.name());
+                            format!("{name}: {}", text.as_str().unwrap_or_default())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        "return_imported" => {
+            let lines_of = |side: &Option<String>| -> Vec<SpendLine> {
+                side.as_deref()
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .and_then(|v| serde_json::from_value(v["lines"].clone()).ok())
+                    .unwrap_or_default()
+            };
+            let file = after["file_name"].as_str().unwrap_or_default();
+            let sha = after["sha256"].as_str().unwrap_or_default();
+            let mut details = vec![format!(
+                "From {file} (SHA-256 {})",
+                sha.get(..12).unwrap_or(sha)
+            )];
+            details.extend(line_changes(
+                &lines_of(&row.before_json),
+                &lines_of(&row.after_json),
+                ("", ""),
+            ));
+            let income_of = |side: &Option<String>| -> Option<Income> {
+                side.as_deref()
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .and_then(|v| serde_json::from_value(v["income"].clone()).ok())
+                    .flatten()
+            };
+            details.extend(income_changes(
+                income_of(&row.before_json).as_ref(),
+                income_of(&row.after_json).as_ref(),
+                ("", ""),
+            ));
+            ("Imported from a spreadsheet".to_owned(), details)
+        }
+        "return_submitted" => ("Submitted".to_owned(), Vec::new()),
+        "return_approved" => ("Approved".to_owned(), Vec::new()),
+        "return_sent_back" => (
+            "Sent back".to_owned(),
+            after["reason"]
+                .as_str()
+                .map(|r| vec![format!("Reason: {r}")])
+                .unwrap_or_default(),
+        ),
+        "return_restated" => ("Restatement started (a new version)".to_owned(), Vec::new()),
+        "return_withdrawn" => (
+            "Withdrawn from the board by its officers (a draft again)".to_owned(),
+            Vec::new(),
+        ),
+        other => (other.to_owned(), Vec::new()),
+    };
+    HistoryEntry {
+        at: timestamp(row.at),
+        actor: row.actor_email.unwrap_or_else(|| "-".into()),
+        action,
+        details,
+    }
+}
+
+/// Everything the return page shows: the newest version, last year's lines, the warnings with
+/// their explanations, the revision history and what this person may do.
+pub async fn page(
+    db: &Db,
+    user: &CurrentUser,
+    key: &ReturnRef<'_>,
+) -> Result<ReturnPage, AppError> {
+    let (org_code, fy) = (key.org_code, key.fy);
+    if !user.may_read_org(org_code) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let org = org_id(&mut conn, org_code).await?;
+    let (org_name, _) = crate::db::organisations::name_and_sector(&mut conn, org)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The organisation {org_code:?}")))?;
+    let year = i64::from(fy.start_year());
+    let current = match returns::latest(&mut conn, org, year).await? {
+        Some(record) => Some(view(&mut conn, key, record).await?),
+        None => None,
+    };
+    let last_year = last_year_lines(&mut conn, org, fy).await?;
+    let warnings = match &current {
+        Some(current) => {
+            let explained = returns::explanations(&mut conn, current.id).await?;
+            warnings_for(&mut conn, org, fy, &current.lines)
+                .await?
+                .into_iter()
+                .map(|w| WarningView {
+                    explanation: explained
+                        .iter()
+                        .find(|(c, _)| *c == w.category)
+                        .map(|(_, e)| e.clone()),
+                    category: w.category,
+                    message: w.message,
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let deadline = due_date(returns::deadline(&mut conn, year).await?)?;
+    let status = current.as_ref().map(|c| c.status);
+    let outside_life = year_refusal(&mut conn, org_code, fy).await?;
+    let writer = user.may_write_org(org_code) && outside_life.is_none();
+    let reviewer = user.role.reads_all_organisations();
+    let may = ReturnPermissions {
+        start: writer && current.is_none(),
+        edit: writer && status.is_some_and(ReturnStatus::is_editable),
+        submit: writer && status.is_some_and(ReturnStatus::is_editable),
+        review: reviewer && status == Some(ReturnStatus::Submitted),
+        restate: writer && status == Some(ReturnStatus::Approved),
+        withdraw: writer && status == Some(ReturnStatus::Submitted),
+    };
+    Ok(ReturnPage {
+        org_code: org_code.to_owned(),
+        org_name,
+        financial_year: fy,
+        deadline,
+        overdue: is_overdue(deadline, status),
+        versions: returns::versions(&mut conn, org, year)
+            .await?
+            .into_iter()
+            .map(|(_, v, s)| (v, s))
+            .collect(),
+        history: returns::history(&mut conn, org, year)
+            .await?
+            .into_iter()
+            .map(history_entry)
+            .collect(),
+        current,
+        last_year,
+        warnings,
+        may,
+        outside_life,
+    })
+}
+
+/// The deadlines set, newest year first.
+pub async fn deadlines(db: &Db) -> Result<Vec<DeadlineView>, AppError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    returns::deadlines(&mut conn)
+        .await?
+        .into_iter()
+        .map(|(year, due)| {
+            Ok(DeadlineView {
+                financial_year: year_of(year)?,
+                due: due_date(Some(due))?.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+pub(super) fn year_of(start: i64) -> Result<FinancialYear, AppError> {
+    i32::try_from(start)
+        .ok()
+        .and_then(|y| FinancialYear::starting(y).ok())
+        .ok_or_else(|| {
+            AppError::internal(format!("a stored financial year {start} is out of range"))
+        })
+}

@@ -1,0 +1,137 @@
+//! Moving a return through its lifecycle: submit, withdraw, approve, send back, restate.
+
+use super::save::warnings_for;
+use super::{check_year, conflict, current_at, entry, read_back_and_commit, ReturnRef};
+use crate::db::audit::{self};
+use crate::db::returns::{self};
+use crate::db::Db;
+use crate::domain::spend_line::{FieldError, SpendLine};
+use crate::domain::{FinancialYear, ReturnAction};
+use crate::error::AppError;
+use crate::model::returns::ReturnView;
+use crate::model::CurrentUser;
+use crate::services::auth::{now, Client};
+use sqlx::AnyConnection;
+
+/// Submits, approves, sends back (with a reason) or restates the newest version.
+pub async fn act(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    key: &ReturnRef<'_>,
+    row_version: i64,
+    action: ReturnAction,
+    reason: Option<&str>,
+) -> Result<ReturnView, AppError> {
+    let (org_code, fy) = (key.org_code, key.fy);
+    let allowed = match action {
+        ReturnAction::Approve | ReturnAction::SendBack => user.may_read_org(org_code),
+        _ => user.may_write_org(org_code),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    // A return stored for a year its body does not answer for can still be sent back.
+    if action != ReturnAction::SendBack {
+        check_year(&mut tx, key).await?;
+    }
+    let (org, current) = current_at(&mut tx, key, row_version).await?;
+    let year = i64::from(fy.start_year());
+    let next = current
+        .status
+        .apply(action, user.role, reason)
+        .map_err(|e| match e {
+            crate::domain::TransitionError::ReasonRequired => {
+                AppError::validation("reason", e.to_string())
+            }
+            crate::domain::TransitionError::NotYourRole { .. } => AppError::Forbidden,
+            other => AppError::Conflict(other.to_string()),
+        })?;
+    if action == ReturnAction::Submit {
+        let lines = returns::lines(&mut tx, current.id).await?;
+        let explained = returns::explanations(&mut tx, current.id).await?;
+        let mut missing = blank_categories(&mut tx, org, fy, &lines).await?;
+        missing.extend(
+            warnings_for(&mut tx, org, fy, &lines)
+                .await?
+                .into_iter()
+                .filter(|w| !explained.iter().any(|(c, _)| *c == w.category))
+                .map(|w| FieldError {
+                    field: format!("{}-explanation", w.category.code()),
+                    message: format!("{} Save an explanation before you submit.", w.message),
+                }),
+        );
+        if !missing.is_empty() {
+            return Err(AppError::Fields(missing));
+        }
+    }
+    let (target, label) = if action == ReturnAction::Restate {
+        let lines = returns::lines(&mut tx, current.id).await?;
+        let id = returns::insert(&mut tx, org, year, current.version + 1, now(), user.id).await?;
+        returns::replace_lines(&mut tx, id, &lines).await?;
+        let income = returns::income(&mut tx, current.id).await?;
+        returns::replace_income(&mut tx, id, income.as_ref()).await?;
+        let explained = returns::explanations(&mut tx, current.id).await?;
+        returns::replace_explanations(&mut tx, id, &explained).await?;
+        (id, "return_restated")
+    } else {
+        let reason = (action == ReturnAction::SendBack)
+            .then_some(reason)
+            .flatten();
+        if !returns::update_status(
+            &mut tx,
+            current.id,
+            row_version,
+            next,
+            reason,
+            now(),
+            user.id,
+        )
+        .await?
+        {
+            return Err(conflict());
+        }
+        let label = match action {
+            ReturnAction::Submit => "return_submitted",
+            ReturnAction::Approve => "return_approved",
+            ReturnAction::Withdraw => "return_withdrawn",
+            _ => "return_sent_back",
+        };
+        (current.id, label)
+    };
+    // The counted return may have changed: keep the savings read model in step.
+    crate::services::savings::refresh(&mut tx, &[org]).await?;
+    let mut e = entry(user, client, label, target);
+    e.before =
+        Some(serde_json::json!({ "status": current.status.code(), "version": current.version }));
+    e.after = Some(serde_json::json!({ "status": next.code(), "reason": reason }));
+    audit::record(&mut tx, &e).await?;
+    read_back_and_commit(tx, org, key).await
+}
+
+/// The categories the body's baseline has an amount in but the return leaves blank: each
+/// needs a figure, £0 allowed, before the return is submitted (ADR 0010, rule 3).
+pub(super) async fn blank_categories(
+    conn: &mut AnyConnection,
+    org: i64,
+    fy: FinancialYear,
+    lines: &[SpendLine],
+) -> Result<Vec<FieldError>, AppError> {
+    let Some(baseline) = crate::services::savings::effective_baseline_of(conn, org).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(crate::domain::savings::counting::missing_categories(&baseline, |c| {
+        lines.iter().any(|l| l.category == c)
+    })
+    .into_iter()
+    .map(|c| FieldError {
+        field: format!("{}-capital", c.code()),
+        message: format!(
+            "Enter {} for {fy}, £0 if there was none: the body's baseline has {} for it, and a blank is not counted as zero.",
+            c.name().to_lowercase(),
+            baseline.amount(c)
+        ),
+    })
+    .collect())
+}
