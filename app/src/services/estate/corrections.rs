@@ -1,0 +1,163 @@
+//! Corrections (issue 15): reversing a closure recorded in error, archiving a site entered
+//! in error.
+
+use super::{conflict, entry, own_site, refused};
+use crate::db::audit::{self};
+use crate::db::estate::{self as store, Lifecycle};
+use crate::db::{savings as savings_store, Db, DbError};
+use crate::domain::estate::SiteStatus;
+use crate::domain::spend_line::FieldError;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::services::auth::{now, Client};
+use std::collections::HashMap;
+
+/// A reason a correction needs: `field` names it in the error.
+pub(super) fn reason_of<'a>(
+    form: &'a HashMap<String, String>,
+    what: &str,
+) -> Result<&'a str, AppError> {
+    let reason = form.get("reason").map(|v| v.trim()).unwrap_or_default();
+    if reason.is_empty() {
+        return Err(refused(
+            vec![FieldError {
+                field: "reason".into(),
+                message: format!("Reason: say why {what}"),
+            }],
+            form,
+        ));
+    }
+    if reason.chars().count() > crate::domain::spend_line::MAX_NOTE_CHARS {
+        return Err(refused(
+            vec![FieldError {
+                field: "reason".into(),
+                message: format!(
+                    "Reason: at most {} characters",
+                    crate::domain::spend_line::MAX_NOTE_CHARS
+                ),
+            }],
+            form,
+        ));
+    }
+    Ok(reason)
+}
+
+/// Reverses a closure recorded in error (the programme office, with a reason; issue 15): the
+/// site is open again — closure planned if it had a target date and destination, otherwise
+/// operational — and the saving its closure recorded is withdrawn from the savings engine.
+pub async fn reverse_closure(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    id: i64,
+    row_version: i64,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    if user.role != crate::domain::Role::Admin || !user.may_read_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason_of(form, "the closure is reversed")?;
+    let mut tx = db.begin().await?;
+    let current = own_site(&mut tx, code, id).await?;
+    if current.row_version != row_version {
+        return Err(conflict());
+    }
+    if current.status != SiteStatus::Closed {
+        return Err(AppError::Conflict(
+            "This site is not closed: there is no closure to reverse".into(),
+        ));
+    }
+    let status = if current.target_date.is_some() && current.destination.is_some() {
+        SiteStatus::ClosurePlanned
+    } else {
+        SiteStatus::Operational
+    };
+    let next = Lifecycle {
+        status,
+        target_date: current.target_date,
+        closed_date: None,
+        destination: current.destination,
+        destination_site_id: current.destination_site_id,
+        costs_moving: current.costs_moving,
+        migration_cost: current.migration_cost,
+        evidence: current.evidence.as_deref(),
+    };
+    let at = now();
+    if !store::set_lifecycle(&mut tx, id, row_version, &next, at, user.id).await? {
+        return Err(conflict());
+    }
+    let source = format!("data-centre:{id}");
+    let withdrawn = match savings_store::initiative_by_source(&mut tx, &source).await? {
+        Some(initiative) => {
+            savings_store::withdraw_initiative(&mut tx, initiative, None, at, user.id).await?;
+            savings_store::keep_version(
+                &mut tx,
+                initiative,
+                "withdrawn",
+                Some(&format!("The site's closure was reversed: {reason}")),
+            )
+            .await?;
+            Some(initiative)
+        }
+        None => None,
+    };
+    let mut e = entry(user, client, "data_centre_closure_reversed", id);
+    e.before = Some(serde_json::json!({
+        "status": "closed",
+        "closed_date": current.closed_date.map(|d| d.to_string()),
+    }));
+    e.after = Some(serde_json::json!({
+        "status": status.code(),
+        "reason": reason,
+        "initiative_withdrawn": withdrawn,
+    }));
+    audit::record(&mut tx, &e).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Archives a site entered in error (officers of the body, with a reason; issue 15): it leaves
+/// every list, count and figure. A closed site is refused (its saving is counted: the office
+/// reverses the closure first), and so is a site other closures name as their destination.
+pub async fn archive_site(
+    db: &Db,
+    user: &CurrentUser,
+    client: &Client,
+    code: &str,
+    id: i64,
+    row_version: i64,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    if !user.may_write_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason_of(form, "the site is archived")?;
+    let mut tx = db.begin().await?;
+    let current = own_site(&mut tx, code, id).await?;
+    if current.row_version != row_version {
+        return Err(conflict());
+    }
+    if current.status == SiteStatus::Closed {
+        return Err(AppError::Conflict(
+            "This site is closed and its saving is counted: ask the programme office to reverse the closure before archiving it".into(),
+        ));
+    }
+    if store::destination_of(&mut tx, id).await? > 0 {
+        return Err(AppError::Conflict(
+            "Other sites' closures name this site as where their services go: change those closures first".into(),
+        ));
+    }
+    if !store::archive_site(&mut tx, id, row_version, reason, now(), user.id).await? {
+        return Err(conflict());
+    }
+    let mut e = entry(user, client, "data_centre_archived", id);
+    e.before = Some(serde_json::json!({
+        "name": current.site.name,
+        "status": current.status.code(),
+    }));
+    e.after = Some(serde_json::json!({ "archived": true, "reason": reason }));
+    audit::record(&mut tx, &e).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
