@@ -1,365 +1,24 @@
-//! Initiative-based savings: a body's list, recording one, and correcting one (issue 15).
-//!
-//! Policy: an initiative is corrected, never overwritten. Officers of the body edit or withdraw
-//! the initiatives they recorded; the programme office regrades any initiative's class and
-//! evidence; each correction needs a reason, is audited, and becomes the initiative's next
-//! version (`initiative_versions` keeps them all). A withdrawn initiative is kept and shown but
-//! the savings engine no longer counts it. Initiatives the tracker recorded itself (a site's
-//! closure, a shared-service adoption) are corrected where they came from (reversing the
-//! closure, exiting the adoption), so they can be regraded here but not edited or withdrawn.
-//! A correction made on a version someone else has since changed is refused (409).
+//! One initiative and its corrections: edit, regrade, withdraw, each a new version (issue 15).
 
 use super::body_row;
+use super::{check_form, initiative_json, initiative_views};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::savings::{self as store, InitiativeChange, Scope};
+use crate::db::savings::{self as store, InitiativeChange};
 use crate::db::{Db, DbError};
-use crate::domain::savings::{
-    initiative, Evidence, Initiative, InitiativeKind, Party, SavingClass,
-};
-use crate::domain::spend_line::{FieldError, MAX_LINE_POUNDS, MAX_NOTE_CHARS};
+use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
+use crate::domain::spend_line::{FieldError, MAX_NOTE_CHARS};
 use crate::domain::{FinancialYear, Money, OrgId, Role};
 use crate::error::AppError;
-use crate::model::savings::{
-    InitiativePage, InitiativeVersionView, InitiativeView, InitiativesPage, WithdrawnInitiative,
-};
+use crate::model::savings::{InitiativePage, InitiativeVersionView};
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
-use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
-
-/// The date of a timestamp (YYYY-MM-DD, UTC).
-fn date_of(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
-/// An initiative as the audit log records it.
-fn initiative_json(code: &str, i: &Initiative, note: &str) -> serde_json::Value {
-    serde_json::json!({
-        "org": code, "title": i.title, "kind": i.kind.code(), "class": i.class.code(),
-        "evidence": i.evidence.code(), "recurring": i.recurring.to_string(),
-        "one_off": i.one_off.to_string(), "first_year": i.first_year.to_string(),
-        "last_year": i.last_year.map(|y| y.to_string()), "service": i.service,
-        "party": i.party.code(), "quality_note": note,
-    })
-}
-
-/// The views of a body's initiatives, with payback, net to `year` and double counts.
-pub(super) async fn initiative_views(
-    conn: &mut AnyConnection,
-    engine_names: &HashMap<i64, String>,
-    org: i64,
-    year: Option<FinancialYear>,
-) -> Result<Vec<InitiativeView>, AppError> {
-    let all = store::initiatives(&mut *conn, &Scope::default()).await?;
-    let pairs = initiative::double_counts(&all);
-    let notes = store::initiative_notes(&mut *conn, org).await?;
-    let name = |id: OrgId| {
-        engine_names
-            .get(&id.0)
-            .cloned()
-            .unwrap_or_else(|| format!("body {}", id.0))
-    };
-    Ok(all
-        .iter()
-        .filter(|i| i.org.0 == org)
-        .map(|i| {
-            let others: Vec<String> = pairs
-                .iter()
-                .filter_map(|(a, b)| {
-                    let other = if *a == i.id {
-                        *b
-                    } else if *b == i.id {
-                        *a
-                    } else {
-                        return None;
-                    };
-                    all.iter().find(|x| x.id == other).map(|x| name(x.org))
-                })
-                .collect();
-            InitiativeView {
-                id: i.id,
-                title: i.title.clone(),
-                kind: i.kind.name().to_owned(),
-                class: i.class.name().to_owned(),
-                evidence: i.evidence.name().to_owned(),
-                recurring: i.recurring,
-                one_off: i.one_off,
-                first_year: i.first_year,
-                last_year: i.last_year,
-                service: i.service.clone(),
-                party: i.party.name().to_owned(),
-                counterparty: i.counterparty.map(name),
-                quality_note: notes.get(&i.id).cloned().unwrap_or_default(),
-                payback_year: i.payback_year(),
-                net_to: year.map(|y| (y, i.cumulative_net_to(y))),
-                double_count_with: others,
-            }
-        })
-        .collect())
-}
-
-/// A body's initiatives, and for its officers the form to record one.
-pub async fn initiatives_page(
-    db: &Db,
-    user: &CurrentUser,
-    code: &str,
-) -> Result<InitiativesPage, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
-    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let org = body_row(&mut conn, code).await?;
-    let names: HashMap<i64, String> = store::bodies(&mut conn)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
-    let year = FinancialYear::containing(chrono::Utc::now().date_naive()).ok();
-    Ok(InitiativesPage {
-        code: org.code.clone(),
-        name: org.name.clone(),
-        initiatives: initiative_views(&mut conn, &names, org.id, year).await?,
-        withdrawn: store::withdrawn_initiatives(&mut conn, org.id)
-            .await?
-            .into_iter()
-            .map(|r| WithdrawnInitiative {
-                id: r.id,
-                title: r.title,
-                recurring: Money::from_pence(r.recurring_pence),
-                withdrawn_on: date_of(r.withdrawn_at.unwrap_or_default()),
-            })
-            .collect(),
-        may_record: user.may_write_org(code),
-    })
-}
-
-/// Checks an initiative's form (recording or editing): every problem at once, each naming its
-/// field, with what was typed kept. Returns the initiative (id 0) and its quality note.
-async fn check_form(
-    conn: &mut AnyConnection,
-    org: i64,
-    form: &HashMap<String, String>,
-) -> Result<(Initiative, String), AppError> {
-    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let mut errors: Vec<FieldError> = Vec::new();
-    let mut error = |field: &str, message: String| {
-        errors.push(FieldError {
-            field: field.into(),
-            message,
-        })
-    };
-    let title = field("title");
-    if title.is_empty() {
-        error("title", "Title: say what the initiative is".into());
-    } else if title.chars().count() > 200 {
-        error("title", "Title: at most 200 characters".into());
-    }
-    let kind = InitiativeKind::parse(field("kind"))
-        .map_err(|e| error("kind", format!("Kind: {e}")))
-        .ok();
-    let class = SavingClass::parse(field("class"))
-        .map_err(|e| error("class", format!("Class: {e}")))
-        .ok();
-    let evidence = Evidence::parse(field("evidence"))
-        .map_err(|e| error("evidence", format!("Evidence: {e}")))
-        .ok();
-    let party = Party::parse(field("party"))
-        .map_err(|e| error("party", format!("Party: {e}")))
-        .ok();
-    let mut amount = |name: &str, label: &str| -> Option<Money> {
-        let text = field(name);
-        let text = if text.is_empty() { "0" } else { text };
-        match Money::parse(text) {
-            Ok(m) if m.is_negative() => {
-                error(name, format!("{label}: cannot be negative"));
-                None
-            }
-            Ok(m) if m.as_decimal() > Decimal::from(MAX_LINE_POUNDS) => {
-                error(
-                    name,
-                    format!("{label}: more than £1bn is not plausible for one initiative"),
-                );
-                None
-            }
-            Ok(m) => Some(m),
-            Err(e) => {
-                error(name, format!("{label}: {e}"));
-                None
-            }
-        }
-    };
-    let recurring = amount("recurring", "Recurring annual saving");
-    let one_off = amount("one_off", "One-off cost");
-    let first_year = field("first_year")
-        .parse::<FinancialYear>()
-        .map_err(|_| {
-            error(
-                "first_year",
-                "First year: enter a financial year like 2014-15".into(),
-            )
-        })
-        .ok();
-    let last_year = match field("last_year") {
-        "" => None,
-        text => match text.parse::<FinancialYear>() {
-            Ok(y) if first_year.is_some_and(|f| y < f) => {
-                error(
-                    "last_year",
-                    "Last year: cannot be before the first year".into(),
-                );
-                None
-            }
-            Ok(y) => Some(y),
-            Err(_) => {
-                error(
-                    "last_year",
-                    "Last year: enter a financial year like 2018-19, or leave it empty".into(),
-                );
-                None
-            }
-        },
-    };
-    let service = match field("service") {
-        "" => None,
-        text => match text.parse::<crate::domain::OrgCode>() {
-            // Service codes follow the same rule as body codes: lower case, digits, hyphens.
-            Ok(c) => Some(c.to_string()),
-            Err(_) => {
-                error(
-                    "service",
-                    "Shared service: a code like swan (letters, digits and hyphens)".into(),
-                );
-                None
-            }
-        },
-    };
-    if matches!(party, Some(Party::Provider | Party::Consumer))
-        && service.is_none()
-        && field("service").is_empty()
-    {
-        error(
-            "service",
-            "Shared service: a provider or consumer must name the shared service".into(),
-        );
-    }
-    let note = field("quality_note");
-    if note.is_empty() {
-        error(
-            "quality_note",
-            "Quality note: show that the saving is not a service cut or extra income".into(),
-        );
-    } else if note.chars().count() > MAX_NOTE_CHARS {
-        error(
-            "quality_note",
-            format!("Quality note: at most {MAX_NOTE_CHARS} characters"),
-        );
-    }
-    let counterparty = match field("counterparty") {
-        "" => None,
-        text => match store::body(&mut *conn, text).await? {
-            Some(b) if b.id != org => Some(OrgId(b.id)),
-            Some(_) => {
-                error(
-                    "counterparty",
-                    "Other body: name another body, not this one".into(),
-                );
-                None
-            }
-            None => {
-                error(
-                    "counterparty",
-                    format!("Other body: there is no body with the code {text:?}"),
-                );
-                None
-            }
-        },
-    };
-    let (
-        Some(kind),
-        Some(class),
-        Some(evidence),
-        Some(party),
-        Some(recurring),
-        Some(one_off),
-        Some(first_year),
-        true,
-    ) = (
-        kind,
-        class,
-        evidence,
-        party,
-        recurring,
-        one_off,
-        first_year,
-        errors.is_empty(),
-    )
-    else {
-        let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        return Err(AppError::Form { errors, values });
-    };
-    let initiative = Initiative {
-        id: 0,
-        org: OrgId(org),
-        kind,
-        title: title.to_owned(),
-        class,
-        evidence,
-        recurring,
-        one_off,
-        first_year,
-        last_year,
-        service,
-        party,
-        counterparty,
-    };
-    Ok((initiative, note.to_owned()))
-}
-
-/// Records an initiative's claimed saving (officers of the body). Every field is checked and
-/// all problems are reported together; a provider or consumer must name the shared service.
-pub async fn record_initiative(
-    db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
-    form: &HashMap<String, String>,
-) -> Result<i64, AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
-    let mut tx = db.begin().await?;
-    let org = body_row(&mut tx, code).await?;
-    let (initiative, note) = check_form(&mut tx, org.id, form).await?;
-    let note = note.as_str();
-    let id = store::insert_initiative(
-        &mut tx,
-        &store::NewInitiative {
-            org: org.id,
-            initiative: &initiative,
-            quality_note: note,
-            source_ref: None,
-            at: now(),
-            user: user.id,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        &AuditEntry::by(user, &client.addr, "initiative_recorded", "initiative", id)
-            .after(initiative_json(code, &initiative, note)),
-    )
-    .await?;
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(id)
-}
 
 // ---------------------------------------------------------------- one initiative, corrected
 
 /// A stored row as the domain's initiative.
-fn from_row(r: &store::InitiativeRow) -> Result<Initiative, AppError> {
+pub(super) fn from_row(r: &store::InitiativeRow) -> Result<Initiative, AppError> {
     let year = |start: i64| {
         i32::try_from(start)
             .ok()
@@ -386,7 +45,7 @@ fn from_row(r: &store::InitiativeRow) -> Result<Initiative, AppError> {
 }
 
 /// Where an initiative the tracker recorded itself came from, and the page to correct it on.
-fn source_of(code: &str, source_ref: Option<&str>) -> Option<(String, String)> {
+pub(super) fn source_of(code: &str, source_ref: Option<&str>) -> Option<(String, String)> {
     let (what, id) = source_ref?.split_once(':')?;
     Some(match what {
         "data-centre" => (
@@ -401,7 +60,7 @@ fn source_of(code: &str, source_ref: Option<&str>) -> Option<(String, String)> {
     })
 }
 
-async fn initiative_row(
+pub(super) async fn initiative_row(
     conn: &mut AnyConnection,
     org: i64,
     id: i64,
@@ -516,7 +175,7 @@ pub async fn initiative_page(
 
 /// A correction of an initiative, as its form names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Correction {
+pub(super) enum Correction {
     Edit,
     Regrade,
     Withdraw,

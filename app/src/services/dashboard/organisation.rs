@@ -1,0 +1,234 @@
+//! One body's dashboard and its charts.
+
+use super::{pounds, running, today, view, year_of, Labels, FIRST_YEAR};
+use crate::db::Db;
+use crate::domain::{FinancialYear, Money};
+use crate::error::AppError;
+use crate::model::chart::{Chart, ChartKind, Series, SeriesStyle};
+use crate::model::dashboard::{DashboardQuery, OrgDashboard};
+use crate::model::CurrentUser;
+use crate::services::savings::{self};
+use crate::services::{estate, returns, shared};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// Whether a site was open at the end of a year (opened by then and not closed by then).
+pub(super) fn open_at_end(s: &crate::model::estate::SiteView, year: FinancialYear) -> bool {
+    let end = year.last_day().format("%Y-%m-%d").to_string();
+    s.opened.as_deref().is_none_or(|o| o <= end.as_str())
+        && s.closed_date.as_deref().is_none_or(|c| c > end.as_str())
+}
+
+/// One body's dashboard: its savings against its apportioned target, its sites over time, its
+/// returns, sites and adoptions, with the links to how each year was calculated. For those who
+/// may read the body (its officers, the board, the office). Kept per user, data version and
+/// day like the programme dashboard.
+pub async fn organisation(
+    db: &Db,
+    user: &CurrentUser,
+    code: &str,
+    q: &DashboardQuery,
+) -> Result<Arc<OrgDashboard>, AppError> {
+    if !user.may_read_org(code) {
+        return Err(AppError::Forbidden);
+    }
+    let key = format!(
+        "organisation|{}|{}|{code}|{}",
+        user.id,
+        today(),
+        q.to_query()
+    );
+    db.cache()
+        .get_or_compute(db.pool(), &key, || compute_organisation(db, user, code, q))
+        .await
+}
+
+pub(super) async fn compute_organisation(
+    db: &Db,
+    user: &CurrentUser,
+    code: &str,
+    q: &DashboardQuery,
+) -> Result<OrgDashboard, AppError> {
+    let body = savings::body(db, user, code, q.basis.as_deref()).await?;
+    let from_asked = year_of("from", "From", q.from.as_deref())?;
+    let to_asked = year_of("to", "To", q.to.as_deref())?;
+    let first =
+        FinancialYear::starting(FIRST_YEAR).map_err(|e| AppError::internal(e.to_string()))?;
+    let last_with_figures = body
+        .years
+        .iter()
+        .rev()
+        .find(|y| y.saving.is_some())
+        .map(|y| y.year);
+    let from = from_asked.unwrap_or(first);
+    let to = to_asked
+        .or(last_with_figures)
+        .or_else(|| body.years.last().map(|y| y.year))
+        .unwrap_or(first)
+        .max(from);
+    if from_asked.is_some() && to_asked.is_some() && from > to_asked.unwrap_or(from) {
+        return Err(AppError::validation(
+            "from",
+            format!("From: {from} is after To ({to})"),
+        ));
+    }
+    let range: Vec<FinancialYear> = std::iter::successors(Some(from), |y| y.next())
+        .take_while(|y| *y <= to)
+        .collect();
+    let labels: Vec<String> = range.iter().map(ToString::to_string).collect();
+    let sites = estate::sites_page(db, user, code).await?;
+    let adoptions = shared::adoptions_page(db, user, code).await?;
+    let returns = returns::export(db, user, None, Some(code)).await?;
+    let applied = DashboardQuery {
+        basis: Some(body.basis.clone()),
+        sector: None,
+        from: Some(from.to_string()),
+        to: Some(to.to_string()),
+        measure: None,
+    };
+    let query = applied.to_query();
+    let csv_base = format!("/organisations/{code}/charts");
+    let year_row = |y: &FinancialYear| body.years.iter().find(|r| r.year == *y);
+    let saving: Vec<Option<Decimal>> = range
+        .iter()
+        .map(|y| year_row(y).and_then(|r| r.saving).and_then(pounds))
+        .collect();
+    let target: Vec<Option<Decimal>> = range
+        .iter()
+        .map(|y| year_row(y).and_then(|r| r.target).and_then(pounds))
+        .collect();
+    let name = body.name.clone();
+    let mut charts = vec![
+        view(
+            Chart {
+                id: "savings-annual".into(),
+                title: format!("{name}: savings each year against its target"),
+                description: format!(
+                    "Spend-based saving (baseline minus counted spend) in each financial year from {from} to {to}, {}, beside the body's apportioned share of the trajectory on the same basis. Years without a counted return have no point.",
+                    body.basis_label
+                ),
+                kind: ChartKind::Line,
+                category_label: "Financial year".into(),
+                unit: "£".into(),
+                categories: labels.clone(),
+                series: vec![
+                    Series { name: "Spend-based saving".into(), style: SeriesStyle::Actual, values: saving.clone(), marks: Vec::new() },
+                    Series { name: "Apportioned target".into(), style: SeriesStyle::Target, values: target.clone(), marks: Vec::new() },
+                ],
+            },
+            &csv_base,
+            &query,
+        ),
+        view(
+            Chart {
+                id: "savings-cumulative".into(),
+                title: format!("{name}: cumulative savings from {from}"),
+                description: format!(
+                    "The body's spend-based savings added up year by year from {from} to {to}, {}, beside its targets added up the same way.",
+                    body.basis_label
+                ),
+                kind: ChartKind::Line,
+                category_label: "Financial year".into(),
+                unit: "£".into(),
+                categories: labels.clone(),
+                series: vec![
+                    Series { name: "Saving, cumulative".into(), style: SeriesStyle::Actual, values: running(&saving), marks: Vec::new() },
+                    Series { name: "Target, cumulative".into(), style: SeriesStyle::Target, values: running(&target), marks: Vec::new() },
+                ],
+            },
+            &csv_base,
+            &query,
+        ),
+    ];
+    if !sites.sites.is_empty() {
+        charts.push(view(
+            Chart {
+                id: "estate-sites".into(),
+                title: format!("{name}: data centres and computer rooms open"),
+                description: format!(
+                    "The body's sites open at the end of each financial year from {from} to {to}."
+                ),
+                kind: ChartKind::Bar,
+                category_label: "Financial year".into(),
+                unit: "sites".into(),
+                categories: labels,
+                series: vec![Series {
+                    name: "Sites open".into(),
+                    style: SeriesStyle::Actual,
+                    values: range
+                        .iter()
+                        .map(|y| {
+                            Some(Decimal::from(
+                                sites.sites.iter().filter(|s| open_at_end(s, *y)).count(),
+                            ))
+                        })
+                        .collect(),
+                    marks: Vec::new(),
+                }],
+            },
+            &csv_base,
+            &query,
+        ));
+    }
+    let labels = Labels {
+        target_basis: body.basis_label.clone(),
+        saving_basis: body.basis_label.clone(),
+        deflators_unverified: !body.deflators_verified && body.basis != "nominal",
+        factors_unverified: false,
+        demo: body.demo_data,
+        profile: body.profile.clone(),
+        estate_target: Vec::new(),
+    };
+    labels.mark(&mut charts);
+    let mut notes = body.problems.clone();
+    notes.extend(labels.notes());
+    let mut d = OrgDashboard {
+        code: code.to_owned(),
+        name,
+        query: applied,
+        basis_label: body.basis_label.clone(),
+        base_years: body.base_years.clone(),
+        years: body.years.iter().map(|y| y.year).collect(),
+        from,
+        to,
+        charts,
+        savings: body.years.clone(),
+        returns: returns
+            .iter()
+            .map(|r| crate::model::dashboard::OrgReturnRow {
+                financial_year: r.financial_year,
+                version: r.version,
+                status: r.status.label().to_owned(),
+                total: r
+                    .lines
+                    .iter()
+                    .filter_map(crate::domain::spend_line::SpendLine::total)
+                    .fold(Money::ZERO, |a, m| a.checked_add(m).unwrap_or(a)),
+            })
+            .collect(),
+        sites: sites.sites,
+        adoptions: adoptions.adoptions,
+        notes,
+        body_html: String::new(),
+    };
+    d.body_html = crate::report::render_org_body(&d);
+    Ok(d)
+}
+
+/// One chart of a body's dashboard, for its CSV download.
+pub async fn organisation_chart(
+    db: &Db,
+    user: &CurrentUser,
+    code: &str,
+    q: &DashboardQuery,
+    id: &str,
+) -> Result<Chart, AppError> {
+    organisation(db, user, code, q)
+        .await?
+        .charts
+        .iter()
+        .map(|c| &c.chart)
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("The chart {id:?}")))
+}
