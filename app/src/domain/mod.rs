@@ -32,6 +32,7 @@ pub mod category;
 pub mod estate;
 pub mod financial_year;
 pub mod income;
+pub mod input;
 pub mod lifetime;
 pub mod money;
 pub mod org;

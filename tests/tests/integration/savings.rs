@@ -2396,6 +2396,17 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
             "Recorded in error: the refresh went ahead in 2015",
         ),
     ];
+    // Without a reason: refused as a form, with the action kept, so the page shows the error at
+    // the withdrawal form (its reason field then has the id the error summary links to).
+    let mut without_reason = withdraw.clone();
+    without_reason.retain(|(k, _)| *k != "reason");
+    match correct(&fife, without_reason).await {
+        Err(AppError::Form { errors, values }) => {
+            assert_eq!(errors[0].field, "reason");
+            assert!(values.contains(&("action".to_owned(), "withdraw".to_owned())));
+        }
+        other => panic!("expected the reason to be asked for, got {other:?}"),
+    }
     correct(&fife, withdraw.clone()).await.unwrap();
     let after = summary().await;
     assert_eq!(

@@ -12,34 +12,22 @@ use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use std::collections::HashMap;
 
-/// A reason a correction needs: `field` names it in the error.
+/// The reason a correction needs (`why`, as in "say why the site is archived"), or the refused
+/// form naming it.
 pub(super) fn reason_of<'a>(
     form: &'a HashMap<String, String>,
-    what: &str,
+    why: &str,
 ) -> Result<&'a str, AppError> {
-    let reason = form.get("reason").map(|v| v.trim()).unwrap_or_default();
-    if reason.is_empty() {
-        return Err(refused(
+    let text = form.get("reason").map(String::as_str).unwrap_or_default();
+    crate::domain::input::reason(text, why).map_err(|message| {
+        refused(
             vec![FieldError {
                 field: "reason".into(),
-                message: format!("Reason: say why {what}"),
+                message,
             }],
             form,
-        ));
-    }
-    if reason.chars().count() > crate::domain::spend_line::MAX_NOTE_CHARS {
-        return Err(refused(
-            vec![FieldError {
-                field: "reason".into(),
-                message: format!(
-                    "Reason: at most {} characters",
-                    crate::domain::spend_line::MAX_NOTE_CHARS
-                ),
-            }],
-            form,
-        ));
-    }
-    Ok(reason)
+        )
+    })
 }
 
 /// Reverses a closure recorded in error (the programme office, with a reason; issue 15): the

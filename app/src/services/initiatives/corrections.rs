@@ -231,13 +231,7 @@ pub async fn correct_initiative(
         )));
     }
     let current = from_row(&row)?;
-    let reason_error = if reason.is_empty() {
-        Some("Reason: say why the initiative is corrected".to_owned())
-    } else if reason.chars().count() > MAX_NOTE_CHARS {
-        Some(format!("Reason: at most {MAX_NOTE_CHARS} characters"))
-    } else {
-        None
-    };
+    let reason_error = crate::domain::input::reason(reason, "the initiative is corrected").err();
     let (next, note) = match correction {
         Correction::Edit => match check_form(&mut tx, org.id, form).await {
             Ok(checked) if reason_error.is_none() => checked,
@@ -299,8 +293,16 @@ pub async fn correct_initiative(
             )
         }
         Correction::Withdraw => {
+            // A refused form, with what was typed (the action), so the page shows the error
+            // at the withdrawal form.
             if let Some(message) = reason_error {
-                return Err(AppError::validation("reason", message));
+                return Err(AppError::Form {
+                    errors: vec![FieldError {
+                        field: "reason".into(),
+                        message,
+                    }],
+                    values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                });
             }
             (current.clone(), row.quality_note.clone())
         }

@@ -270,15 +270,10 @@ pub async fn move_adoption(
     let to =
         AdoptionStage::parse(stage).map_err(|e| AppError::validation("stage", e.to_string()))?;
     let reason = reason.trim();
-    let reason_error = if to == AdoptionStage::Abandoned && reason.is_empty() {
-        Some("Reason: say why the adoption is abandoned".to_owned())
-    } else if reason.chars().count() > crate::domain::spend_line::MAX_NOTE_CHARS {
-        Some(format!(
-            "Reason: at most {} characters",
-            crate::domain::spend_line::MAX_NOTE_CHARS
-        ))
+    let reason_error = if to == AdoptionStage::Abandoned {
+        crate::domain::input::reason(reason, "the adoption is abandoned").err()
     } else {
-        None
+        crate::domain::input::optional_reason(reason).err()
     };
     if let Some(message) = reason_error {
         // The adoption's id is kept with what was typed, so the page shows the error at its form.
