@@ -90,7 +90,7 @@ async fn every_table_is_tracked_or_named_untracked(backend: Backend) {
 
     // A change moves the version, in its own transaction; signing in does not.
     let before = data_version(app.db.pool()).await.unwrap();
-    let mut tx = app.db.pool().begin().await.unwrap();
+    let mut tx = app.db.begin().await.unwrap();
     sqlx::query(
         "INSERT INTO gdp_deflators (fy_start, index_value, release, verified)
          VALUES (1990, '50', 'test', 0)",

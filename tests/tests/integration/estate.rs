@@ -568,6 +568,51 @@ async fn the_pages_work_without_javascript(backend: Backend) {
             .status,
         http::StatusCode::NOT_FOUND
     );
+    // Issue 15: a site entered in error is archived from its page, and listed as archived.
+    assert!(page.body.contains("id=\"archive-form\""), "{}", page.body);
+    let rv: i64 = sqlx::query_scalar("SELECT row_version FROM data_centres WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let (id_text, rv_text) = (id.to_string(), rv.to_string());
+    let archived = app
+        .post_form(
+            "/api/estate/site-action",
+            &[
+                ("org", "council-fife"),
+                ("id", &id_text),
+                ("row_version", &rv_text),
+                ("action", "archive"),
+                ("reason", "Entered twice by mistake"),
+            ],
+            officer.as_deref(),
+        )
+        .await;
+    assert!(
+        archived.status.is_success() || archived.status.is_redirection(),
+        "{}: {}",
+        archived.status,
+        archived.body
+    );
+    let list = app
+        .get_as("/data-centres/council-fife?archived=1", officer.as_deref())
+        .await;
+    assert!(list.body.contains("id=\"site-archived\""));
+    assert!(
+        list.body.contains("id=\"archived-sites\"")
+            && list.body.contains("Entered twice by mistake")
+    );
+    assert_eq!(
+        app.get_as(
+            &format!("/data-centres/council-fife/{id}"),
+            officer.as_deref()
+        )
+        .await
+        .status,
+        http::StatusCode::NOT_FOUND,
+        "an archived site has no page"
+    );
     app.teardown().await;
 }
 

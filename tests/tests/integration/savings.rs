@@ -1428,7 +1428,7 @@ async fn store_submitted_return(
     year: &str,
     lines: &[SpendLine],
 ) {
-    let mut tx = app.db.pool().begin().await.unwrap();
+    let mut tx = app.db.begin().await.unwrap();
     let org_id = app::db::returns::org_id(&mut tx, org)
         .await
         .unwrap()
