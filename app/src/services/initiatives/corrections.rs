@@ -6,7 +6,7 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, InitiativeChange};
 use crate::db::{Db, DbError};
 use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
-use crate::domain::spend_line::{FieldError, MAX_NOTE_CHARS};
+use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Money, OrgId, Role};
 use crate::error::AppError;
 use crate::model::savings::{InitiativePage, InitiativeVersionView};
