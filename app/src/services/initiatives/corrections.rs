@@ -83,16 +83,9 @@ pub async fn initiative_page(
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
     let row = initiative_row(&mut conn, org.id, id).await?;
-    let names: HashMap<i64, String> = store::bodies(&mut conn)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
-    let codes: HashMap<i64, String> = store::bodies(&mut conn)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.code))
-        .collect();
+    let bodies = store::bodies(&mut conn).await?;
+    let names: HashMap<i64, String> = bodies.iter().map(|b| (b.id, b.name.clone())).collect();
+    let codes: HashMap<i64, String> = bodies.into_iter().map(|b| (b.id, b.code)).collect();
     let year = FinancialYear::containing(chrono::Utc::now().date_naive()).ok();
     let view = initiative_views(&mut conn, &names, org.id, year)
         .await?
