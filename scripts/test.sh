@@ -36,13 +36,13 @@ say "building the site and server (cargo leptos build)"
 cargo leptos build
 
 say "unit, property and integration tests (SQLite and PostgreSQL)"
-LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo test --no-fail-fast -p app -p server -p tests --features app/ssr 2>&1 | tee -a "$RESULTS"
+LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo test --no-fail-fast -p domain -p app -p server -p tests --features app/ssr 2>&1 | tee -a "$RESULTS"
 
 say "browser tests (headless Chromium, axe-core)"
 LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo test -p tests --features e2e --test browser 2>&1 | tee -a "$RESULTS"
 
 say "clippy: server build"
-LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo clippy -p app -p server -p tests --features app/ssr,tests/e2e --all-targets -- -D warnings
+LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo clippy -p domain -p app -p server -p tests --features app/ssr,tests/e2e --all-targets -- -D warnings
 say "clippy: wasm hydrate build"
 LEPTOS_OUTPUT_NAME=$OUT RUSTFLAGS="$FLAGS" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 

@@ -4,17 +4,22 @@
 //! Dependencies point one way: pages -> api -> services -> db -> domain.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod components;
-pub mod domain;
+/// The domain core is its own crate (`domain/`), named here so `crate::domain::…` reads as before.
+pub use ::domain;
 pub mod error;
 #[cfg(test)]
 mod layers;
 pub mod model;
 pub mod pages;
 mod shell;
+#[cfg(test)]
+mod traced;
 pub mod util;
 
 #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@ use crate::domain::{Money, Sector};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod audit;
 pub mod chart;
 pub mod dashboard;
 pub mod estate;

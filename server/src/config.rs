@@ -91,6 +91,10 @@ pub const DEFAULT_FILE: &str = "tracker.toml";
 impl Config {
     /// Loads the configuration. `file` is the file named by `--config` or `TRACKER_CONFIG`
     /// (it must exist); without one, `tracker.toml` is read if present. `env` looks up a variable.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one setting after another, each checked and named in its own message"
+    )]
     pub fn load(
         file: Option<&Path>,
         env: &dyn Fn(&str) -> Option<String>,

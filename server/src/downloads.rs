@@ -19,6 +19,7 @@ pub fn routes() -> Routes {
 }
 
 /// `GET /dashboard/charts/ID.csv?filters`: one chart's figures.
+#[tracing::instrument(skip_all, fields(%file))]
 async fn chart_csv(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -43,6 +44,7 @@ fn csv_response(chart: &app::model::chart::Chart) -> Response {
 }
 
 /// `GET /organisations/CODE/charts/ID.csv?filters`: one chart of a body's dashboard.
+#[tracing::instrument(skip_all, fields(%code, %file))]
 async fn org_chart_csv(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -64,6 +66,7 @@ async fn org_chart_csv(
 }
 
 /// `GET /board-packs/ID/pack.html`: the pack's file, as frozen.
+#[tracing::instrument(skip_all, fields(%id))]
 async fn pack_file(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,

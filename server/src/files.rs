@@ -42,6 +42,7 @@ fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {
 }
 
 /// `GET /returns/template.xlsx`: the blank template (public).
+#[tracing::instrument(skip_all)]
 async fn blank_template(State(state): State<AppState>) -> Response {
     let services = match app::services::estate_import::service_codes(&state.db).await {
         Ok(codes) => codes,
@@ -55,6 +56,7 @@ async fn blank_template(State(state): State<AppState>) -> Response {
 
 /// `GET /returns/ORG/FY/template.xlsx`: the template for one body and year, with last year's
 /// figures (for those who may read that body's data).
+#[tracing::instrument(skip_all, fields(%org, %fy))]
 async fn prefilled_template(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -184,6 +186,7 @@ async fn read_form(
 
 /// `POST /import/upload` (multipart: `org`, `fy`, `file`): stores the file for its preview.
 /// Only finance officers import; the body is checked once the form is read.
+#[tracing::instrument(skip_all)]
 async fn upload(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,

@@ -125,6 +125,7 @@ pub fn plain_routes(max_upload_bytes: usize) -> routing::Routes {
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
+#[tracing::instrument(skip_all)]
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let backend = state.db.backend().name();
     match state.db.ping().await {

@@ -67,6 +67,7 @@ pub struct FormatQuery {
 #[utoipa::path(get, path = "/api/v1/open", tag = "open data",
     summary = "The open datasets (anonymous callers see the published ones)",
     responses((status = 200, description = "`{\"datasets\": [...]}`", body = Vec<DatasetEntry>)))]
+#[tracing::instrument(skip_all)]
 async fn list(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>) -> Response {
     match app::services::open_data::publications(&state.db, auth.user.as_ref()).await {
         Ok(list) => {
@@ -98,6 +99,7 @@ async fn list(State(state): State<AppState>, Extension(auth): Extension<RequestA
         (status = 404, description = "No such dataset, or not published", body = ErrorBody),
         (status = 422, description = "A bad parameter, named", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(%name))]
 async fn dataset(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -159,6 +161,7 @@ pub struct ApiDoc;
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "open data",
     summary = "The OpenAPI description of this API",
     responses((status = 200, description = "OpenAPI 3.1 JSON")))]
+#[tracing::instrument(skip_all)]
 async fn openapi() -> Response {
     match ApiDoc::openapi().to_json() {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),

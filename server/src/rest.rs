@@ -72,6 +72,7 @@ pub struct ReturnsQuery {
         (status = 403, description = "The body is not the caller's", body = ErrorBody),
         (status = 422, description = "A bad parameter, named", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn returns(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -145,6 +146,7 @@ pub struct SavingsQuery {
         (status = 403, description = "Not the board or the programme office", body = ErrorBody),
         (status = 422, description = "A bad parameter, named", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn savings_summary(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -197,6 +199,7 @@ pub struct BasisQuery {
         (status = 403, description = "The body is not the caller's", body = ErrorBody),
         (status = 404, description = "No such body", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all, fields(%org, %fy))]
 pub(crate) async fn savings_calculation(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -240,6 +243,7 @@ pub struct SitesQuery {
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The body is not the caller's", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn data_centres(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -288,6 +292,7 @@ pub(crate) fn wants_csv(format: Option<&str>, headers: &HeaderMap) -> Result<boo
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The body is not the caller's", body = ErrorBody),
     ))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn adoptions(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,

@@ -114,6 +114,10 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "starting the server is one sequence of steps, each with its own error message"
+    )]
     pub fn start() -> anyhow::Result<RunningServer> {
         let binary = server_binary();
         anyhow::ensure!(

@@ -4,6 +4,10 @@
     clippy::expect_used,
     reason = "tests: a failed expectation is a failed test"
 )]
+#![allow(
+    clippy::too_many_lines,
+    reason = "a journey reads as one scenario, start to finish (the 80-line rule is for app code)"
+)]
 //! Every page visited is checked with axe-core (WCAG 2.2 A and AA); any violation fails.
 
 use fantoccini::{Client, Locator};

@@ -23,11 +23,19 @@ fn admin() -> Result<
 
 /// Succeeds for an admin: lets a page with no data of its own (a blank form) refuse others.
 #[server(prefix = "/api", endpoint = "admin/check", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::check_admin", skip_all)
+)]
 pub async fn check_admin() -> Result<(), AppError> {
     super::finish(admin().map(|_| ()))
 }
 
 #[server(prefix = "/api", endpoint = "admin/users", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::list_users", skip_all)
+)]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     super::finish(
         async move {
@@ -39,6 +47,10 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/user", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::get_user", skip_all, fields(id))
+)]
 pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
     super::finish(
         async move {
@@ -51,6 +63,7 @@ pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
 
 /// Creates an account with the initial password the admin chose (to be passed on in person).
 #[server(prefix = "/api", endpoint = "admin/create-user")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::admin::create_account", skip_all, fields(%name)))]
 pub async fn create_account(
     email: String,
     name: String,
@@ -80,6 +93,10 @@ pub async fn create_account(
 }
 
 #[server(prefix = "/api", endpoint = "admin/update-access")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::update_access", skip_all, fields(id))
+)]
 pub async fn update_access(id: i64, role: String, organisations: String) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -93,6 +110,10 @@ pub async fn update_access(id: i64, role: String, organisations: String) -> Resu
 }
 
 #[server(prefix = "/api", endpoint = "admin/set-disabled")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::set_disabled", skip_all, fields(id, disabled))
+)]
 pub async fn set_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -104,6 +125,10 @@ pub async fn set_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/reset-password")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::reset_password", skip_all, fields(id))
+)]
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -115,6 +140,7 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/audit", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::admin::list_audit", skip_all, fields(?action, ?actor)))]
 pub async fn list_audit(
     action: Option<String>,
     actor: Option<String>,
@@ -137,6 +163,10 @@ pub async fn list_audit(
 
 /// The open datasets and whether each is published.
 #[server(prefix = "/api", endpoint = "admin/open-data", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::list_open_data", skip_all)
+)]
 pub async fn list_open_data() -> Result<Vec<crate::model::dashboard::Publication>, AppError> {
     super::finish(
         async move {
@@ -149,6 +179,10 @@ pub async fn list_open_data() -> Result<Vec<crate::model::dashboard::Publication
 
 /// Publishes (`publish` = "yes") or withdraws an open dataset.
 #[server(prefix = "/api", endpoint = "admin/publish")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::admin::set_open_data", skip_all)
+)]
 pub async fn set_open_data(dataset: String, publish: String) -> Result<(), AppError> {
     super::finish(
         async move {

@@ -6,6 +6,10 @@ use leptos::prelude::*;
 
 /// Signs in with e-mail and password, sets the session cookie and goes to `next`.
 #[server(prefix = "/api", endpoint = "auth/login")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::auth::login", skip_all)
+)]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -32,6 +36,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
 /// Signs out: ends the session on every server and clears the cookie.
 #[server(prefix = "/api", endpoint = "auth/logout")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::auth::logout", skip_all)
+)]
 pub async fn logout() -> Result<(), AppError> {
     super::finish(
         async move {
@@ -62,6 +70,10 @@ pub async fn logout() -> Result<(), AppError> {
 
 /// Who is signed in, if anyone (public: answers `null` for anonymous visitors).
 #[server(prefix = "/api", endpoint = "auth/me", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::auth::get_current_user", skip_all)
+)]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     super::finish(async move { Ok(crate::auth::current_user()) }.await)
 }

@@ -14,6 +14,7 @@ use crate::model::dashboard::DashboardQuery;
 /// The programme dashboard for the filters, or `None` for those who do not read every body's
 /// data (the dashboard page then shows only the public baseline).
 #[server(prefix = "/api", endpoint = "dashboard/programme", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::dashboard::get_programme_dashboard", skip_all, fields(?basis, ?sector, ?from, ?to)))]
 pub async fn get_programme_dashboard(
     basis: Option<String>,
     sector: Option<String>,
@@ -48,6 +49,7 @@ pub async fn get_programme_dashboard(
 /// One body's dashboard, or `None` for those who may not read the body's data (its page then
 /// shows only the public facts).
 #[server(prefix = "/api", endpoint = "dashboard/organisation", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::dashboard::get_organisation_dashboard", skip_all, fields(%code, ?basis, ?from, ?to)))]
 pub async fn get_organisation_dashboard(
     code: String,
     basis: Option<String>,
@@ -80,6 +82,7 @@ pub async fn get_organisation_dashboard(
 
 /// Freezes the dashboard, with the filters shown, into a board pack; then shows the pack.
 #[server(prefix = "/api", endpoint = "dashboard/freeze")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::dashboard::freeze_board_pack", skip_all, fields(%title, ?basis, ?sector, ?from, ?to)))]
 pub async fn freeze_board_pack(
     title: String,
     #[server(default)] basis: Option<String>,
@@ -109,6 +112,10 @@ pub async fn freeze_board_pack(
 
 /// Every board pack, newest first.
 #[server(prefix = "/api", endpoint = "board-packs/list", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::dashboard::list_board_packs", skip_all)
+)]
 pub async fn list_board_packs() -> Result<Vec<BoardPackSummary>, AppError> {
     super::finish(
         async move {
@@ -121,6 +128,7 @@ pub async fn list_board_packs() -> Result<Vec<BoardPackSummary>, AppError> {
 
 /// One board pack as frozen.
 #[server(prefix = "/api", endpoint = "board-packs/get", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::dashboard::get_board_pack", skip_all, fields(%id)))]
 pub async fn get_board_pack(id: String) -> Result<BoardPackView, AppError> {
     super::finish(
         async move {

@@ -11,6 +11,7 @@ use super::context;
 
 /// The data-centres front page.
 #[server(prefix = "/api", endpoint = "estate/overview", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::estate::get_estate_overview", skip_all, fields(?sector, ?site_type)))]
 pub async fn get_estate_overview(
     sector: Option<String>,
     site_type: Option<String>,
@@ -33,6 +34,10 @@ pub async fn get_estate_overview(
 /// Sets or removes a consolidation target point (the programme office); then shows the estate
 /// for that scope.
 #[server(prefix = "/api", endpoint = "estate/set-target")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::estate::set_consolidation_target", skip_all)
+)]
 pub async fn set_consolidation_target(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -57,6 +62,7 @@ pub async fn set_consolidation_target(
 
 /// A body's sites.
 #[server(prefix = "/api", endpoint = "estate/sites", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::estate::get_sites_page", skip_all, fields(%org)))]
 pub async fn get_sites_page(org: String) -> Result<SitesPage, AppError> {
     super::finish(
         async move {
@@ -82,6 +88,10 @@ fn number(form: &HashMap<String, String>, name: &str) -> Result<Option<i64>, App
 
 /// Adds a site (no `id`) or saves its figures (`id`, `row_version`); then shows the site.
 #[server(prefix = "/api", endpoint = "estate/save-site")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::estate::save_site", skip_all)
+)]
 pub async fn save_site(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -108,6 +118,10 @@ pub async fn save_site(#[server(flatten)] form: HashMap<String, String>) -> Resu
 
 /// Plans, starts, records or cancels a site's closure; then shows the site.
 #[server(prefix = "/api", endpoint = "estate/site-action")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::estate::site_action", skip_all)
+)]
 pub async fn site_action(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
         async move {

@@ -7,6 +7,10 @@ use leptos::prelude::*;
 
 /// What an upload would change, validated against the stored return.
 #[server(prefix = "/api", endpoint = "import/preview", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::import::get_import_preview", skip_all)
+)]
 pub async fn get_import_preview(token: String) -> Result<ImportPreview, AppError> {
     super::finish(
         async move {
@@ -21,6 +25,10 @@ pub async fn get_import_preview(token: String) -> Result<ImportPreview, AppError
 /// Commits an upload (validated again); `acknowledge` confirms its warnings were read. Goes to
 /// the return's page when done.
 #[server(prefix = "/api", endpoint = "import/commit")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::import::commit_import", skip_all)
+)]
 pub async fn commit_import(
     token: String,
     #[server(default)] acknowledge: String,

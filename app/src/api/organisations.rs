@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 /// Bodies filtered by sector code and name search (both optional).
 #[server(prefix = "/api", endpoint = "organisations/list", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::organisations::list_organisations", skip_all, fields(?sector)))]
 pub async fn list_organisations(
     sector: Option<String>,
     q: Option<String>,
@@ -16,6 +17,7 @@ pub async fn list_organisations(
 
 /// One body by its code.
 #[server(prefix = "/api", endpoint = "organisations/get", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::organisations::get_organisation", skip_all, fields(%code)))]
 pub async fn get_organisation(code: String) -> Result<OrganisationDetail, AppError> {
     super::finish(
         async move {

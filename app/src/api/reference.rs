@@ -6,6 +6,10 @@ use leptos::prelude::*;
 
 /// The McClelland review's 2008-09 baseline, as published.
 #[server(prefix = "/api", endpoint = "reference/mcclelland-baseline", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::reference::get_mcclelland_baseline", skip_all)
+)]
 pub async fn get_mcclelland_baseline() -> Result<BaselineSummary, AppError> {
     super::finish(
         async move {
@@ -18,6 +22,10 @@ pub async fn get_mcclelland_baseline() -> Result<BaselineSummary, AppError> {
 
 /// Whether the database holds `seed --demo`'s synthetic data (every page then says so).
 #[server(prefix = "/api", endpoint = "reference/demo-data", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::reference::get_demo_data", skip_all)
+)]
 pub async fn get_demo_data() -> Result<bool, AppError> {
     super::finish(
         async move {

@@ -15,6 +15,7 @@ pub fn return_path(org_code: &str, fy: &str) -> String {
 }
 
 #[server(prefix = "/api", endpoint = "returns/page", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::returns::get_return_page", skip_all, fields(%org, %fy)))]
 pub async fn get_return_page(org: String, fy: String) -> Result<ReturnPage, AppError> {
     super::finish(
         async move {
@@ -31,6 +32,7 @@ pub async fn get_return_page(org: String, fy: String) -> Result<ReturnPage, AppE
 
 /// Starts the body's return for the year (an empty draft, version 1).
 #[server(prefix = "/api", endpoint = "returns/start")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::returns::start_return", skip_all, fields(%org, %fy)))]
 pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -49,6 +51,10 @@ pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
 /// category `CODE-capital`, `CODE-revenue`, `CODE-note`, `CODE-explanation` (and `staff-fte`);
 /// the income line's `income-capital`, `income-revenue`, `income-note`.
 #[server(prefix = "/api", endpoint = "returns/save")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::returns::save_return", skip_all)
+)]
 pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -66,110 +72,21 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
             if !user.may_write_org(&org) {
                 return Err(AppError::Forbidden);
             }
-            let codes: Vec<String> = crate::domain::SpendCategory::ALL
-                .iter()
-                .map(|c| c.code().to_owned())
-                .collect();
-            let income_fields = ["income-capital", "income-revenue", "income-note"];
-            // `intent` names the button that sent the form; a nameless submitter can arrive as an
-            // empty key, which carries nothing.
-            let unknown: Vec<&String> = form
-                .keys()
-                .filter(|k| !matches!(k.as_str(), "" | "="))
-                .filter(|k| {
-                    !["org", "fy", "row_version", "intent"].contains(&k.as_str())
-                        && !income_fields.contains(&k.as_str())
-                        && !codes.iter().any(|c| {
-                            k.strip_prefix(c.as_str()).is_some_and(|rest| {
-                                ["-capital", "-revenue", "-fte", "-note", "-explanation"]
-                                    .contains(&rest)
-                            })
-                        })
-                })
-                .collect();
-            if let Some(name) = unknown.first() {
-                return Err(AppError::validation(
-                    name.as_str(),
-                    format!(
-                        "{name:?} is not a field of a spend return (unknown category or field)"
-                    ),
-                ));
-            }
-            let inputs: Vec<(
-                crate::domain::SpendCategory,
-                crate::domain::spend_line::LineInput<'_>,
-            )> = crate::domain::SpendCategory::ALL
-                .iter()
-                .map(|c| {
-                    let code = c.code();
-                    (
-                        *c,
-                        crate::domain::spend_line::LineInput {
-                            capital: form
-                                .get(&format!("{code}-capital"))
-                                .map(String::as_str)
-                                .unwrap_or_default(),
-                            revenue: form
-                                .get(&format!("{code}-revenue"))
-                                .map(String::as_str)
-                                .unwrap_or_default(),
-                            fte: form
-                                .get(&format!("{code}-fte"))
-                                .map(String::as_str)
-                                .unwrap_or_default(),
-                            note: form
-                                .get(&format!("{code}-note"))
-                                .map(String::as_str)
-                                .unwrap_or_default(),
-                        },
-                    )
-                })
-                .collect();
-            let explanations: Vec<(crate::domain::SpendCategory, String)> =
-                crate::domain::SpendCategory::ALL
-                    .iter()
-                    .filter_map(|c| {
-                        form.get(&format!("{}-explanation", c.code()))
-                            .map(|t| (*c, t.clone()))
-                    })
-                    .collect();
-            let income = crate::domain::spend_line::LineInput {
-                capital: field("income-capital"),
-                revenue: field("income-revenue"),
-                fte: "",
-                note: field("income-note"),
-            };
-            let result = match crate::services::returns::parse_figures(&inputs, &income) {
-                Ok(figures) => {
-                    crate::services::returns::save_lines(
-                        &state.db,
-                        &user,
-                        &client,
-                        &key,
-                        row_version,
-                        &figures,
-                        &explanations,
-                    )
-                    .await
-                }
+            let result = match crate::services::returns::parse_return_form(&form) {
+                Ok(parsed) => crate::services::returns::save_lines(
+                    &state.db,
+                    &user,
+                    &client,
+                    &key,
+                    row_version,
+                    &parsed.figures,
+                    &parsed.explanations,
+                )
+                .await
+                .map(|_| ()),
                 Err(e) => Err(e),
             };
-            match result {
-                Ok(_) => Ok(()),
-                Err(AppError::Fields(errors)) => {
-                    let mut values: Vec<(String, String)> = form
-                        .iter()
-                        .filter(|(k, _)| {
-                            !["org", "fy", "row_version", "intent", "", "="].contains(&k.as_str())
-                        })
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect();
-                    values.sort();
-                    Err(AppError::Form { errors, values })
-                }
-                Err(other) => Err(other),
-            }
+            result.map_err(|e| crate::services::returns::refused_return_form(&form, e))
         }
         .await,
     )
@@ -178,6 +95,7 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
 /// Submits, approves, sends back (with a reason), restates or withdraws a return: `action` is
 /// `submit`, `approve`, `send-back`, `restate` or `withdraw`.
 #[server(prefix = "/api", endpoint = "returns/act")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::returns::return_action", skip_all, fields(%org, %fy, %action)))]
 pub async fn return_action(
     org: String,
     fy: String,
@@ -229,6 +147,10 @@ pub async fn return_action(
 
 /// The signed-in officer's returns (none for board and admin).
 #[server(prefix = "/api", endpoint = "returns/mine", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::returns::my_returns", skip_all)
+)]
 pub async fn my_returns() -> Result<Vec<ReturnListRow>, AppError> {
     super::finish(
         async move {
@@ -242,6 +164,7 @@ pub async fn my_returns() -> Result<Vec<ReturnListRow>, AppError> {
 /// The submission status board (board and programme office); `fy` is a year, `all`, or empty
 /// for the latest year with a deadline.
 #[server(prefix = "/api", endpoint = "returns/status", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::returns::get_status_board", skip_all, fields(?fy, ?sector)))]
 pub async fn get_status_board(
     fy: Option<String>,
     sector: Option<String>,
@@ -272,6 +195,10 @@ pub async fn get_status_board(
 
 /// The deadlines set for each financial year (anyone signed in).
 #[server(prefix = "/api", endpoint = "returns/deadlines", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::returns::list_deadlines", skip_all)
+)]
 pub async fn list_deadlines() -> Result<Vec<DeadlineView>, AppError> {
     super::finish(
         async move {
@@ -284,6 +211,7 @@ pub async fn list_deadlines() -> Result<Vec<DeadlineView>, AppError> {
 
 /// Sets a financial year's deadline (programme office only).
 #[server(prefix = "/api", endpoint = "returns/set-deadline")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::returns::set_deadline", skip_all, fields(%fy)))]
 pub async fn set_deadline(fy: String, due: String) -> Result<(), AppError> {
     super::finish(
         async move {

@@ -13,6 +13,7 @@ use super::{context, year};
 
 /// The national savings summary (or one sector's), on a basis, against a profile.
 #[server(prefix = "/api", endpoint = "savings/summary", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::get_savings_summary", skip_all, fields(?basis, ?sector, ?year)))]
 pub async fn get_savings_summary(
     basis: Option<String>,
     sector: Option<String>,
@@ -38,6 +39,7 @@ pub async fn get_savings_summary(
 
 /// One body's savings year by year.
 #[server(prefix = "/api", endpoint = "savings/body", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::get_body_savings", skip_all, fields(%org, ?basis)))]
 pub async fn get_body_savings(org: String, basis: Option<String>) -> Result<BodySavings, AppError> {
     super::finish(
         async move {
@@ -50,6 +52,7 @@ pub async fn get_body_savings(org: String, basis: Option<String>) -> Result<Body
 
 /// How a body's saving for a year was calculated.
 #[server(prefix = "/api", endpoint = "savings/trace", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::get_savings_trace", skip_all, fields(%org, %fy, ?basis)))]
 pub async fn get_savings_trace(
     org: String,
     fy: String,
@@ -67,6 +70,7 @@ pub async fn get_savings_trace(
 
 /// A body's baseline versions and the form for a new one.
 #[server(prefix = "/api", endpoint = "savings/baseline", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::get_baseline_page", skip_all, fields(%org, ?from)))]
 pub async fn get_baseline_page(
     org: String,
     from: Option<String>,
@@ -83,6 +87,7 @@ pub async fn get_baseline_page(
 /// The programme office approves (`decision=approve`) or returns (`decision=return`, with a
 /// `reason`) a proposed version of a body's baseline, then shows the baseline page.
 #[server(prefix = "/api", endpoint = "savings/decide-baseline")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::decide_baseline", skip_all, fields(%org, version)))]
 pub async fn decide_baseline(
     org: String,
     version: i64,
@@ -122,6 +127,10 @@ pub async fn decide_baseline(
 /// Records a new version of a body's baseline (`org`, `year`, an amount per category code,
 /// `reason`), then shows the baseline page.
 #[server(prefix = "/api", endpoint = "savings/record-baseline")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::record_baseline", skip_all)
+)]
 pub async fn record_baseline(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -140,6 +149,7 @@ pub async fn record_baseline(
 
 /// A body's explanation of a missed target.
 #[server(prefix = "/api", endpoint = "savings/explain")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::explain_target", skip_all, fields(%org, %fy)))]
 pub async fn explain_target(org: String, fy: String, explanation: String) -> Result<(), AppError> {
     super::finish(
         async move {
@@ -163,6 +173,10 @@ pub async fn explain_target(org: String, fy: String, explanation: String) -> Res
 
 /// The trajectory and the engine's settings.
 #[server(prefix = "/api", endpoint = "savings/targets", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::get_targets_page", skip_all)
+)]
 pub async fn get_targets_page() -> Result<TargetsPage, AppError> {
     super::finish(
         async move {
@@ -175,6 +189,10 @@ pub async fn get_targets_page() -> Result<TargetsPage, AppError> {
 
 /// Saves the trajectory and the settings (admins).
 #[server(prefix = "/api", endpoint = "savings/save-targets")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::save_targets", skip_all)
+)]
 pub async fn save_targets(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -191,6 +209,7 @@ pub async fn save_targets(
 
 /// A body's initiatives and the form to record one.
 #[server(prefix = "/api", endpoint = "savings/initiatives", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::get_initiatives_page", skip_all, fields(%org)))]
 pub async fn get_initiatives_page(
     org: String,
 ) -> Result<crate::model::savings::InitiativesPage, AppError> {
@@ -205,6 +224,10 @@ pub async fn get_initiatives_page(
 
 /// Records an initiative's claimed saving, then shows the body's initiatives.
 #[server(prefix = "/api", endpoint = "savings/record-initiative")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::record_initiative", skip_all)
+)]
 pub async fn record_initiative(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -223,6 +246,7 @@ pub async fn record_initiative(
 
 /// One initiative, its history and the corrections this person may make.
 #[server(prefix = "/api", endpoint = "savings/initiative", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::savings::get_initiative_page", skip_all, fields(%org, id)))]
 pub async fn get_initiative_page(
     org: String,
     id: i64,
@@ -238,6 +262,10 @@ pub async fn get_initiative_page(
 
 /// Edits, regrades or withdraws an initiative (its next version), then shows it again.
 #[server(prefix = "/api", endpoint = "savings/correct-initiative")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::correct_initiative", skip_all)
+)]
 pub async fn correct_initiative(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -259,6 +287,10 @@ pub async fn correct_initiative(
 
 /// Every organisation change and the problems they cause (programme office).
 #[server(prefix = "/api", endpoint = "savings/successions", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::get_successions_page", skip_all)
+)]
 pub async fn get_successions_page() -> Result<crate::model::savings::SuccessionsPage, AppError> {
     super::finish(
         async move {
@@ -271,6 +303,10 @@ pub async fn get_successions_page() -> Result<crate::model::savings::Successions
 
 /// Adds a public body the tracker does not hold yet (programme office).
 #[server(prefix = "/api", endpoint = "savings/add-organisation")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::add_organisation", skip_all)
+)]
 pub async fn add_organisation(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -287,6 +323,10 @@ pub async fn add_organisation(
 
 /// Records or corrects a merger, split, transfer or rename (programme office).
 #[server(prefix = "/api", endpoint = "savings/record-succession")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::savings::record_succession", skip_all)
+)]
 pub async fn record_succession(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {

@@ -12,6 +12,10 @@ use super::context;
 
 /// The catalogue, and the adoption matrix for the board and office.
 #[server(prefix = "/api", endpoint = "shared/front", input = server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::shared::get_shared_services_page", skip_all)
+)]
 pub async fn get_shared_services_page() -> Result<SharedServicesPage, AppError> {
     super::finish(
         async move {
@@ -24,6 +28,10 @@ pub async fn get_shared_services_page() -> Result<SharedServicesPage, AppError> 
 
 /// Adds or renames a catalogue entry (admins).
 #[server(prefix = "/api", endpoint = "shared/save-service")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::shared::save_service", skip_all)
+)]
 pub async fn save_service(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -40,6 +48,7 @@ pub async fn save_service(
 
 /// A body's adoptions.
 #[server(prefix = "/api", endpoint = "shared/adoptions", input = server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::shared::get_adoptions_page", skip_all, fields(%org)))]
 pub async fn get_adoptions_page(org: String) -> Result<AdoptionsPage, AppError> {
     super::finish(
         async move {
@@ -52,6 +61,10 @@ pub async fn get_adoptions_page(org: String) -> Result<AdoptionsPage, AppError> 
 
 /// Records that a body is considering a shared service.
 #[server(prefix = "/api", endpoint = "shared/record-adoption")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "api::shared::record_adoption", skip_all)
+)]
 pub async fn record_adoption(
     #[server(flatten)] form: HashMap<String, String>,
 ) -> Result<(), AppError> {
@@ -70,6 +83,7 @@ pub async fn record_adoption(
 
 /// Moves an adoption to its next stage.
 #[server(prefix = "/api", endpoint = "shared/move-adoption")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "api::shared::move_adoption", skip_all, fields(%org, %id)))]
 pub async fn move_adoption(
     org: String,
     id: String,

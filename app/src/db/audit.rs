@@ -1,15 +1,16 @@
 //! The audit log: who did what, when, to which entity, with the values before and after.
 
 use super::DbError;
+use crate::model::audit::AuditAction;
 use sqlx::{AnyConnection, AnyPool};
 
 /// One thing that happened, to be recorded.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct AuditEntry {
     pub at: i64,
     pub actor_user_id: Option<i64>,
     pub actor_email: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub entity_type: String,
     pub entity_id: Option<String>,
     pub before: Option<serde_json::Value>,
@@ -23,7 +24,7 @@ impl AuditEntry {
     pub fn by(
         user: &crate::model::CurrentUser,
         client_addr: &str,
-        action: &str,
+        action: AuditAction,
         entity_type: &str,
         entity_id: impl std::fmt::Display,
     ) -> Self {
@@ -31,9 +32,25 @@ impl AuditEntry {
             at: chrono::Utc::now().timestamp(),
             actor_user_id: Some(user.id),
             actor_email: Some(user.email.clone()),
-            action: action.to_owned(),
+            action,
             entity_type: entity_type.to_owned(),
             entity_id: Some(entity_id.to_string()),
+            before: None,
+            after: None,
+            client_addr: Some(client_addr.to_owned()),
+        }
+    }
+
+    /// What happened with no signed-in user behind it (a sign-in attempt, the command line),
+    /// from `client_addr`, now: `action` on an `entity_type`, with no id until `id` names one.
+    pub fn unattributed(client_addr: &str, action: AuditAction, entity_type: &str) -> Self {
+        AuditEntry {
+            at: chrono::Utc::now().timestamp(),
+            actor_user_id: None,
+            actor_email: None,
+            action,
+            entity_type: entity_type.to_owned(),
+            entity_id: None,
             before: None,
             after: None,
             client_addr: Some(client_addr.to_owned()),
@@ -66,7 +83,7 @@ pub async fn record(conn: &mut AnyConnection, e: &AuditEntry) -> Result<(), DbEr
     .bind(e.at)
     .bind(e.actor_user_id)
     .bind(e.actor_email.as_deref())
-    .bind(&e.action)
+    .bind(e.action.code())
     .bind(&e.entity_type)
     .bind(e.entity_id.as_deref())
     .bind(e.before.as_ref().map(serde_json::Value::to_string))

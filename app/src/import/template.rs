@@ -61,6 +61,10 @@ pub const COLUMNS: [&str; 7] = [
 /// Builds the template; `prefill` names the body and year and brings last year's figures and
 /// the body's sites and adoptions; `services` are the catalogue's codes (the drop-down of the
 /// shared-services sheet).
+#[expect(
+    clippy::too_many_lines,
+    reason = "the template's sheets and cells written in order, as the officer sees them"
+)]
 pub fn build(prefill: Option<&Prefill<'_>>, services: &[String]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();

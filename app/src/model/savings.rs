@@ -408,3 +408,14 @@ pub struct SuccessionsPage {
     pub successions: Vec<SuccessionView>,
     pub problems: Vec<String>,
 }
+
+/// A RAG status's design-system tag class. Its words are `Rag::name` (one label set for pages,
+/// dashboards and packs), so colour is never the only cue.
+pub fn rag_tag_class(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Green => "ds_tag ds_tag--green",
+        Rag::Amber => "ds_tag ds_tag--orange",
+        Rag::Red => "ds_tag ds_tag--red",
+        Rag::NotReported | Rag::NoTarget => "ds_tag ds_tag--grey",
+    }
+}

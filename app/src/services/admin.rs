@@ -9,13 +9,16 @@ use crate::db::{sessions, users, Db, DbError};
 use crate::domain::account::check_new_password;
 use crate::domain::{OrgCode, Role};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::{AuditView, CurrentUser, UserSummary};
 use crate::services::auth::{self, Client};
 
+#[tracing::instrument(skip_all)]
 pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
     Ok(users::list_all(db.pool()).await?)
 }
 
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn get_user(db: &Db, id: i64) -> Result<UserSummary, AppError> {
     users::find_summary(db.pool(), id)
         .await?
@@ -42,7 +45,7 @@ pub fn parse_org_codes(text: &str) -> Result<Vec<OrgCode>, AppError> {
     Ok(codes)
 }
 
-fn account_entry(actor: &CurrentUser, client: &Client, action: &str, id: i64) -> AuditEntry {
+fn account_entry(actor: &CurrentUser, client: &Client, action: AuditAction, id: i64) -> AuditEntry {
     AuditEntry::by(actor, &client.addr, action, "user", id)
 }
 
@@ -61,6 +64,7 @@ fn org_error(e: DbError) -> AppError {
 }
 
 /// Changes an account's role and organisations; an officer needs at least one organisation.
+#[tracing::instrument(skip_all, fields(user = actor.id, id, ?role))]
 pub async fn update_access(
     db: &Db,
     actor: &CurrentUser,
@@ -91,7 +95,7 @@ pub async fn update_access(
     users::replace_memberships(&mut tx, id, orgs)
         .await
         .map_err(org_error)?;
-    let mut entry = account_entry(actor, client, "user_access_changed", id);
+    let mut entry = account_entry(actor, client, AuditAction::UserAccessChanged, id);
     entry.before = Some(access_json(&before));
     let after = UserSummary {
         role,
@@ -105,6 +109,7 @@ pub async fn update_access(
 }
 
 /// Disables (ending its sessions) or re-enables an account.
+#[tracing::instrument(skip_all, fields(user = actor.id, id, disabled))]
 pub async fn set_disabled(
     db: &Db,
     actor: &CurrentUser,
@@ -125,9 +130,9 @@ pub async fn set_disabled(
         sessions::delete_for_user(&mut tx, id).await?;
     }
     let action = if disabled {
-        "user_disabled"
+        AuditAction::UserDisabled
     } else {
-        "user_enabled"
+        AuditAction::UserEnabled
     };
     let mut entry = account_entry(actor, client, action, id);
     entry.before = Some(access_json(&before));
@@ -138,6 +143,7 @@ pub async fn set_disabled(
 }
 
 /// Sets a new password chosen by the admin and ends the account's sessions.
+#[tracing::instrument(skip_all, fields(user = actor.id, id))]
 pub async fn reset_password(
     db: &Db,
     actor: &CurrentUser,
@@ -151,7 +157,7 @@ pub async fn reset_password(
     let mut tx = db.begin().await?;
     users::set_password_hash(&mut tx, id, &hash).await?;
     let ended = sessions::delete_for_user(&mut tx, id).await?;
-    let mut entry = account_entry(actor, client, "password_reset", id);
+    let mut entry = account_entry(actor, client, AuditAction::PasswordReset, id);
     entry.after = Some(serde_json::json!({ "sessions_ended": ended }));
     audit::record(&mut tx, &entry).await?;
     tx.commit().await.map_err(DbError::from)?;
@@ -173,6 +179,7 @@ fn filter_word(field: &str, text: Option<&str>) -> Result<Option<String>, AppErr
 
 /// The newest 500 audit entries matching the filters: an action (`login`, `user_created`…),
 /// part of the actor's e-mail, an entity type (`user`, `session`…).
+#[tracing::instrument(skip_all, fields(?action, ?actor, ?entity_type))]
 pub async fn audit_log(
     db: &Db,
     action: Option<&str>,

@@ -11,6 +11,7 @@ use crate::db::{sessions, Db};
 use crate::domain::account::{check_new_password, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
 use crate::domain::{Email, OrgCode, Role};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::CurrentUser;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -34,6 +35,7 @@ static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
 });
 
 /// Hashes a password with argon2id and a random salt (on a blocking thread: it is slow on purpose).
+#[tracing::instrument(skip_all)]
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
@@ -92,20 +94,10 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-/// Where a request came from, for throttling and the audit log.
-#[derive(Clone, Debug)]
-pub struct Client {
-    pub addr: String,
-}
+pub use crate::access::Client;
 
-fn entry(action: &str, at: i64, client: &Client) -> AuditEntry {
-    AuditEntry {
-        at,
-        action: action.to_owned(),
-        entity_type: "session".to_owned(),
-        client_addr: Some(client.addr.clone()),
-        ..AuditEntry::default()
-    }
+fn entry(action: AuditAction, at: i64, client: &Client) -> AuditEntry {
+    AuditEntry::unattributed(&client.addr, action, "session").at(at)
 }
 
 /// A key with no sign-in attempt for this long starts again from its first attempt.
@@ -159,7 +151,7 @@ pub async fn login(
     let signed_in = user.filter(|u| password_ok && !u.disabled);
 
     let Some(user) = signed_in else {
-        let mut failed = entry("login_failed", now, client);
+        let mut failed = entry(AuditAction::LoginFailed, now, client);
         failed.actor_email = Some(attempted.chars().take(254).collect());
         audit::record_now(db.pool(), &failed).await?;
         return Err(AppError::validation("email", SIGN_IN_FAILED));
@@ -177,7 +169,7 @@ pub async fn login(
         now + SESSION_ABSOLUTE_SECONDS,
     )
     .await?;
-    let mut signed = entry("login", now, client);
+    let mut signed = entry(AuditAction::Login, now, client);
     signed.actor_user_id = Some(user.id);
     signed.actor_email = Some(user.email.clone());
     audit::record_now(db.pool(), &signed).await?;
@@ -188,6 +180,7 @@ pub async fn login(
 }
 
 /// The user a session token belongs to, if the session is live. An expired session is ended.
+#[tracing::instrument(skip_all)]
 pub async fn resolve_session(
     db: &Db,
     token: &str,
@@ -209,6 +202,7 @@ pub async fn resolve_session(
 }
 
 /// Signs out: ends the session everywhere (it is stored in the shared database).
+#[tracing::instrument(skip_all)]
 pub async fn logout(
     db: &Db,
     token: &str,
@@ -217,7 +211,7 @@ pub async fn logout(
     now: i64,
 ) -> Result<(), AppError> {
     if sessions::delete(db.pool(), &token_hash(token)).await? {
-        let mut e = entry("logout", now, client);
+        let mut e = entry(AuditAction::Logout, now, client);
         e.actor_user_id = user.map(|u| u.id);
         e.actor_email = user.map(|u| u.email.clone());
         audit::record_now(db.pool(), &e).await?;
@@ -236,6 +230,7 @@ pub struct CreateUser {
 
 /// Creates an account with its memberships, in one transaction with its audit row.
 /// `actor` is the admin doing it, or `None` for the command line.
+#[tracing::instrument(skip_all, fields(?actor))]
 pub async fn create_user(
     db: &Db,
     new: CreateUser,
@@ -304,7 +299,7 @@ pub async fn create_user(
             at: now,
             actor_user_id: actor.map(|a| a.id),
             actor_email: actor.map(|a| a.email.clone()),
-            action: "user_created".into(),
+            action: AuditAction::UserCreated,
             entity_type: "user".into(),
             entity_id: Some(id.to_string()),
             before: None,

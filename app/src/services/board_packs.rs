@@ -11,6 +11,7 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::board_packs::{self as store, NewPack, PackRow};
 use crate::db::{Db, DbError};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::dashboard::{
     BoardPackSummary, BoardPackView, DashboardQuery, ProgrammeDashboard,
 };
@@ -42,6 +43,7 @@ fn summary(row: PackRow) -> BoardPackSummary {
 }
 
 /// Freezes the dashboard for `q` into a new pack; returns its id.
+#[tracing::instrument(skip_all, fields(user = user.id, %title, ?q))]
 pub async fn freeze(
     db: &Db,
     user: &CurrentUser,
@@ -94,9 +96,15 @@ pub async fn freeze(
     .await?;
     audit::record(
         &mut tx,
-        &AuditEntry::by(user, &client.addr, "board_pack_frozen", "board_pack", id)
-            .at(at)
-            .after(serde_json::json!({ "title": title, "filters": filters, "sha256": sha })),
+        &AuditEntry::by(
+            user,
+            &client.addr,
+            AuditAction::BoardPackFrozen,
+            "board_pack",
+            id,
+        )
+        .at(at)
+        .after(serde_json::json!({ "title": title, "filters": filters, "sha256": sha })),
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;
@@ -104,6 +112,7 @@ pub async fn freeze(
 }
 
 /// Every pack, newest first (board and office).
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<BoardPackSummary>, AppError> {
     if !user.role.reads_all_organisations() {
         return Err(AppError::Forbidden);
@@ -117,11 +126,13 @@ pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<BoardPackSummary>, 
 }
 
 /// One pack as frozen (board and office).
+#[tracing::instrument(skip_all, fields(user = user.id, id))]
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<BoardPackView, AppError> {
     Ok(file(db, user, id).await?.0)
 }
 
 /// One pack and its self-contained file, byte for byte as frozen.
+#[tracing::instrument(skip_all, fields(user = user.id, id))]
 pub async fn file(
     db: &Db,
     user: &CurrentUser,

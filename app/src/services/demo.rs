@@ -14,6 +14,7 @@ use crate::db::savings as store;
 use crate::db::{returns, Db, DbError};
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{FinancialYear, Money, ReturnStatus, SpendCategory};
+use crate::model::audit::AuditAction;
 use crate::services::auth::now;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -83,6 +84,11 @@ fn spend_per_mille(code: &str, year: i32) -> i64 {
 }
 
 /// Writes the demo data unless it is there already; returns the number of returns written.
+#[tracing::instrument(skip_all, fields(admin_user))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "demo data: one generator, read top to bottom"
+)]
 pub async fn seed(db: &Db, admin_user: i64) -> Result<usize, DbError> {
     let mut tx = db.begin().await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM baselines WHERE reason = $1")
@@ -202,13 +208,10 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<usize, DbError> {
     audit::record(
         &mut tx,
         &AuditEntry {
-            at: now(),
             actor_user_id: Some(admin_user),
-            action: "demo_data_seeded".into(),
-            entity_type: "demo".into(),
-            after: Some(serde_json::json!({ "bodies": ids.len(), "returns": written })),
-            client_addr: Some("command line".into()),
-            ..AuditEntry::default()
+            ..AuditEntry::unattributed("command line", AuditAction::DemoDataSeeded, "demo")
+                .at(now())
+                .after(serde_json::json!({ "bodies": ids.len(), "returns": written }))
         },
     )
     .await?;

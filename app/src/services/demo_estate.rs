@@ -38,6 +38,11 @@ pub struct Seeded {
     pub adoptions: usize,
 }
 
+#[tracing::instrument(skip_all, fields(admin_user))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "demo data: one generator, read top to bottom"
+)]
 pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     if store::count_named_ending(&mut conn, "(demo)").await? > 0 {

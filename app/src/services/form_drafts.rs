@@ -17,6 +17,7 @@ pub const DRAFT_SECONDS: i64 = 60 * 60;
 
 /// Keeps a refused form's error for `user_id` and returns its reference; drafts past their hour
 /// are removed first.
+#[tracing::instrument(skip_all, fields(?user_id))]
 pub async fn keep(
     db: &Db,
     user_id: Option<i64>,
@@ -39,6 +40,7 @@ pub async fn keep(
 
 /// The refused form under `reference`, if it belongs to `user_id` and is less than an hour old.
 /// A reference that is not 32 hex digits is nobody's.
+#[tracing::instrument(skip_all, fields(%reference, ?user_id))]
 pub async fn open(
     db: &Db,
     reference: &str,

@@ -22,6 +22,7 @@ pub mod shared;
 pub mod synthetic;
 
 /// The body with the code `code`, or `NotFound` naming it.
+#[tracing::instrument(skip_all, fields(%code))]
 pub(crate) async fn body_row(
     conn: &mut sqlx::AnyConnection,
     code: &str,

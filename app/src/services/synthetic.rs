@@ -61,6 +61,11 @@ fn pounds(n: u64) -> Money {
 pub const PREFIX: &str = "synthetic-";
 
 /// Generates the dataset; `admin_user` is recorded as its author.
+#[tracing::instrument(skip_all, fields(admin_user))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "synthetic data: one generator, read top to bottom"
+)]
 pub async fn generate(db: &Db, size: Size, admin_user: i64) -> Result<Generated, DbError> {
     let existing = {
         let mut conn = db.pool().acquire().await?;

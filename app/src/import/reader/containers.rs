@@ -96,6 +96,10 @@ pub(super) fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
 /// Checks an OLE compound file (the container of .xls) before calamine reads it: every chain of
 /// sectors it follows must stay inside the file and never loop. (A 6 KB file whose directory
 /// chain loops made calamine allocate without end: found by fuzzing.)
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub(super) fn check_ole(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let shift = bytes
         .get(30..32)
@@ -273,6 +277,10 @@ pub(super) fn check_ole(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// Checks the dimensions an .xls workbook's sheets declare, as calamine will read them (from the
 /// start of the stream and from each sheet's offset): a sheet that ends before it starts, or
 /// declares more rows or columns than the limits, is refused before space is reserved for it.
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub(super) fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let read_u16 = |at: usize| {
         stream

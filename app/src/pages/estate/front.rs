@@ -61,6 +61,10 @@ pub(super) fn Overview(
 }
 
 #[component]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a page's view! reads best whole: its sections in document order"
+)]
 pub(super) fn Estate(
     summary: EstateSummary,
     error: Option<AppError>,

@@ -63,6 +63,10 @@ pub fn SitePageView() -> impl IntoView {
 }
 
 #[component]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a page's view! reads best whole: its sections in document order"
+)]
 pub(super) fn SiteDetail(
     page: SitesPage,
     site: SiteView,

@@ -60,6 +60,10 @@ pub fn ReturnEntryPage() -> impl IntoView {
 }
 
 #[component]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a page's view! reads best whole: its sections in document order"
+)]
 pub(super) fn ReturnView(
     page: ReturnPage,
     error: Option<AppError>,

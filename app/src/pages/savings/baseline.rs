@@ -111,6 +111,10 @@ pub(super) fn baseline_decision(
 }
 
 #[component]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a page's view! reads best whole: its sections in document order"
+)]
 pub(super) fn BaselineBody(
     page: BaselinePage,
     error: Option<AppError>,

@@ -36,6 +36,10 @@ pub fn BodySavingsPage() -> impl IntoView {
 }
 
 #[component]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a page's view! reads best whole: its sections in document order"
+)]
 pub(super) fn BodyView(
     body: BodySavings,
     error: Option<AppError>,

@@ -22,14 +22,8 @@ pub use trajectory::*;
 
 /// A RAG status as a tag whose text says what the colour means (colour is never the only cue).
 pub(super) fn rag_tag(rag: Rag) -> impl IntoView {
-    let (class, text) = match rag {
-        Rag::Green => ("ds_tag ds_tag--green", "Green: met"),
-        Rag::Amber => ("ds_tag ds_tag--orange", "Amber: 80% or more"),
-        Rag::Red => ("ds_tag ds_tag--red", "Red: below 80%"),
-        Rag::NotReported => ("ds_tag ds_tag--grey", "Not reported"),
-        Rag::NoTarget => ("ds_tag ds_tag--grey", "No target"),
-    };
-    view! { <span class=class data-rag=rag.code()>{text}</span> }
+    let class = crate::model::savings::rag_tag_class(rag);
+    view! { <span class=class data-rag=rag.code()>{rag.name()}</span> }
 }
 
 pub(super) fn money(m: Option<Money>) -> String {

@@ -40,6 +40,10 @@ pub fn SavingsPage() -> impl IntoView {
 }
 
 #[component]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a page's view! reads best whole: its sections in document order"
+)]
 pub(super) fn Summary(summary: SavingsSummary) -> impl IntoView {
     let sectors = summary
         .sectors

@@ -9,6 +9,7 @@ use crate::domain::Sector;
 /// sums for the nation and each sector; the counted body-years; one year's facts per body,
 /// explanations and provisional returns; the initiatives; the sites, GHG factors and
 /// consolidation targets; the catalogue and adoptions; a year's returns and the bodies.
+#[tracing::instrument(skip_all)]
 pub async fn raw_sql(db: &Db) -> Result<Vec<(&'static str, f64)>, crate::db::DbError> {
     use crate::db::savings::{self as store, Scope};
     let mut times = Vec::new();

@@ -8,6 +8,7 @@ use crate::db::{savings as savings_store, Db, DbError};
 use crate::domain::estate::SiteStatus;
 use crate::domain::spend_line::FieldError;
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ pub(super) fn reason_of<'a>(
 /// Reverses a closure recorded in error (the programme office, with a reason; issue 15): the
 /// site is open again — closure planned if it had a target date and destination, otherwise
 /// operational — and the saving its closure recorded is withdrawn from the savings engine.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, id, row_version))]
 pub async fn reverse_closure(
     db: &Db,
     user: &CurrentUser,
@@ -90,7 +92,7 @@ pub async fn reverse_closure(
         }
         None => None,
     };
-    let mut e = entry(user, client, "data_centre_closure_reversed", id);
+    let mut e = entry(user, client, AuditAction::DataCentreClosureReversed, id);
     e.before = Some(serde_json::json!({
         "status": "closed",
         "closed_date": current.closed_date.map(|d| d.to_string()),
@@ -108,6 +110,7 @@ pub async fn reverse_closure(
 /// Archives a site entered in error (officers of the body, with a reason; issue 15): it leaves
 /// every list, count and figure. A closed site is refused (its saving is counted: the office
 /// reverses the closure first), and so is a site other closures name as their destination.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, id, row_version))]
 pub async fn archive_site(
     db: &Db,
     user: &CurrentUser,
@@ -139,7 +142,7 @@ pub async fn archive_site(
     if !store::archive_site(&mut tx, id, row_version, reason, now(), user.id).await? {
         return Err(conflict());
     }
-    let mut e = entry(user, client, "data_centre_archived", id);
+    let mut e = entry(user, client, AuditAction::DataCentreArchived, id);
     e.before = Some(serde_json::json!({
         "name": current.site.name,
         "status": current.status.code(),

@@ -12,6 +12,7 @@ use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, Saving
 use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Money, OrgId};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use crate::util::capitalise;
@@ -19,6 +20,7 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// Adds a site (`id` None) or saves its inventory figures (`id` and the `row_version` edited).
+#[tracing::instrument(skip_all, fields(user = user.id, %code, ?id, ?row_version))]
 pub async fn save_site(
     db: &Db,
     user: &CurrentUser,
@@ -62,6 +64,7 @@ pub(crate) struct SiteSave<'a> {
 
 /// Adds or saves a checked site inside the caller's transaction, with its audit row. The caller
 /// has checked that the user may write the body.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub(crate) async fn save_site_in(
     tx: &mut AnyConnection,
     user: &CurrentUser,
@@ -73,7 +76,7 @@ pub(crate) async fn save_site_in(
     Ok(match s.id {
         None => {
             let id = store::insert_site(tx, s.org, site, at, user.id).await?;
-            let mut e = entry(user, client, "data_centre_added", id);
+            let mut e = entry(user, client, AuditAction::DataCentreAdded, id);
             e.after = serde_json::to_value(site).ok();
             audit::record(tx, &e).await?;
             id
@@ -105,7 +108,7 @@ pub(crate) async fn save_site_in(
             if !store::update_site(tx, id, expected, site, at, user.id).await? {
                 return Err(conflict());
             }
-            let mut e = entry(user, client, "data_centre_changed", id);
+            let mut e = entry(user, client, AuditAction::DataCentreChanged, id);
             e.before = serde_json::to_value(&before.site).ok();
             e.after = serde_json::to_value(site).ok();
             audit::record(tx, &e).await?;
@@ -115,6 +118,11 @@ pub(crate) async fn save_site_in(
 }
 
 /// Moves a site along its lifecycle: `action` is plan, migrate, close or cancel.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, id, row_version))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn site_action(
     db: &Db,
     user: &CurrentUser,
@@ -267,7 +275,12 @@ pub async fn site_action(
     let mut e = entry(
         user,
         client,
-        &format!("data_centre_{}", status.code().replace('-', "_")),
+        match status {
+            SiteStatus::Operational => AuditAction::DataCentreOperational,
+            SiteStatus::ClosurePlanned => AuditAction::DataCentreClosurePlanned,
+            SiteStatus::Migrating => AuditAction::DataCentreMigrating,
+            SiteStatus::Closed => AuditAction::DataCentreClosed,
+        },
         id,
     );
     e.before = Some(serde_json::json!({ "status": current.status.code() }));

@@ -19,6 +19,11 @@ pub(super) fn open_at_end(r: &SiteRecord, year: FinancialYear) -> bool {
 }
 
 /// The consolidation of the estate over time, its energy and carbon (board and office).
+#[tracing::instrument(skip_all, fields(user = user.id, ?sector, ?site_type))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn estate_summary(
     db: &Db,
     user: &CurrentUser,
@@ -156,6 +161,7 @@ pub async fn estate_summary(
 }
 
 /// The data-centres front page for whoever is asking.
+#[tracing::instrument(skip_all, fields(user = user.id, ?sector, ?site_type))]
 pub async fn overview(
     db: &Db,
     user: &CurrentUser,
@@ -179,6 +185,7 @@ pub async fn overview(
 
 /// The sites the caller may read: one body's (`org`), a sector's, or all of them (officers: their
 /// own bodies' only), for the REST export.
+#[tracing::instrument(skip_all, fields(user = user.id, ?org, ?sector))]
 pub async fn export(
     db: &Db,
     user: &CurrentUser,

@@ -14,6 +14,7 @@ use sqlx::AnyConnection;
 
 /// Applies a plan made inside the same transaction. The caller has checked that the user may
 /// write the body and that the plan has no errors.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, org))]
 pub async fn apply(
     tx: &mut AnyConnection,
     user: &CurrentUser,
@@ -109,6 +110,7 @@ pub(super) async fn reload(
 }
 
 /// The catalogue's service codes, for the template's drop-down.
+#[tracing::instrument(skip_all)]
 pub async fn service_codes(db: &crate::db::Db) -> Result<Vec<String>, AppError> {
     let mut conn = db
         .pool()
@@ -124,6 +126,7 @@ pub async fn service_codes(db: &crate::db::Db) -> Result<Vec<String>, AppError> 
 
 /// A body's sites that are not closed and its adoptions, as a pre-filled template shows them.
 /// The caller has checked that the user may read the body.
+#[tracing::instrument(skip_all, fields(%code))]
 pub async fn template_rows(
     db: &crate::db::Db,
     code: &str,

@@ -84,6 +84,7 @@ pub(super) fn key(name: &str) -> String {
 }
 
 /// Compares the parsed sheets with the body's stored sites and adoptions.
+#[tracing::instrument(skip_all, fields(org))]
 pub async fn plan(
     conn: &mut AnyConnection,
     org: i64,

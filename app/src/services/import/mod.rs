@@ -132,6 +132,7 @@ pub(super) fn unreadable(file_name: &str, bytes: &[u8], e: &reader::ReadError) -
 }
 
 /// Every organisation code, for telling "another body" from "no such body" in a file.
+#[tracing::instrument(skip_all)]
 pub async fn known_orgs(db: &Db) -> Result<HashSet<String>, AppError> {
     Ok(crate::db::organisations::codes(db.pool())
         .await?
@@ -140,6 +141,7 @@ pub async fn known_orgs(db: &Db) -> Result<HashSet<String>, AppError> {
 }
 
 /// Parses on a blocking thread, refusing a file that takes longer than `PARSE_TIME_LIMIT`.
+#[tracing::instrument(skip_all, fields(%file_name, %org_code, %fy))]
 pub async fn parse_in_background(
     db: &Db,
     file_name: String,

@@ -9,6 +9,7 @@ use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, Saving
 use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Money, OrgId, Role};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::savings::{InitiativePage, InitiativeVersionView};
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
@@ -71,6 +72,11 @@ pub(super) async fn initiative_row(
 }
 
 /// One initiative of a body, its history, and the corrections this person may make.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, id))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn initiative_page(
     db: &Db,
     user: &CurrentUser,
@@ -176,6 +182,11 @@ pub(super) enum Correction {
 
 /// Corrects an initiative (`form["action"]`: edit, regrade or withdraw) as its next version,
 /// with the reason in `form["reason"]`; refused with 409 if it changed since `form["row_version"]`.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn correct_initiative(
     db: &Db,
     user: &CurrentUser,
@@ -333,9 +344,9 @@ pub async fn correct_initiative(
         ));
     }
     let (change, action) = match correction {
-        Correction::Edit => ("edited", "initiative_edited"),
-        Correction::Regrade => ("regraded", "initiative_regraded"),
-        Correction::Withdraw => ("withdrawn", "initiative_withdrawn"),
+        Correction::Edit => ("edited", AuditAction::InitiativeEdited),
+        Correction::Regrade => ("regraded", AuditAction::InitiativeRegraded),
+        Correction::Withdraw => ("withdrawn", AuditAction::InitiativeWithdrawn),
     };
     store::keep_version(&mut tx, id, change, Some(reason)).await?;
     let mut after = initiative_json(code, &next, &note);

@@ -19,6 +19,7 @@ use crate::domain::savings::{
 use crate::domain::spend_line::{FieldError, MAX_LINE_POUNDS, MAX_NOTE_CHARS};
 use crate::domain::{FinancialYear, Money, OrgId};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::savings::{InitiativeView, InitiativesPage, WithdrawnInitiative};
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
@@ -104,6 +105,7 @@ pub(super) async fn initiative_views(
 }
 
 /// A body's initiatives, and for its officers the form to record one.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
 pub async fn initiatives_page(
     db: &Db,
     user: &CurrentUser,
@@ -140,6 +142,10 @@ pub async fn initiatives_page(
 
 /// Checks an initiative's form (recording or editing): every problem at once, each naming its
 /// field, with what was typed kept. Returns the initiative (id 0) and its quality note.
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub(super) async fn check_form(
     conn: &mut AnyConnection,
     org: i64,
@@ -322,6 +328,7 @@ pub(super) async fn check_form(
 
 /// Records an initiative's claimed saving (officers of the body). Every field is checked and
 /// all problems are reported together; a provider or consumer must name the shared service.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
 pub async fn record_initiative(
     db: &Db,
     user: &CurrentUser,
@@ -350,8 +357,14 @@ pub async fn record_initiative(
     .await?;
     audit::record(
         &mut tx,
-        &AuditEntry::by(user, &client.addr, "initiative_recorded", "initiative", id)
-            .after(initiative_json(code, &initiative, note)),
+        &AuditEntry::by(
+            user,
+            &client.addr,
+            AuditAction::InitiativeRecorded,
+            "initiative",
+            id,
+        )
+        .after(initiative_json(code, &initiative, note)),
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;

@@ -12,6 +12,7 @@ use crate::db::open_data as store;
 use crate::db::{Db, DbError};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use serde::{Deserialize, Serialize};
@@ -134,6 +135,7 @@ pub(super) fn dataset_of(
 }
 
 /// Every dataset with its publication (anonymous callers see the published ones only).
+#[tracing::instrument(skip_all)]
 pub async fn publications(
     db: &Db,
     user: Option<&CurrentUser>,
@@ -166,6 +168,7 @@ pub async fn publications(
 }
 
 /// Publishes or withdraws a dataset (the programme office).
+#[tracing::instrument(skip_all, fields(user = user.id, %name, published))]
 pub async fn set_published(
     db: &Db,
     user: &CurrentUser,
@@ -186,9 +189,9 @@ pub async fn set_published(
             user,
             &client.addr,
             if published {
-                "open_data_published"
+                AuditAction::OpenDataPublished
             } else {
-                "open_data_withdrawn"
+                AuditAction::OpenDataWithdrawn
             },
             "open_dataset",
             name,

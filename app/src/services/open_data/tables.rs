@@ -104,6 +104,11 @@ pub(super) fn money(m: Option<Money>) -> String {
 }
 
 /// A dataset, if it is published or the caller is the board or office.
+#[tracing::instrument(skip_all, fields(%name))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn dataset(
     db: &Db,
     user: Option<&CurrentUser>,

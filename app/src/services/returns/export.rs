@@ -11,6 +11,7 @@ use crate::model::returns::{ReturnExport, WarningExplanation};
 use crate::model::CurrentUser;
 
 /// The newest version of each return the user may read, optionally for one year and one body.
+#[tracing::instrument(skip_all, fields(user = user.id, ?fy, ?org_code))]
 pub async fn export(
     db: &Db,
     user: &CurrentUser,

@@ -8,6 +8,7 @@ use crate::db::{Db, DbError};
 use crate::domain::spend_line::SpendLine;
 use crate::domain::{ReturnAction, ReturnStatus};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::returns::Figures;
 use crate::model::returns::ReturnView;
 use crate::model::CurrentUser;
@@ -16,6 +17,7 @@ use sqlx::AnyConnection;
 
 /// What an import is compared with: the newest version's status and lines, and last year's
 /// lines (no permission check: callers check first).
+#[tracing::instrument(skip_all, fields(org = %key.org_code, fy = %key.fy))]
 pub async fn stored_for_import(
     db: &Db,
     key: &ReturnRef<'_>,
@@ -51,6 +53,7 @@ pub struct ImportedFile<'a> {
 /// from an imported file, in one transaction: the return is created (version 1, draft) if there
 /// is none; a submitted or approved one is refused. Returns the stored return and whether
 /// anything changed (the same figures again change nothing and write nothing).
+#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy))]
 pub async fn import_lines(
     db: &Db,
     user: &CurrentUser,
@@ -83,6 +86,7 @@ pub async fn import_lines(
 /// transaction, with the audit row naming the file; false (and nothing written but a new empty
 /// draft) when they are the stored figures already. The caller has checked that the user may
 /// write the body.
+#[tracing::instrument(skip_all, fields(user = user.id, org, org = %key.org_code, fy = %key.fy))]
 pub(crate) async fn import_lines_in(
     tx: &mut AnyConnection,
     user: &CurrentUser,
@@ -118,7 +122,7 @@ pub(crate) async fn import_lines_in(
     }
     returns::replace_lines(tx, current.id, lines).await?;
     returns::replace_income(tx, current.id, figures.income.as_ref()).await?;
-    let mut e = entry(user, client, "return_imported", current.id);
+    let mut e = entry(user, client, AuditAction::ReturnImported, current.id);
     e.before = Some(serde_json::json!({ "lines": before, "income": income_before }));
     e.after = Some(serde_json::json!({
         "lines": lines,

@@ -7,6 +7,7 @@ use crate::db::returns::{self};
 use crate::db::{Db, DbError};
 use crate::domain::{FinancialYear, ReturnStatus};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::returns::{ReturnListRow, StatusBoard, StatusCounts};
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
@@ -20,6 +21,7 @@ pub fn parse_due_date(text: &str) -> Result<NaiveDate, AppError> {
 }
 
 /// Sets a year's deadline (programme office only).
+#[tracing::instrument(skip_all, fields(user = user.id, %fy))]
 pub async fn set_deadline(
     db: &Db,
     user: &CurrentUser,
@@ -49,7 +51,7 @@ pub async fn set_deadline(
         now(),
     )
     .await?;
-    let mut e = entry(user, client, "deadline_set", 0);
+    let mut e = entry(user, client, AuditAction::DeadlineSet, 0);
     e.entity_type = "deadline".to_owned();
     e.entity_id = Some(fy.to_string());
     e.before = before.map(serde_json::Value::String);
@@ -115,6 +117,7 @@ pub(super) fn current_year() -> FinancialYear {
 
 /// An officer's returns: each of their bodies for every year with a deadline or a return, and
 /// the current year, newest year first. Board and admin have none of their own.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn my_returns(db: &Db, user: &CurrentUser) -> Result<Vec<ReturnListRow>, AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let deadlines = deadline_map(&mut conn).await?;
@@ -158,6 +161,7 @@ pub enum BoardYears {
 
 /// The submission status board (board and programme office): every body that existed in the
 /// year, optionally of one sector, with its return's status and last change, and the counts.
+#[tracing::instrument(skip_all, fields(user = user.id, ?choice, ?sector))]
 pub async fn status_board(
     db: &Db,
     user: &CurrentUser,

@@ -11,11 +11,13 @@ use crate::db::returns::{self, ReturnRecord};
 use crate::db::{Db, DbError};
 use crate::domain::FinancialYear;
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use sqlx::AnyConnection;
 
 mod export;
+mod form;
 mod import;
 mod lists;
 mod page;
@@ -23,6 +25,7 @@ mod save;
 mod workflow;
 
 pub use export::*;
+pub use form::*;
 pub use import::*;
 pub use lists::*;
 pub use page::*;
@@ -50,6 +53,7 @@ pub(super) async fn org_id(conn: &mut AnyConnection, org_code: &str) -> Result<i
 
 /// Why the body does not answer for the year (ADR 0010, rule 1: it did not exist on 1 April),
 /// naming its dates and successors; `None` when it does. `NotFound` for an unknown body.
+#[tracing::instrument(skip_all, fields(%org_code, %fy))]
 pub async fn year_refusal(
     conn: &mut AnyConnection,
     org_code: &str,
@@ -122,6 +126,7 @@ pub(super) async fn read_back_and_commit(
 }
 
 /// The newest version of the body's return for the year, or `NotFound`.
+#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy))]
 pub async fn get(db: &Db, user: &CurrentUser, key: &ReturnRef<'_>) -> Result<ReturnView, AppError> {
     let (org_code, fy) = (key.org_code, key.fy);
     if !user.may_read_org(org_code) {
@@ -150,7 +155,7 @@ pub(super) async fn latest_or_new(
         return Ok(existing);
     }
     let id = returns::insert(&mut *conn, org, year, 1, now(), user.id).await?;
-    let mut e = entry(user, client, "return_created", id);
+    let mut e = entry(user, client, AuditAction::ReturnCreated, id);
     e.after =
         Some(serde_json::json!({ "org": key.org_code, "fy": key.fy.to_string(), "version": 1 }));
     audit::record(&mut *conn, &e).await?;
@@ -160,6 +165,7 @@ pub(super) async fn latest_or_new(
 }
 
 /// The body's return for the year, creating an empty draft (version 1) if there is none.
+#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy))]
 pub async fn open(
     db: &Db,
     user: &CurrentUser,
@@ -181,7 +187,7 @@ pub async fn open(
 pub(super) fn entry(
     user: &CurrentUser,
     client: &Client,
-    action: &str,
+    action: AuditAction,
     return_id: i64,
 ) -> AuditEntry {
     AuditEntry::by(user, &client.addr, action, "return", return_id)

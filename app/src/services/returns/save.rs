@@ -11,6 +11,7 @@ use crate::domain::spend_line::{
 };
 use crate::domain::{FinancialYear, Money, ReturnAction, SpendCategory};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::returns::Figures;
 use crate::model::returns::ReturnView;
 use crate::model::CurrentUser;
@@ -58,6 +59,7 @@ pub fn parse_figures(
 /// Saves the figures (lines and income) of an editable return that nobody changed since
 /// `row_version`, with the officer's explanations of its warnings (explanations for lines that
 /// no longer warn are dropped).
+#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy, row_version))]
 pub async fn save_lines(
     db: &Db,
     user: &CurrentUser,
@@ -92,7 +94,7 @@ pub async fn save_lines(
     }
     returns::replace_lines(&mut tx, current.id, lines).await?;
     if before.as_slice() != lines {
-        let mut e = entry(user, client, "return_lines_saved", current.id);
+        let mut e = entry(user, client, AuditAction::ReturnLinesSaved, current.id);
         e.before = Some(serde_json::to_value(&before).map_err(AppError::internal)?);
         e.after = Some(serde_json::to_value(lines).map_err(AppError::internal)?);
         audit::record(&mut tx, &e).await?;
@@ -111,7 +113,12 @@ pub async fn save_lines(
     let old = returns::explanations(&mut tx, current.id).await?;
     if old != kept {
         returns::replace_explanations(&mut tx, current.id, &kept).await?;
-        let mut e = entry(user, client, "return_explanations_saved", current.id);
+        let mut e = entry(
+            user,
+            client,
+            AuditAction::ReturnExplanationsSaved,
+            current.id,
+        );
         e.before = Some(explanations_json(&old));
         e.after = Some(explanations_json(&kept));
         audit::record(&mut tx, &e).await?;
@@ -132,7 +139,7 @@ pub(super) async fn save_income(
         return Ok(());
     }
     returns::replace_income(conn, return_id, income).await?;
-    let mut e = entry(user, client, "return_income_saved", return_id);
+    let mut e = entry(user, client, AuditAction::ReturnIncomeSaved, return_id);
     e.before = Some(serde_json::to_value(&before).map_err(AppError::internal)?);
     e.after = Some(serde_json::to_value(income).map_err(AppError::internal)?);
     audit::record(conn, &e).await?;

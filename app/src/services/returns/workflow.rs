@@ -8,12 +8,18 @@ use crate::db::Db;
 use crate::domain::spend_line::{FieldError, SpendLine};
 use crate::domain::{FinancialYear, ReturnAction};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::returns::ReturnView;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
 use sqlx::AnyConnection;
 
 /// Submits, approves, sends back (with a reason) or restates the newest version.
+#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy, row_version, ?action))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn act(
     db: &Db,
     user: &CurrentUser,
@@ -74,7 +80,7 @@ pub async fn act(
         returns::replace_income(&mut tx, id, income.as_ref()).await?;
         let explained = returns::explanations(&mut tx, current.id).await?;
         returns::replace_explanations(&mut tx, id, &explained).await?;
-        (id, "return_restated")
+        (id, AuditAction::ReturnRestated)
     } else {
         let reason = (action == ReturnAction::SendBack)
             .then_some(reason)
@@ -93,10 +99,10 @@ pub async fn act(
             return Err(conflict());
         }
         let label = match action {
-            ReturnAction::Submit => "return_submitted",
-            ReturnAction::Approve => "return_approved",
-            ReturnAction::Withdraw => "return_withdrawn",
-            _ => "return_sent_back",
+            ReturnAction::Submit => AuditAction::ReturnSubmitted,
+            ReturnAction::Approve => AuditAction::ReturnApproved,
+            ReturnAction::Withdraw => AuditAction::ReturnWithdrawn,
+            _ => AuditAction::ReturnSentBack,
         };
         (current.id, label)
     };

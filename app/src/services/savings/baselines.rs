@@ -9,6 +9,7 @@ use crate::domain::savings::{effective_baselines, Actual};
 use crate::domain::spend_line::{FieldError, MAX_LINE_POUNDS, MAX_NOTE_CHARS};
 use crate::domain::{FinancialYear, Money, OrgId, Role, SpendCategory};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::savings::*;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
@@ -25,6 +26,11 @@ use super::successions::checked_note;
 
 /// A body's baseline versions and the form to record a new one; `from` prefills the form with
 /// the totals of the body's return for that year.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, ?from))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn baseline_page(
     db: &Db,
     user: &CurrentUser,
@@ -149,6 +155,11 @@ pub async fn baseline_page(
 
 /// Records a new version of a body's baseline: every amount and the reason, checked; the
 /// read model of the body and its successors is refreshed in the same transaction.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn record_baseline(
     db: &Db,
     user: &CurrentUser,
@@ -251,9 +262,9 @@ pub async fn record_baseline(
                 user,
                 &client.addr,
                 if version == 1 {
-                    "baseline_recorded"
+                    AuditAction::BaselineRecorded
                 } else {
-                    "baseline_restated"
+                    AuditAction::BaselineRestated
                 },
                 "baseline",
                 format!("{code}/v{version}"),
@@ -347,6 +358,7 @@ pub(super) async fn baseline_effect(
 /// The programme office approves a proposed baseline version (it then counts, and the read
 /// model of the body and its successors is refreshed in the same transaction) or returns it with
 /// a reason (it never counts). Audited. Board packs keep the figures they were frozen with.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, version, approve))]
 pub async fn decide_baseline(
     db: &Db,
     user: &CurrentUser,
@@ -393,9 +405,9 @@ pub async fn decide_baseline(
         )));
     }
     let (status, action) = if approve {
-        ("approved", "baseline_approved")
+        ("approved", AuditAction::BaselineApproved)
     } else {
-        ("returned", "baseline_returned")
+        ("returned", AuditAction::BaselineReturned)
     };
     let why = Some(reason).filter(|r| !r.is_empty());
     if !store::decide_baseline(&mut tx, chosen.id, status, why, now(), user.id).await? {
@@ -424,6 +436,7 @@ pub async fn decide_baseline(
 }
 
 /// A body's explanation of a missed target for a year (officers of the body).
+#[tracing::instrument(skip_all, fields(user = user.id, %code, %fy))]
 pub async fn explain_target(
     db: &Db,
     user: &CurrentUser,
@@ -456,7 +469,7 @@ pub async fn explain_target(
             ..AuditEntry::by(
                 user,
                 &client.addr,
-                "target_explained",
+                AuditAction::TargetExplained,
                 "target",
                 format!("{code}/{fy}"),
             )

@@ -21,6 +21,11 @@ use super::FIRST_YEAR;
 // ---------------------------------------------------------------- one body
 
 /// One body's savings year by year, with its baseline's sources and its targets.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, ?basis))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn body(
     db: &Db,
     user: &CurrentUser,
@@ -147,6 +152,11 @@ pub async fn body(
 }
 
 /// How one body's saving for one year was calculated: every input and every step.
+#[tracing::instrument(skip_all, fields(user = user.id, %code, %fy, ?basis))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn trace(
     db: &Db,
     user: &CurrentUser,

@@ -68,6 +68,7 @@ pub(crate) fn counted_returns(
 
 /// Recomputes the read model of `orgs` and of every body that inherits from them, inside the
 /// caller's transaction, with the sector sums.
+#[tracing::instrument(skip_all)]
 pub async fn refresh(conn: &mut AnyConnection, orgs: &[i64]) -> Result<(), DbError> {
     refresh_bodies(conn, orgs, true).await?;
     store::prune_sector_sums(conn).await
@@ -137,6 +138,7 @@ pub(super) async fn refresh_bodies(
 }
 
 /// A body's effective baseline (its own, or what it inherits), read on the caller's connection.
+#[tracing::instrument(skip_all, fields(org))]
 pub(crate) async fn effective_baseline_of(
     conn: &mut AnyConnection,
     org: i64,
@@ -149,6 +151,7 @@ pub(crate) async fn effective_baseline_of(
 }
 
 /// Rebuilds the whole read model (after seeding, or by `server refresh-savings`).
+#[tracing::instrument(skip_all)]
 pub async fn refresh_all(db: &Db) -> Result<usize, DbError> {
     let mut tx = db.begin().await?;
     let ids: Vec<i64> = store::bodies(&mut tx).await?.iter().map(|b| b.id).collect();

@@ -29,6 +29,11 @@ pub struct SummaryQuery {
 }
 
 /// The national (or one sector's) savings against the trajectory: board and programme office.
+#[tracing::instrument(skip_all, fields(user = user.id, ?q))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub async fn summary(
     db: &Db,
     user: &CurrentUser,

@@ -12,6 +12,7 @@ use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, Saving
 use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Money, OrgId};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::estate::*;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
@@ -20,6 +21,7 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// A body's adoptions, with the services it has not adopted yet.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
 pub async fn adoptions_page(
     db: &Db,
     user: &CurrentUser,
@@ -87,6 +89,7 @@ pub(super) fn count(
 }
 
 /// Records that a body is considering a shared service, with its costs before and after.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
 pub async fn record_adoption(
     db: &Db,
     user: &CurrentUser,
@@ -175,6 +178,7 @@ pub async fn record_adoption(
 
 /// Records a checked new adoption (at "considering") with its audit row, inside the caller's
 /// transaction.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
 pub(crate) async fn insert_adoption_in(
     tx: &mut AnyConnection,
     user: &CurrentUser,
@@ -186,7 +190,7 @@ pub(crate) async fn insert_adoption_in(
     let mut e = entry(
         user,
         client,
-        "adoption_recorded",
+        AuditAction::AdoptionRecorded,
         "adoption",
         id.to_string(),
     );
@@ -199,6 +203,7 @@ pub(crate) async fn insert_adoption_in(
 
 /// Replaces a stored adoption's costs, counts and class (before it is live), with its audit
 /// row, inside the caller's transaction.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub(crate) async fn update_terms_in(
     tx: &mut AnyConnection,
     user: &CurrentUser,
@@ -225,7 +230,7 @@ pub(crate) async fn update_terms_in(
     let mut e = entry(
         user,
         client,
-        "adoption_changed",
+        AuditAction::AdoptionChanged,
         "adoption",
         before.id.to_string(),
     );
@@ -250,6 +255,7 @@ pub struct Step<'a> {
 }
 
 /// Moves an adoption to its next stage, dated.
+#[tracing::instrument(skip_all, fields(user = user.id, %code))]
 pub async fn move_adoption(
     db: &Db,
     user: &CurrentUser,
@@ -314,6 +320,7 @@ pub async fn move_adoption(
 
 /// Moves a stored adoption one step, dated, with its initiative and audit row, inside the
 /// caller's transaction. The caller has checked the user may write the body.
+#[tracing::instrument(skip_all, fields(user = user.id, org))]
 pub(crate) async fn move_adoption_in(
     tx: &mut AnyConnection,
     user: &CurrentUser,
@@ -390,9 +397,9 @@ pub(crate) async fn move_adoption_in(
         _ => {}
     }
     let action = if to == AdoptionStage::Abandoned {
-        "adoption_abandoned"
+        AuditAction::AdoptionAbandoned
     } else {
-        "adoption_moved"
+        AuditAction::AdoptionMoved
     };
     let mut e = entry(user, client, action, "adoption", id.to_string());
     e.before = Some(serde_json::json!({ "stage": current.stage.code() }));

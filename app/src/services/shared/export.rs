@@ -8,6 +8,7 @@ use crate::model::estate::*;
 use crate::model::CurrentUser;
 
 /// The adoptions the caller may read (officers: their own bodies'), for the REST export.
+#[tracing::instrument(skip_all, fields(user = user.id, ?org))]
 pub async fn export(
     db: &Db,
     user: &CurrentUser,

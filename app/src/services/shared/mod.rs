@@ -14,6 +14,7 @@ use crate::domain::estate::AdoptionStage;
 use crate::domain::spend_line::FieldError;
 use crate::domain::{OrgCode, Role};
 use crate::error::AppError;
+use crate::model::audit::AuditAction;
 use crate::model::estate::*;
 use crate::model::CurrentUser;
 use crate::services::auth::{now, Client};
@@ -78,7 +79,7 @@ pub(crate) fn latest(adoptions: Vec<AdoptionRecord>) -> Vec<AdoptionRecord> {
 pub(super) fn entry(
     user: &CurrentUser,
     client: &Client,
-    action: &str,
+    action: AuditAction,
     entity: &str,
     id: String,
 ) -> AuditEntry {
@@ -123,6 +124,7 @@ pub(super) fn body_rows(
 /// bodies × services, each cell the body's stage; for every sector, services × sectors, each
 /// cell how many bodies are live and how many on the way (considering, contracted or
 /// migrating) — a table whose size does not grow with the number of bodies.
+#[tracing::instrument(skip_all, fields(user = user.id, ?sector))]
 pub async fn adoption_matrix(
     db: &Db,
     user: &CurrentUser,
@@ -193,6 +195,7 @@ pub async fn adoption_matrix(
 }
 
 /// The catalogue for anyone signed in; the adoption matrix for the board and office.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn front_page(db: &Db, user: &CurrentUser) -> Result<SharedServicesPage, AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let services = store::services(&mut conn).await?;
@@ -226,6 +229,7 @@ pub async fn front_page(db: &Db, user: &CurrentUser) -> Result<SharedServicesPag
 }
 
 /// Adds or renames a catalogue entry (programme office).
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn save_service(
     db: &Db,
     user: &CurrentUser,
@@ -278,7 +282,7 @@ pub async fn save_service(
     let mut e = entry(
         user,
         client,
-        "shared_service_saved",
+        AuditAction::SharedServiceSaved,
         "shared_service",
         code.to_string(),
     );

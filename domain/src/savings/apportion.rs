@@ -5,7 +5,7 @@
 //! over go one each to the largest remainders, ties to the earlier party. The parts always add
 //! up to the amount exactly. A negative amount is divided as its magnitude and negated.
 
-use crate::domain::Money;
+use crate::Money;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ApportionError {

@@ -13,7 +13,7 @@
 
 use super::baseline::EffectiveBaseline;
 use super::deflator::{Basis, DeflatorError, Deflators};
-use crate::domain::{FinancialYear, Money, OrgId, SpendCategory};
+use crate::{FinancialYear, Money, OrgId, SpendCategory};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

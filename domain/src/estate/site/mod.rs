@@ -14,7 +14,7 @@
 //!   uses it × its own PUE (or at least the IT energy itself, where the destination's PUE is not
 //!   known), so energy and carbon are counted there, not dropped.
 
-use crate::domain::Money;
+use crate::Money;
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Checks of what people type that every form shares (issue 16: parsing at the edge starts here).
 
-use crate::domain::spend_line::MAX_NOTE_CHARS;
+use crate::spend_line::MAX_NOTE_CHARS;
 
 /// The reason a correction needs, trimmed: refused when empty (saying it is needed to say why
 /// `why`, like "the closure is reversed") or longer than a note may be.
@@ -24,7 +24,7 @@ pub fn optional_reason(text: &str) -> Result<&str, String> {
 #[cfg(test)]
 mod tests {
     use super::{optional_reason, reason};
-    use crate::domain::spend_line::MAX_NOTE_CHARS;
+    use crate::spend_line::MAX_NOTE_CHARS;
 
     #[test]
     fn a_reason_is_needed_and_not_too_long() {

@@ -21,7 +21,7 @@
 //!   body has no counted return for the year.
 
 use super::apportion::apportion;
-use crate::domain::{FinancialYear, Money, OrgId, Sector};
+use crate::{FinancialYear, Money, OrgId, Sector};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 //! Policy: the factor set of the calendar year in which a financial year starts applies to it
 //! (2019 for 2019-20). Values are exact decimals; kg are exact; tonnes are shown rounded.
 
-use crate::domain::FinancialYear;
+use crate::FinancialYear;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

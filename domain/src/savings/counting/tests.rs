@@ -1,6 +1,6 @@
 use super::super::baseline::{effective_baselines, RecordedBaseline};
 use super::*;
-use crate::domain::{FinancialYear, OrgId};
+use crate::{FinancialYear, OrgId};
 use chrono::NaiveDate;
 
 fn fy(y: i32) -> FinancialYear {
@@ -93,7 +93,7 @@ mod laws {
     use super::super::super::deflator::{Basis, Deflators};
     use super::super::super::spend::{by_year, evaluate, Actual, Fact, FactRole, FactSum};
     use super::super::*;
-    use crate::domain::{FinancialYear, Money, OrgId, Sector, SpendCategory};
+    use crate::{FinancialYear, Money, OrgId, Sector, SpendCategory};
     use chrono::NaiveDate;
     use proptest::prelude::*;
     use rust_decimal::Decimal;
@@ -168,6 +168,10 @@ mod laws {
     }
 
     /// Bodies, recorded baselines, successions and returns of the families.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a test fixture: the families' bodies, baselines, successions and returns in one place"
+    )]
     fn programme(
         families: &[Family],
     ) -> (

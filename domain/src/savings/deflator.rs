@@ -7,7 +7,7 @@
 //! With the base year equal to the year the factor is exactly 1 (real terms are the identity).
 //! A missing index is an error that names the year, never a silent 1.
 
-use crate::domain::FinancialYear;
+use crate::FinancialYear;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! the body's spend fell (closure to cash).
 
 use super::*;
-use crate::domain::Money;
+use crate::Money;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 

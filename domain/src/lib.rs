@@ -16,9 +16,9 @@ macro_rules! coded_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
             pub fn name(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn parse(text: &str) -> Result<$name, crate::domain::ParseError> {
+            pub fn parse(text: &str) -> Result<$name, crate::ParseError> {
                 Self::ALL.iter().copied().find(|v| v.code() == text.trim())
-                    .ok_or_else(|| crate::domain::ParseError::new($what, text, $expected))
+                    .ok_or_else(|| crate::ParseError::new($what, text, $expected))
             }
         }
         impl std::fmt::Display for $name {

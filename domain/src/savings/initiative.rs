@@ -14,7 +14,7 @@
 //! - A saving on one shared service claimed by both its provider and a consumer is a double
 //!   count: both claims are flagged (when the provider names its consumer, only that pair).
 
-use crate::domain::{FinancialYear, Money, OrgId};
+use crate::{FinancialYear, Money, OrgId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -1,8 +1,8 @@
 //! A site as typed: every field checked at once, each problem naming its field.
 
 use super::*;
-use crate::domain::spend_line::FieldError;
-use crate::domain::Money;
+use crate::spend_line::FieldError;
+use crate::Money;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -119,7 +119,7 @@ impl Checker {
                 self.error(field, format!("{label}: cannot be negative"));
                 Money::ZERO
             }
-            Ok(m) if m.as_decimal() > Decimal::from(crate::domain::spend_line::MAX_LINE_POUNDS) => {
+            Ok(m) if m.as_decimal() > Decimal::from(crate::spend_line::MAX_LINE_POUNDS) => {
                 self.error(
                     field,
                     format!("{label}: more than £1bn a year is not plausible for one site"),
@@ -144,6 +144,10 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Checks a site as typed; every problem at once, each naming its field.
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 16: still to be split along the steps it marks"
+)]
 pub fn parse_site(input: &SiteInput<'_>) -> Result<Site, Vec<FieldError>> {
     let mut c = Checker { errors: Vec::new() };
     let name = input.name.trim();

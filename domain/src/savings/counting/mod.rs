@@ -14,7 +14,7 @@
 
 use super::baseline::EffectiveBaseline;
 use super::spend::{facts, Actual, Fact};
-use crate::domain::{Lifetime, Money, SpendCategory};
+use crate::{Lifetime, Money, SpendCategory};
 use serde::{Deserialize, Serialize};
 
 /// Why a body-year is left out of every total.

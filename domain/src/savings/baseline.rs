@@ -17,7 +17,7 @@
 //!   terms deflate each part from its own year and the trace can name it.
 
 use super::apportion::apportion;
-use crate::domain::{FinancialYear, Money, OrgId, SpendCategory};
+use crate::{FinancialYear, Money, OrgId, SpendCategory};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -211,6 +211,10 @@ impl Resolver<'_> {
         result
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "issue 16: still to be split along the steps it marks"
+    )]
     fn compute(&mut self, org: OrgId) -> Option<EffectiveBaseline> {
         if let Some(recorded) = self.own.get(&org) {
             let parts = recorded

@@ -7,7 +7,7 @@
 //! the moves that are allowed. The saving is the annual cost before minus the annual cost after
 //! (recurring), with the one-off cost of moving; it goes to the savings engine as an initiative.
 
-use crate::domain::Money;
+use crate::Money;
 
 coded_enum!(
     /// Where a body is in adopting a shared service.
