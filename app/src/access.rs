@@ -40,12 +40,12 @@ impl Actor {
 
     /// Whether this person may read the body's data (its officers; board and office read all).
     pub fn can_read_body(&self, code: &str) -> bool {
-        self.user.role.reads_all_organisations() || self.belongs_to(code)
+        self.user.may_read_org(code)
     }
 
     /// Whether this person may change the body's data (that body's finance officers).
     pub fn can_write_body(&self, code: &str) -> bool {
-        self.user.role == Role::Officer && self.belongs_to(code)
+        self.user.may_write_org(code)
     }
 
     /// Whether this person reads across bodies (the board and the programme office).
@@ -56,10 +56,6 @@ impl Actor {
     /// Whether this person is the programme office.
     pub fn is_office(&self) -> bool {
         self.user.role == Role::Admin
-    }
-
-    fn belongs_to(&self, code: &str) -> bool {
-        self.user.organisations.iter().any(|o| o.code == code)
     }
 
     /// Reading one body's data, or `Forbidden`.

@@ -1,12 +1,11 @@
 //! The one enforcement point: who is asking, and may they?
 //!
 //! Policy: the server's authentication middleware resolves the session cookie once per request
-//! and stores a `RequestAuth` in the request's extensions. Every server function and REST
-//! handler asks this module (`require_user`, `require_role`, `require_org_read`,
-//! `require_org_write`) before it reads or writes anything that is not public. No one else
-//! reads the cookie.
+//! and stores a `RequestAuth` in the request's extensions. Every server function (through
+//! `api::context`) and REST handler (`RequestAuth::actor`) starts here: the signed-in user
+//! becomes an `access::Actor`, which is asked for the capability a use case takes (ADR 0013)
+//! before anything that is not public is read or written. No one else reads the cookie.
 
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 
@@ -25,6 +24,17 @@ pub struct RequestAuth {
     pub secure_cookies: bool,
 }
 
+impl RequestAuth {
+    /// The signed-in actor of this request (a REST handler's start), or `Unauthorized`.
+    pub fn actor(&self) -> Result<crate::access::Actor, AppError> {
+        let user = self.user.clone().ok_or(AppError::Unauthorized)?;
+        let client = crate::access::Client {
+            addr: self.client_addr.clone(),
+        };
+        Ok(crate::access::Actor::new(user, client))
+    }
+}
+
 /// The authentication of the request being handled (from the Leptos context).
 pub fn request_auth() -> RequestAuth {
     leptos::prelude::use_context::<http::request::Parts>()
@@ -39,36 +49,6 @@ pub fn current_user() -> Option<CurrentUser> {
 /// The signed-in user, or `Unauthorized`.
 pub fn require_user() -> Result<CurrentUser, AppError> {
     current_user().ok_or(AppError::Unauthorized)
-}
-
-/// The signed-in user if their role is one of `roles`; `Forbidden` otherwise.
-pub fn require_role(roles: &[Role]) -> Result<CurrentUser, AppError> {
-    let user = require_user()?;
-    if roles.contains(&user.role) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The signed-in user if they may read the organisation's data.
-pub fn require_org_read(org_code: &str) -> Result<CurrentUser, AppError> {
-    let user = require_user()?;
-    if user.may_read_org(org_code) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The signed-in user if they may change the organisation's data.
-pub fn require_org_write(org_code: &str) -> Result<CurrentUser, AppError> {
-    let user = require_user()?;
-    if user.may_write_org(org_code) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// A `Set-Cookie` value for a new session, or (with `None`) one that deletes it.

@@ -23,7 +23,7 @@ const RANKS: &[(&str, u8)] = &[
     ("charts", 40),
     ("import", 40),
     ("auth", 40),
-    ("access", 40),
+    ("access", 35),
     ("state", 40),
     ("db", 30),
     ("model", 20),

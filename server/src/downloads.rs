@@ -27,12 +27,12 @@ async fn chart_csv(
     query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let actor = auth.actor()?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
         let id = file
             .strip_suffix(".csv")
             .ok_or_else(|| AppError::NotFound(format!("The chart file {file:?}")))?;
-        let chart = app::services::dashboard::chart(&state.db, &user, &q, id).await?;
+        let chart = app::services::dashboard::chart(&state.db, &actor.read_all()?, &q, id).await?;
         Ok::<Response, AppError>(csv_response(&chart))
     }
     .await;
@@ -52,13 +52,18 @@ async fn org_chart_csv(
     query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let actor = auth.actor()?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
         let id = file
             .strip_suffix(".csv")
             .ok_or_else(|| AppError::NotFound(format!("The chart file {file:?}")))?;
-        let chart =
-            app::services::dashboard::organisation_chart(&state.db, &user, &code, &q, id).await?;
+        let chart = app::services::dashboard::organisation_chart(
+            &state.db,
+            &actor.read_body(&code)?,
+            &q,
+            id,
+        )
+        .await?;
         Ok::<Response, AppError>(csv_response(&chart))
     }
     .await;
@@ -73,11 +78,12 @@ async fn pack_file(
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let actor = auth.actor()?;
         let id: i64 = id
             .parse()
             .map_err(|_| AppError::NotFound(format!("Board pack {id:?}")))?;
-        let (pack, document) = app::services::board_packs::file(&state.db, &user, id).await?;
+        let (pack, document) =
+            app::services::board_packs::file(&state.db, &actor.read_all()?, id).await?;
         Ok::<Response, AppError>(
             (
                 [

@@ -63,10 +63,7 @@ async fn prefilled_template(
     Path((org, fy)): Path<(String, String)>,
 ) -> Response {
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
-        if !user.may_read_org(&org) {
-            return Err(AppError::Forbidden);
-        }
+        auth.actor()?.read_body(&org)?;
         let fy: app::domain::FinancialYear = fy.parse().map_err(|_| {
             AppError::validation("fy", format!("{fy:?} is not a financial year like 2013-14"))
         })?;
@@ -88,7 +85,7 @@ async fn prefilled_template(
             &services,
         )
         .map_err(|e| AppError::internal(format!("building a template: {e}")))?;
-        Ok(xlsx(bytes, &format!("ict-spend-return-{org}-{fy}.xlsx")))
+        Ok::<Response, AppError>(xlsx(bytes, &format!("ict-spend-return-{org}-{fy}.xlsx")))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -195,8 +192,9 @@ async fn upload(
     let html = wants_html(request.headers());
     let mut form = UploadForm::default();
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
-        if user.role != app::domain::Role::Officer {
+        let actor = auth.actor()?;
+        // Only finance officers import: others are refused before the file is read.
+        if actor.user.role != app::domain::Role::Officer {
             return Err(AppError::Forbidden);
         }
         let mut multipart = Multipart::from_request(request, &state)
@@ -225,8 +223,7 @@ async fn upload(
         })?;
         app::services::import::upload(
             &state.db,
-            &user,
-            &form.org,
+            &actor.write_body(&form.org)?,
             fy,
             &form.file_name,
             &form.bytes,

@@ -201,23 +201,28 @@ pub async fn run(
     let user = app::db::users::current_user(db.pool(), record.id)
         .await?
         .ok_or_else(|| anyhow!("--as: the account {email} is disabled"))?;
-    let client = app::services::auth::Client {
-        addr: "command line".into(),
-    };
-    let sha = sha256_hex(&bytes);
-    let result = app::services::returns::import_lines(
-        &db,
-        &user,
-        &client,
-        &key,
-        &parsed.figures(),
-        &ImportedFile {
-            file_name: &file_name,
-            sha256: &sha,
-            size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-            upload_id: None,
+    let actor = app::access::Actor::new(
+        user,
+        app::access::Client {
+            addr: "command line".into(),
         },
-    )
+    );
+    let sha = sha256_hex(&bytes);
+    let result = async {
+        app::services::returns::import_lines(
+            &db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            &parsed.figures(),
+            &ImportedFile {
+                file_name: &file_name,
+                sha256: &sha,
+                size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                upload_id: None,
+            },
+        )
+        .await
+    }
     .await;
     db.close().await;
     let (view, changed) = result.map_err(|e| anyhow!("{e}"))?;

@@ -91,7 +91,7 @@ async fn returns_inner(
     headers: &HeaderMap,
     query: Result<Query<ReturnsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
-    let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+    let actor = auth.actor()?;
     let Query(query) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
     let fy = query
         .fy
@@ -108,7 +108,7 @@ async fn returns_inner(
         .transpose()?;
     let org = query.org.as_deref().filter(|o| !o.trim().is_empty());
     let wants_csv = wants_csv(query.format.as_deref(), headers)?;
-    let list = app::services::returns::export(&state.db, &user, fy, org).await?;
+    let list = app::services::returns::export(&state.db, &actor, fy, org).await?;
     if wants_csv {
         Ok(csv_attachment(
             "returns",
@@ -155,7 +155,7 @@ pub(crate) async fn savings_summary(
 ) -> Response {
     let mut csv = false;
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let actor = auth.actor()?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
         csv = wants_csv(q.format.as_deref(), &headers)?;
         let query = app::services::savings::SummaryQuery {
@@ -165,7 +165,7 @@ pub(crate) async fn savings_summary(
             profile: q.profile,
             method: q.method,
         };
-        app::services::savings::summary(&state.db, &user, &query).await
+        app::services::savings::summary(&state.db, &actor.read_all()?, &query).await
     }
     .await;
     match result {
@@ -207,7 +207,7 @@ pub(crate) async fn savings_calculation(
     query: Result<Query<BasisQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let actor = auth.actor()?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
         let fy: FinancialYear = fy.trim().parse().map_err(|_| {
             AppError::validation(
@@ -215,7 +215,8 @@ pub(crate) async fn savings_calculation(
                 format!("{fy:?} is not a financial year: write it like 2013-14"),
             )
         })?;
-        app::services::savings::trace(&state.db, &user, &org, fy, q.basis.as_deref()).await
+        app::services::savings::trace(&state.db, &actor.read_body(&org)?, fy, q.basis.as_deref())
+            .await
     }
     .await;
     match result {
@@ -251,12 +252,12 @@ pub(crate) async fn data_centres(
     query: Result<Query<SitesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let actor = auth.actor()?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
         let wants_csv = wants_csv(q.format.as_deref(), &headers)?;
         let org = q.org.as_deref().filter(|o| !o.trim().is_empty());
         let sites =
-            app::services::estate::export(&state.db, &user, org, q.sector.as_deref()).await?;
+            app::services::estate::export(&state.db, &actor, org, q.sector.as_deref()).await?;
         Ok::<Response, AppError>(if wants_csv {
             csv_attachment("data-centres", app::services::estate::export_csv(&sites))
         } else {
@@ -300,11 +301,11 @@ pub(crate) async fn adoptions(
     query: Result<Query<SitesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let user = auth.user.clone().ok_or(AppError::Unauthorized)?;
+        let actor = auth.actor()?;
         let Query(q) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
         let wants_csv = wants_csv(q.format.as_deref(), &headers)?;
         let org = q.org.as_deref().filter(|o| !o.trim().is_empty());
-        let list = app::services::shared::export(&state.db, &user, org).await?;
+        let list = app::services::shared::export(&state.db, &actor, org).await?;
         Ok::<Response, AppError>(if wants_csv {
             csv_attachment("adoptions", app::services::shared::export_csv(&list))
         } else {

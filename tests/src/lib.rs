@@ -457,6 +457,15 @@ pub fn test_client() -> app::services::auth::Client {
     }
 }
 
+/// The actor a service-level test acts as: `user` from `client` (or the test client). A test
+/// asks it for the capability the use case takes, as a server function does (ADR 0013).
+pub fn actor(
+    user: &app::model::CurrentUser,
+    client: Option<&app::access::Client>,
+) -> app::access::Actor {
+    app::access::Actor::new(user.clone(), client.cloned().unwrap_or_else(test_client))
+}
+
 /// Runs each named `async fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {

@@ -4,21 +4,12 @@ use crate::error::AppError;
 use crate::model::{AuditView, UserSummary};
 use leptos::prelude::*;
 
+/// The programme office's context: others are refused before anything is read.
 #[cfg(feature = "ssr")]
-fn admin() -> Result<
-    (
-        crate::model::CurrentUser,
-        crate::state::AppState,
-        crate::services::auth::Client,
-    ),
-    AppError,
-> {
-    let user = crate::auth::require_role(&[crate::domain::Role::Admin])?;
-    let state = crate::state::AppState::current()?;
-    let client = crate::services::auth::Client {
-        addr: crate::auth::request_auth().client_addr,
-    };
-    Ok((user, state, client))
+fn admin() -> Result<(crate::access::Actor, crate::state::AppState), AppError> {
+    let (actor, state) = super::context()?;
+    actor.office()?;
+    Ok((actor, state))
 }
 
 /// Succeeds for an admin: lets a page with no data of its own (a blank form) refuse others.
@@ -39,7 +30,7 @@ pub async fn check_admin() -> Result<(), AppError> {
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     super::finish(
         async move {
-            let (_, state, _) = admin()?;
+            let (_, state) = admin()?;
             crate::services::admin::list_users(&state.db).await
         }
         .await,
@@ -54,7 +45,7 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
 pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
     super::finish(
         async move {
-            let (_, state, _) = admin()?;
+            let (_, state) = admin()?;
             crate::services::admin::get_user(&state.db, id).await
         }
         .await,
@@ -73,7 +64,7 @@ pub async fn create_account(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (actor, state, client) = admin()?;
+            let (actor, state) = admin()?;
             let role: crate::domain::Role = role.parse()?;
             let orgs = crate::services::admin::parse_org_codes(&organisations)?;
             let new = crate::services::auth::CreateUser {
@@ -83,8 +74,13 @@ pub async fn create_account(
                 organisations: orgs.iter().map(|o| o.as_str().to_owned()).collect(),
                 password,
             };
-            let id =
-                crate::services::auth::create_user(&state.db, new, Some(&actor), &client).await?;
+            let id = crate::services::auth::create_user(
+                &state.db,
+                new,
+                Some(&actor.user),
+                &actor.client,
+            )
+            .await?;
             super::redirect(&format!("/admin/users/{id}"));
             Ok(())
         }
@@ -100,10 +96,11 @@ pub async fn create_account(
 pub async fn update_access(id: i64, role: String, organisations: String) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (actor, state, client) = admin()?;
+            let (actor, state) = admin()?;
             let role: crate::domain::Role = role.parse()?;
             let orgs = crate::services::admin::parse_org_codes(&organisations)?;
-            crate::services::admin::update_access(&state.db, &actor, &client, id, role, &orgs).await
+            crate::services::admin::update_access(&state.db, &actor.office()?, id, role, &orgs)
+                .await
         }
         .await,
     )
@@ -117,8 +114,8 @@ pub async fn update_access(id: i64, role: String, organisations: String) -> Resu
 pub async fn set_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (actor, state, client) = admin()?;
-            crate::services::admin::set_disabled(&state.db, &actor, &client, id, disabled).await
+            let (actor, state) = admin()?;
+            crate::services::admin::set_disabled(&state.db, &actor.office()?, id, disabled).await
         }
         .await,
     )
@@ -132,8 +129,8 @@ pub async fn set_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (actor, state, client) = admin()?;
-            crate::services::admin::reset_password(&state.db, &actor, &client, id, password).await
+            let (actor, state) = admin()?;
+            crate::services::admin::reset_password(&state.db, &actor.office()?, id, password).await
         }
         .await,
     )
@@ -148,7 +145,7 @@ pub async fn list_audit(
 ) -> Result<Vec<AuditView>, AppError> {
     super::finish(
         async move {
-            let (_, state, _) = admin()?;
+            let (_, state) = admin()?;
             crate::services::admin::audit_log(
                 &state.db,
                 action.as_deref(),
@@ -170,8 +167,8 @@ pub async fn list_audit(
 pub async fn list_open_data() -> Result<Vec<crate::model::dashboard::Publication>, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = admin()?;
-            crate::services::open_data::publications(&state.db, Some(&user)).await
+            let (actor, state) = admin()?;
+            crate::services::open_data::publications(&state.db, Some(&actor.user)).await
         }
         .await,
     )
@@ -186,11 +183,10 @@ pub async fn list_open_data() -> Result<Vec<crate::model::dashboard::Publication
 pub async fn set_open_data(dataset: String, publish: String) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = admin()?;
+            let (actor, state) = admin()?;
             crate::services::open_data::set_published(
                 &state.db,
-                &user,
-                &client,
+                &actor.office()?,
                 &dataset,
                 publish == "yes",
             )

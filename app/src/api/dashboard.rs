@@ -27,9 +27,10 @@ pub async fn get_programme_dashboard(
             let Some(user) = crate::auth::current_user() else {
                 return Ok(None);
             };
-            if !user.role.reads_all_organisations() {
+            let actor = super::actor_of(user);
+            let Ok(all) = actor.read_all() else {
                 return Ok(None);
-            }
+            };
             let state = crate::state::AppState::current()?;
             let q = DashboardQuery {
                 basis,
@@ -38,7 +39,7 @@ pub async fn get_programme_dashboard(
                 to,
                 measure,
             };
-            crate::services::dashboard::programme(&state.db, &user, &q)
+            crate::services::dashboard::programme(&state.db, &all, &q)
                 .await
                 .map(|d| Some(ProgrammeDashboardPage::from(&*d)))
         }
@@ -61,9 +62,10 @@ pub async fn get_organisation_dashboard(
             let Some(user) = crate::auth::current_user() else {
                 return Ok(None);
             };
-            if !user.may_read_org(&code) {
+            let actor = super::actor_of(user);
+            let Ok(read) = actor.read_body(&code) else {
                 return Ok(None);
-            }
+            };
             let state = crate::state::AppState::current()?;
             let q = DashboardQuery {
                 basis,
@@ -72,7 +74,7 @@ pub async fn get_organisation_dashboard(
                 to,
                 measure: None,
             };
-            crate::services::dashboard::organisation(&state.db, &user, &code, &q)
+            crate::services::dashboard::organisation(&state.db, &read, &q)
                 .await
                 .map(|d| Some(OrgDashboard::clone(&d)))
         }
@@ -93,7 +95,7 @@ pub async fn freeze_board_pack(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let q = DashboardQuery {
                 basis,
                 sector,
@@ -102,7 +104,8 @@ pub async fn freeze_board_pack(
                 measure,
             };
             let id =
-                crate::services::board_packs::freeze(&state.db, &user, &client, &title, &q).await?;
+                crate::services::board_packs::freeze(&state.db, &actor.read_all()?, &title, &q)
+                    .await?;
             super::redirect(&format!("/board-packs/{id}"));
             Ok(())
         }
@@ -119,8 +122,8 @@ pub async fn freeze_board_pack(
 pub async fn list_board_packs() -> Result<Vec<BoardPackSummary>, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::board_packs::list(&state.db, &user).await
+            let (actor, state) = context()?;
+            crate::services::board_packs::list(&state.db, &actor.read_all()?).await
         }
         .await,
     )
@@ -132,11 +135,11 @@ pub async fn list_board_packs() -> Result<Vec<BoardPackSummary>, AppError> {
 pub async fn get_board_pack(id: String) -> Result<BoardPackView, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
+            let (actor, state) = context()?;
             let id: i64 = id
                 .parse()
                 .map_err(|_| AppError::NotFound(format!("Board pack {id:?}")))?;
-            crate::services::board_packs::get(&state.db, &user, id).await
+            crate::services::board_packs::get(&state.db, &actor.read_all()?, id).await
         }
         .await,
     )

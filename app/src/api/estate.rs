@@ -18,10 +18,10 @@ pub async fn get_estate_overview(
 ) -> Result<EstateOverview, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
+            let (actor, state) = context()?;
             crate::services::estate::overview(
                 &state.db,
-                &user,
+                &actor,
                 sector.as_deref(),
                 site_type.as_deref(),
             )
@@ -43,8 +43,8 @@ pub async fn set_consolidation_target(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
-            crate::services::estate::set_consolidation_target(&state.db, &user, &client, &form)
+            let (actor, state) = context()?;
+            crate::services::estate::set_consolidation_target(&state.db, &actor.office()?, &form)
                 .await?;
             let f = |k: &str| {
                 crate::model::dashboard::percent_encode(form.get(k).map_or("", String::as_str))
@@ -66,8 +66,8 @@ pub async fn set_consolidation_target(
 pub async fn get_sites_page(org: String) -> Result<SitesPage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::estate::sites_page(&state.db, &user, &org).await
+            let (actor, state) = context()?;
+            crate::services::estate::sites_page(&state.db, &actor.read_body(&org)?).await
         }
         .await,
     )
@@ -95,15 +95,13 @@ fn number(form: &HashMap<String, String>, name: &str) -> Result<Option<i64>, App
 pub async fn save_site(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let org = form.get("org").cloned().unwrap_or_default();
             let id = number(&form, "id")?;
             let row_version = number(&form, "row_version")?;
             let id = crate::services::estate::save_site(
                 &state.db,
-                &user,
-                &client,
-                &org,
+                &actor.write_body(&org)?,
                 id,
                 row_version,
                 &form,
@@ -125,7 +123,7 @@ pub async fn save_site(#[server(flatten)] form: HashMap<String, String>) -> Resu
 pub async fn site_action(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let org = form.get("org").cloned().unwrap_or_default();
             let id = number(&form, "id")?.ok_or_else(|| {
                 AppError::validation(
@@ -143,12 +141,12 @@ pub async fn site_action(#[server(flatten)] form: HashMap<String, String>) -> Re
             use crate::services::estate::{archive_site, reverse_closure, site_action};
             match action {
                 Some("reverse") => {
-                    reverse_closure(db, &user, &client, &org, id, row_version, &form).await?;
+                    reverse_closure(db, &actor.office()?, &org, id, row_version, &form).await?;
                 }
                 Some("archive") => {
-                    archive_site(db, &user, &client, &org, id, row_version, &form).await?;
+                    archive_site(db, &actor.write_body(&org)?, id, row_version, &form).await?;
                 }
-                _ => site_action(db, &user, &client, &org, id, row_version, &form).await?,
+                _ => site_action(db, &actor.write_body(&org)?, id, row_version, &form).await?,
             }
             if action == Some("archive") {
                 super::redirect(&format!("/data-centres/{org}?archived=1"));

@@ -14,9 +14,8 @@ use leptos::prelude::*;
 pub async fn get_import_preview(token: String) -> Result<ImportPreview, AppError> {
     super::finish(
         async move {
-            let user = crate::auth::require_user()?;
-            let state = crate::state::AppState::current()?;
-            crate::services::import::preview(&state.db, &user, &token).await
+            let (actor, state) = super::context()?;
+            crate::services::import::preview(&state.db, &actor, &token).await
         }
         .await,
     )
@@ -35,19 +34,10 @@ pub async fn commit_import(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let user = crate::auth::require_user()?;
-            let state = crate::state::AppState::current()?;
-            let client = crate::services::auth::Client {
-                addr: crate::auth::request_auth().client_addr,
-            };
-            let done = crate::services::import::commit(
-                &state.db,
-                &user,
-                &client,
-                &token,
-                !acknowledge.is_empty(),
-            )
-            .await?;
+            let (actor, state) = super::context()?;
+            let done =
+                crate::services::import::commit(&state.db, &actor, &token, !acknowledge.is_empty())
+                    .await?;
             let page = if done.spend_in_file {
                 super::returns::return_path(&done.org_code, &done.financial_year.to_string())
             } else if done.sites_in_file {

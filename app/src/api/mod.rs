@@ -15,22 +15,23 @@ pub mod returns;
 pub mod savings;
 pub mod shared;
 
-/// Who is asking, the application state and the client's address: every server function's start.
+/// The actor (who is asking, and from where) and the application state: every server function's
+/// start. The use case it calls takes the capability the actor is asked for (ADR 0013).
 #[cfg(feature = "ssr")]
-pub(crate) fn context() -> Result<
-    (
-        crate::model::CurrentUser,
-        crate::state::AppState,
-        crate::services::auth::Client,
-    ),
-    crate::error::AppError,
-> {
+pub(crate) fn context(
+) -> Result<(crate::access::Actor, crate::state::AppState), crate::error::AppError> {
     let user = crate::auth::require_user()?;
     let state = crate::state::AppState::current()?;
-    let client = crate::services::auth::Client {
+    Ok((actor_of(user), state))
+}
+
+/// The actor for a signed-in user of this request.
+#[cfg(feature = "ssr")]
+pub(crate) fn actor_of(user: crate::model::CurrentUser) -> crate::access::Actor {
+    let client = crate::access::Client {
         addr: crate::auth::request_auth().client_addr,
     };
-    Ok((user, state, client))
+    crate::access::Actor::new(user, client)
 }
 
 /// Sends the browser to a path on this site after a server function: never another site, and

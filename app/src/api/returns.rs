@@ -19,12 +19,9 @@ pub fn return_path(org_code: &str, fy: &str) -> String {
 pub async fn get_return_page(org: String, fy: String) -> Result<ReturnPage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            let key = crate::services::returns::ReturnRef {
-                org_code: &org,
-                fy: year(&fy)?,
-            };
-            crate::services::returns::page(&state.db, &user, &key).await
+            let (actor, state) = context()?;
+            let fy = year(&fy)?;
+            crate::services::returns::page(&state.db, &actor.read_body(&org)?, fy).await
         }
         .await,
     )
@@ -36,10 +33,9 @@ pub async fn get_return_page(org: String, fy: String) -> Result<ReturnPage, AppE
 pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let fy = year(&fy)?;
-            let key = crate::services::returns::ReturnRef { org_code: &org, fy };
-            crate::services::returns::open(&state.db, &user, &client, &key).await?;
+            crate::services::returns::open(&state.db, &actor.write_body(&org)?, fy).await?;
             super::redirect(&return_path(&org, &fy.to_string()));
             Ok(())
         }
@@ -58,7 +54,7 @@ pub async fn start_return(org: String, fy: String) -> Result<(), AppError> {
 pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
             let org = field("org").to_owned();
             let fy = year(field("fy"))?;
@@ -68,16 +64,12 @@ pub async fn save_return(#[server(flatten)] form: HashMap<String, String>) -> Re
                     "The form is incomplete: reload the return and try again",
                 )
             })?;
-            let key = crate::services::returns::ReturnRef { org_code: &org, fy };
-            if !user.may_write_org(&org) {
-                return Err(AppError::Forbidden);
-            }
+            let write = actor.write_body(&org)?;
             let result = match crate::services::returns::parse_return_form(&form) {
                 Ok(parsed) => crate::services::returns::save_lines(
                     &state.db,
-                    &user,
-                    &client,
-                    &key,
+                    &write,
+                    fy,
                     row_version,
                     &parsed.figures,
                     &parsed.explanations,
@@ -106,7 +98,7 @@ pub async fn return_action(
     super::finish(
         async move {
             use crate::domain::ReturnAction;
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let fy = year(&fy)?;
             let row_version: i64 = row_version.trim().parse().map_err(|_| {
                 AppError::validation(
@@ -131,8 +123,7 @@ pub async fn return_action(
             let reason = reason.trim();
             crate::services::returns::act(
                 &state.db,
-                &user,
-                &client,
+                &actor,
                 &key,
                 row_version,
                 action,
@@ -154,8 +145,8 @@ pub async fn return_action(
 pub async fn my_returns() -> Result<Vec<ReturnListRow>, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::returns::my_returns(&state.db, &user).await
+            let (actor, state) = context()?;
+            crate::services::returns::my_returns(&state.db, &actor).await
         }
         .await,
     )
@@ -171,7 +162,7 @@ pub async fn get_status_board(
 ) -> Result<StatusBoard, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
+            let (actor, state) = context()?;
             use crate::services::returns::BoardYears;
             let years = match fy.as_deref().map(str::trim) {
                 None | Some("") => BoardYears::Default,
@@ -187,7 +178,8 @@ pub async fn get_status_board(
                     })
                 })
                 .transpose()?;
-            crate::services::returns::status_board(&state.db, &user, years, sector).await
+            crate::services::returns::status_board(&state.db, &actor.read_all()?, years, sector)
+                .await
         }
         .await,
     )
@@ -202,7 +194,7 @@ pub async fn get_status_board(
 pub async fn list_deadlines() -> Result<Vec<DeadlineView>, AppError> {
     super::finish(
         async move {
-            let (_, state, _) = context()?;
+            let (_, state) = context()?;
             crate::services::returns::deadlines(&state.db).await
         }
         .await,
@@ -215,11 +207,11 @@ pub async fn list_deadlines() -> Result<Vec<DeadlineView>, AppError> {
 pub async fn set_deadline(fy: String, due: String) -> Result<(), AppError> {
     super::finish(
         async move {
-            let user = crate::auth::require_role(&[crate::domain::Role::Admin])?;
-            let (_, state, client) = context()?;
+            let (actor, state) = context()?;
+            let office = actor.office()?;
             let fy = year(&fy)?;
             let due = crate::services::returns::parse_due_date(&due)?;
-            crate::services::returns::set_deadline(&state.db, &user, &client, fy, due).await
+            crate::services::returns::set_deadline(&state.db, &office, fy, due).await
         }
         .await,
     )

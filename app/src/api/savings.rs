@@ -23,7 +23,7 @@ pub async fn get_savings_summary(
 ) -> Result<SavingsSummary, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
+            let (actor, state) = context()?;
             let query = crate::services::savings::SummaryQuery {
                 basis,
                 sector,
@@ -31,7 +31,7 @@ pub async fn get_savings_summary(
                 profile,
                 method,
             };
-            crate::services::savings::summary(&state.db, &user, &query).await
+            crate::services::savings::summary(&state.db, &actor.read_all()?, &query).await
         }
         .await,
     )
@@ -43,8 +43,9 @@ pub async fn get_savings_summary(
 pub async fn get_body_savings(org: String, basis: Option<String>) -> Result<BodySavings, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::savings::body(&state.db, &user, &org, basis.as_deref()).await
+            let (actor, state) = context()?;
+            crate::services::savings::body(&state.db, &actor.read_body(&org)?, basis.as_deref())
+                .await
         }
         .await,
     )
@@ -60,9 +61,15 @@ pub async fn get_savings_trace(
 ) -> Result<TraceView, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
+            let (actor, state) = context()?;
             let fy = year(&fy)?;
-            crate::services::savings::trace(&state.db, &user, &org, fy, basis.as_deref()).await
+            crate::services::savings::trace(
+                &state.db,
+                &actor.read_body(&org)?,
+                fy,
+                basis.as_deref(),
+            )
+            .await
         }
         .await,
     )
@@ -77,8 +84,13 @@ pub async fn get_baseline_page(
 ) -> Result<BaselinePage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::savings::baseline_page(&state.db, &user, &org, from.as_deref()).await
+            let (actor, state) = context()?;
+            crate::services::savings::baseline_page(
+                &state.db,
+                &actor.read_body(&org)?,
+                from.as_deref(),
+            )
+            .await
         }
         .await,
     )
@@ -96,7 +108,7 @@ pub async fn decide_baseline(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let approve = match decision.as_str() {
                 "approve" => true,
                 "return" => false,
@@ -109,8 +121,7 @@ pub async fn decide_baseline(
             };
             crate::services::savings::decide_baseline(
                 &state.db,
-                &user,
-                &client,
+                &actor.office()?,
                 &org,
                 version,
                 approve,
@@ -136,9 +147,9 @@ pub async fn record_baseline(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let org = form.get("org").cloned().unwrap_or_default();
-            crate::services::savings::record_baseline(&state.db, &user, &client, &org, &form)
+            crate::services::savings::record_baseline(&state.db, &actor.write_body(&org)?, &form)
                 .await?;
             super::redirect(&format!("/savings/{org}/baseline"));
             Ok(())
@@ -153,13 +164,11 @@ pub async fn record_baseline(
 pub async fn explain_target(org: String, fy: String, explanation: String) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let fy = year(&fy)?;
             crate::services::savings::explain_target(
                 &state.db,
-                &user,
-                &client,
-                &org,
+                &actor.write_body(&org)?,
                 fy,
                 &explanation,
             )
@@ -180,8 +189,8 @@ pub async fn explain_target(org: String, fy: String, explanation: String) -> Res
 pub async fn get_targets_page() -> Result<TargetsPage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::savings::targets_page(&state.db, &user).await
+            let (actor, state) = context()?;
+            crate::services::savings::targets_page(&state.db, &actor.read_all()?).await
         }
         .await,
     )
@@ -198,8 +207,8 @@ pub async fn save_targets(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
-            crate::services::savings::save_targets(&state.db, &user, &client, &form).await?;
+            let (actor, state) = context()?;
+            crate::services::savings::save_targets(&state.db, &actor.office()?, &form).await?;
             super::redirect("/savings/targets");
             Ok(())
         }
@@ -215,8 +224,8 @@ pub async fn get_initiatives_page(
 ) -> Result<crate::model::savings::InitiativesPage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::initiatives::initiatives_page(&state.db, &user, &org).await
+            let (actor, state) = context()?;
+            crate::services::initiatives::initiatives_page(&state.db, &actor.read_body(&org)?).await
         }
         .await,
     )
@@ -233,10 +242,14 @@ pub async fn record_initiative(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let org = form.get("org").cloned().unwrap_or_default();
-            crate::services::initiatives::record_initiative(&state.db, &user, &client, &org, &form)
-                .await?;
+            crate::services::initiatives::record_initiative(
+                &state.db,
+                &actor.write_body(&org)?,
+                &form,
+            )
+            .await?;
             super::redirect(&format!("/savings/{org}/initiatives"));
             Ok(())
         }
@@ -253,8 +266,9 @@ pub async fn get_initiative_page(
 ) -> Result<crate::model::savings::InitiativePage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::initiatives::initiative_page(&state.db, &user, &org, id).await
+            let (actor, state) = context()?;
+            crate::services::initiatives::initiative_page(&state.db, &actor.read_body(&org)?, id)
+                .await
         }
         .await,
     )
@@ -271,12 +285,10 @@ pub async fn correct_initiative(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let org = form.get("org").cloned().unwrap_or_default();
-            crate::services::initiatives::correct_initiative(
-                &state.db, &user, &client, &org, &form,
-            )
-            .await?;
+            crate::services::initiatives::correct_initiative(&state.db, &actor, &org, &form)
+                .await?;
             let id = form.get("id").cloned().unwrap_or_default();
             super::redirect(&format!("/savings/{org}/initiatives/{id}?corrected=1"));
             Ok(())
@@ -294,8 +306,8 @@ pub async fn correct_initiative(
 pub async fn get_successions_page() -> Result<crate::model::savings::SuccessionsPage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::savings::successions_page(&state.db, &user).await
+            let (actor, state) = context()?;
+            crate::services::savings::successions_page(&state.db, &actor.office()?).await
         }
         .await,
     )
@@ -312,8 +324,9 @@ pub async fn add_organisation(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
-            let code = crate::services::savings::add_body(&state.db, &user, &client, &form).await?;
+            let (actor, state) = context()?;
+            let code =
+                crate::services::savings::add_body(&state.db, &actor.office()?, &form).await?;
             super::redirect(&format!("/admin/organisation-changes?added={code}"));
             Ok(())
         }
@@ -332,8 +345,8 @@ pub async fn record_succession(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
-            crate::services::savings::record_succession(&state.db, &user, &client, &form).await?;
+            let (actor, state) = context()?;
+            crate::services::savings::record_succession(&state.db, &actor.office()?, &form).await?;
             super::redirect("/admin/organisation-changes");
             Ok(())
         }

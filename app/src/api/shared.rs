@@ -19,8 +19,8 @@ use super::context;
 pub async fn get_shared_services_page() -> Result<SharedServicesPage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::shared::front_page(&state.db, &user).await
+            let (actor, state) = context()?;
+            crate::services::shared::front_page(&state.db, &actor).await
         }
         .await,
     )
@@ -37,8 +37,8 @@ pub async fn save_service(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
-            crate::services::shared::save_service(&state.db, &user, &client, &form).await?;
+            let (actor, state) = context()?;
+            crate::services::shared::save_service(&state.db, &actor.office()?, &form).await?;
             super::redirect("/shared-services");
             Ok(())
         }
@@ -52,8 +52,8 @@ pub async fn save_service(
 pub async fn get_adoptions_page(org: String) -> Result<AdoptionsPage, AppError> {
     super::finish(
         async move {
-            let (user, state, _) = context()?;
-            crate::services::shared::adoptions_page(&state.db, &user, &org).await
+            let (actor, state) = context()?;
+            crate::services::shared::adoptions_page(&state.db, &actor.read_body(&org)?).await
         }
         .await,
     )
@@ -70,9 +70,9 @@ pub async fn record_adoption(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let org = form.get("org").cloned().unwrap_or_default();
-            crate::services::shared::record_adoption(&state.db, &user, &client, &org, &form)
+            crate::services::shared::record_adoption(&state.db, &actor.write_body(&org)?, &form)
                 .await?;
             super::redirect(&format!("/shared-services/{org}"));
             Ok(())
@@ -94,7 +94,7 @@ pub async fn move_adoption(
 ) -> Result<(), AppError> {
     super::finish(
         async move {
-            let (user, state, client) = context()?;
+            let (actor, state) = context()?;
             let number = |field: &str, text: &str| {
                 text.trim().parse::<i64>().map_err(|_| {
                     AppError::validation(
@@ -111,7 +111,8 @@ pub async fn move_adoption(
                 date: &date,
                 reason: reason.as_deref().unwrap_or_default(),
             };
-            crate::services::shared::move_adoption(&state.db, &user, &client, &org, &step).await?;
+            crate::services::shared::move_adoption(&state.db, &actor.write_body(&org)?, &step)
+                .await?;
             super::redirect(&format!("/shared-services/{org}"));
             Ok(())
         }

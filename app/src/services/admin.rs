@@ -4,6 +4,7 @@
 //! after, never a password); disabling an account or resetting its password ends its sessions;
 //! an admin cannot disable their own account (the service must keep one way in).
 
+use crate::access::Office;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{sessions, users, Db, DbError};
 use crate::domain::account::check_new_password;
@@ -64,15 +65,16 @@ fn org_error(e: DbError) -> AppError {
 }
 
 /// Changes an account's role and organisations; an officer needs at least one organisation.
-#[tracing::instrument(skip_all, fields(user = actor.id, id, ?role))]
+#[tracing::instrument(skip_all, fields(user = office.user().id, id, ?role))]
 pub async fn update_access(
     db: &Db,
-    actor: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     id: i64,
     role: Role,
     orgs: &[OrgCode],
 ) -> Result<(), AppError> {
+    let actor = office.user();
+    let client = office.client();
     if role == Role::Officer && orgs.is_empty() {
         return Err(AppError::validation(
             "organisations",
@@ -109,14 +111,15 @@ pub async fn update_access(
 }
 
 /// Disables (ending its sessions) or re-enables an account.
-#[tracing::instrument(skip_all, fields(user = actor.id, id, disabled))]
+#[tracing::instrument(skip_all, fields(user = office.user().id, id, disabled))]
 pub async fn set_disabled(
     db: &Db,
-    actor: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     id: i64,
     disabled: bool,
 ) -> Result<(), AppError> {
+    let actor = office.user();
+    let client = office.client();
     if disabled && id == actor.id {
         return Err(AppError::validation(
             "disabled",
@@ -143,14 +146,15 @@ pub async fn set_disabled(
 }
 
 /// Sets a new password chosen by the admin and ends the account's sessions.
-#[tracing::instrument(skip_all, fields(user = actor.id, id))]
+#[tracing::instrument(skip_all, fields(user = office.user().id, id))]
 pub async fn reset_password(
     db: &Db,
-    actor: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     id: i64,
     password: String,
 ) -> Result<(), AppError> {
+    let actor = office.user();
+    let client = office.client();
     check_new_password(&password)?;
     get_user(db, id).await?;
     let hash = auth::hash_password(password).await?;

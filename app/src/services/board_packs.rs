@@ -7,6 +7,7 @@
 //! for byte as frozen, whatever happens to the returns afterwards; any server instance serves
 //! it. Board and programme office only.
 
+use crate::access::ReadAll;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::board_packs::{self as store, NewPack, PackRow};
 use crate::db::{Db, DbError};
@@ -15,8 +16,7 @@ use crate::model::audit::AuditAction;
 use crate::model::dashboard::{
     BoardPackSummary, BoardPackView, DashboardQuery, ProgrammeDashboard,
 };
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use crate::services::dashboard;
 use crate::services::import::sha256_hex;
 
@@ -43,17 +43,15 @@ fn summary(row: PackRow) -> BoardPackSummary {
 }
 
 /// Freezes the dashboard for `q` into a new pack; returns its id.
-#[tracing::instrument(skip_all, fields(user = user.id, %title, ?q))]
+#[tracing::instrument(skip_all, fields(user = all.user().id, %title, ?q))]
 pub async fn freeze(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    all: &ReadAll<'_>,
     title: &str,
     q: &DashboardQuery,
 ) -> Result<i64, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
+    let user = all.user();
+    let client = all.client();
     let title = title.trim();
     if title.is_empty() {
         return Err(AppError::validation(
@@ -67,7 +65,7 @@ pub async fn freeze(
             "Title: at most 200 characters",
         ));
     }
-    let mut d = ProgrammeDashboard::clone(&*dashboard::programme(db, user, q).await?);
+    let mut d = ProgrammeDashboard::clone(&*dashboard::programme(db, all, q).await?);
     // The pack keeps its own body; the live one is not part of the data cut.
     d.body_html.clear();
     let at = now();
@@ -112,11 +110,8 @@ pub async fn freeze(
 }
 
 /// Every pack, newest first (board and office).
-#[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<BoardPackSummary>, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
+#[tracing::instrument(skip_all, fields(user = all.user().id))]
+pub async fn list(db: &Db, all: &ReadAll<'_>) -> Result<Vec<BoardPackSummary>, AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     Ok(store::list(&mut conn)
         .await?
@@ -126,21 +121,18 @@ pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<BoardPackSummary>, 
 }
 
 /// One pack as frozen (board and office).
-#[tracing::instrument(skip_all, fields(user = user.id, id))]
-pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<BoardPackView, AppError> {
-    Ok(file(db, user, id).await?.0)
+#[tracing::instrument(skip_all, fields(user = all.user().id, id))]
+pub async fn get(db: &Db, all: &ReadAll<'_>, id: i64) -> Result<BoardPackView, AppError> {
+    Ok(file(db, all, id).await?.0)
 }
 
 /// One pack and its self-contained file, byte for byte as frozen.
-#[tracing::instrument(skip_all, fields(user = user.id, id))]
+#[tracing::instrument(skip_all, fields(user = all.user().id, id))]
 pub async fn file(
     db: &Db,
-    user: &CurrentUser,
+    all: &ReadAll<'_>,
     id: i64,
 ) -> Result<(BoardPackView, String), AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let (row, body, document) = store::find(&mut conn, id)
         .await?

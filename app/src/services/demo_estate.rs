@@ -72,8 +72,11 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
     let client = Client {
         addr: "command line (demo data)".into(),
     };
+    // The demo writes as an officer of every demo body, through the same use cases.
+    let actor = crate::access::Actor::new(user, client);
     let mut out = Seeded::default();
     for (_, code, name, _) in &bodies {
+        let write = actor.write_body(code)?;
         let h = hash(code);
         let count = 1 + (h % 3) as usize;
         let mut ids = Vec::new();
@@ -124,7 +127,7 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
                 ("cost_staff", (30_000 + (g / 5) % 60_000).to_string()),
                 ("opened", format!("{}-04-01", 2000 + (g / 11) % 8)),
             ]);
-            let id = estate::save_site(db, &user, &client, code, None, None, &f).await?;
+            let id = estate::save_site(db, &write, None, None, &f).await?;
             ids.push(id);
             out.sites += 1;
         }
@@ -174,7 +177,7 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
                         .map(|s| s.row_version)
                         .ok_or_else(|| AppError::internal("a demo site vanished"))?
                 };
-                estate::site_action(db, &user, &client, code, *id, version, step).await?;
+                estate::site_action(db, &write, *id, version, step).await?;
             }
             out.closed += 1;
         }
@@ -191,9 +194,7 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
             let after = before * (75 + (g / 7) % 15) / 100;
             let id = shared::record_adoption(
                 db,
-                &user,
-                &client,
-                code,
+                &write,
                 &form(&[
                     ("service", service.clone()),
                     ("cost_before", before.to_string()),
@@ -227,9 +228,7 @@ pub async fn seed(db: &Db, admin_user: i64) -> Result<Seeded, AppError> {
             for (version, (stage, date)) in (1..).zip(stages.iter().take(depth)) {
                 shared::move_adoption(
                     db,
-                    &user,
-                    &client,
-                    code,
+                    &write,
                     &shared::Step {
                         id,
                         row_version: version,

@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail, Context};
 use app::domain::{FinancialYear, Role, SpendCategory};
 use app::import::reader::{self, Limits};
 use app::import::spend::{self, Target};
-use app::services::returns::{ImportedFile, ReturnRef};
+use app::services::returns::ImportedFile;
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
@@ -158,16 +158,15 @@ async fn run(path: &str) -> anyhow::Result<()> {
         );
     }
     let t = Instant::now();
-    let key = ReturnRef {
-        org_code: "council-fife",
-        fy,
-    };
+    let actor = app::access::Actor::new(user, client);
+    let write = actor
+        .write_body("council-fife")
+        .map_err(|e| anyhow!("{e}"))?;
     let sha = app::services::import::sha256_hex(&bytes);
     let (view, changed) = app::services::returns::import_lines(
         &db,
-        &user,
-        &client,
-        &key,
+        &write,
+        fy,
         &parsed.figures(),
         &ImportedFile {
             file_name: path,

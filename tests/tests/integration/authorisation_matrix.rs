@@ -482,56 +482,62 @@ async fn another_body_s_objects_are_not_found_under_your_own_address(backend: Ba
         .user("officer.b@angus.gov.uk", Role::Officer, &["council-angus"])
         .await;
     let client = tests::test_client();
-    let site = estate::save_site(
-        &app.db,
-        &angus,
-        &client,
-        "council-angus",
-        None,
-        None,
-        &tests::form(&[
-            ("name", "Angus House secret room"),
-            ("site_type", "server-room"),
-            ("ownership", "owned"),
-            ("physical_servers", "10"),
-            ("virtual_hosts", "0"),
-            ("virtual_machines", "0"),
-        ]),
-    )
+    let site = async {
+        let actor = tests::actor(&angus, Some(&client));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-angus")?,
+            None,
+            None,
+            &tests::form(&[
+                ("name", "Angus House secret room"),
+                ("site_type", "server-room"),
+                ("ownership", "owned"),
+                ("physical_servers", "10"),
+                ("virtual_hosts", "0"),
+                ("virtual_machines", "0"),
+            ]),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let adoption = shared::record_adoption(
-        &app.db,
-        &angus,
-        &client,
-        "council-angus",
-        &tests::form(&[
-            ("org", "council-angus"),
-            ("service", "swan"),
-            ("class", "cash-releasing"),
-            ("cost_before", "1"),
-            ("cost_after", "0"),
-        ]),
-    )
+    let adoption = async {
+        let actor = tests::actor(&angus, Some(&client));
+        shared::record_adoption(
+            &app.db,
+            &actor.write_body("council-angus")?,
+            &tests::form(&[
+                ("org", "council-angus"),
+                ("service", "swan"),
+                ("class", "cash-releasing"),
+                ("cost_before", "1"),
+                ("cost_after", "0"),
+            ]),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let initiative = initiatives::record_initiative(
-        &app.db,
-        &angus,
-        &client,
-        "council-angus",
-        &tests::form(&[
-            ("org", "council-angus"),
-            ("title", "Angus secret initiative"),
-            ("kind", "other"),
-            ("class", "cash-releasing"),
-            ("evidence", "partial"),
-            ("recurring", "1000"),
-            ("first_year", "2014-15"),
-            ("party", "own"),
-            ("quality_note", "Angus's own note."),
-        ]),
-    )
+    let initiative = async {
+        let actor = tests::actor(&angus, Some(&client));
+        initiatives::record_initiative(
+            &app.db,
+            &actor.write_body("council-angus")?,
+            &tests::form(&[
+                ("org", "council-angus"),
+                ("title", "Angus secret initiative"),
+                ("kind", "other"),
+                ("class", "cash-releasing"),
+                ("evidence", "partial"),
+                ("recurring", "1000"),
+                ("first_year", "2014-15"),
+                ("party", "own"),
+                ("quality_note", "Angus's own note."),
+            ]),
+        )
+        .await
+    }
     .await
     .unwrap();
     sqlx::query(

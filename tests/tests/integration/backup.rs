@@ -60,9 +60,13 @@ fn lines(n: usize) -> Vec<SpendLine> {
 /// with its audit trail (its lines are the last saved ones, one row version per save).
 async fn assert_consistent(db: &Db, user: &CurrentUser) -> usize {
     db.check().await.expect("integrity and foreign keys hold");
-    let view = returns::get(db, user, &key())
-        .await
-        .expect("the return reads back");
+    let view = async {
+        let actor = tests::actor(user, None);
+        let key = &key();
+        returns::get(db, &actor.read_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .expect("the return reads back");
     let saves: Vec<String> = sqlx::query_scalar(
         "SELECT after_json FROM audit_log WHERE action = 'return_lines_saved' ORDER BY id",
     )
@@ -86,9 +90,13 @@ async fn a_backup_taken_during_writes_restores_to_a_consistent_database() {
     let client = Client {
         addr: "test".into(),
     };
-    returns::open(&app.db, &user, &client, &key())
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(&user, Some(&client));
+        let key = &key();
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
 
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
@@ -96,16 +104,26 @@ async fn a_backup_taken_during_writes_restores_to_a_consistent_database() {
         tokio::spawn(async move {
             let mut n = 0;
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                let current = returns::get(&db, &user, &key()).await.unwrap();
-                returns::save_lines(
-                    &db,
-                    &user,
-                    &client,
-                    &key(),
-                    current.row_version,
-                    &lines(n).into(),
-                    &[],
-                )
+                let current = async {
+                    let actor = tests::actor(&user, None);
+                    let key = &key();
+                    returns::get(&db, &actor.read_body(key.org_code)?, key.fy).await
+                }
+                .await
+                .unwrap();
+                async {
+                    let actor = tests::actor(&user, Some(&client));
+                    let key = &key();
+                    returns::save_lines(
+                        &db,
+                        &actor.write_body(key.org_code)?,
+                        key.fy,
+                        current.row_version,
+                        &lines(n).into(),
+                        &[],
+                    )
+                    .await
+                }
                 .await
                 .unwrap();
                 n += 1;
@@ -172,16 +190,26 @@ async fn a_backup_taken_during_writes_restores_to_a_consistent_database() {
         "the copy is a snapshot from mid-way ({in_copy} of {in_original} saves)"
     );
     // The restored database takes new writes.
-    let current = returns::get(&restored, &user, &key()).await.unwrap();
-    returns::save_lines(
-        &restored,
-        &user,
-        &client,
-        &key(),
-        current.row_version,
-        &lines(999).into(),
-        &[],
-    )
+    let current = async {
+        let actor = tests::actor(&user, None);
+        let key = &key();
+        returns::get(&restored, &actor.read_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
+    async {
+        let actor = tests::actor(&user, Some(&client));
+        let key = &key();
+        returns::save_lines(
+            &restored,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            current.row_version,
+            &lines(999).into(),
+            &[],
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_consistent(&restored, &user).await;

@@ -56,9 +56,12 @@ fn chart<'a>(d: &'a app::model::dashboard::ProgrammeDashboard, id: &str) -> &'a 
 async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (board, token) = demo(&app).await;
-    let d = dashboard::programme(&app.db, &board, &DashboardQuery::default())
-        .await
-        .unwrap();
+    let d = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&app.db, &actor.read_all()?, &DashboardQuery::default()).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         (d.from.to_string(), d.to.to_string()),
         ("2012-13".into(), "2016-17".into())
@@ -94,9 +97,17 @@ async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Back
     }
     // The charts agree with the savings engine and with each other: the annual savings are the
     // summary's, and the sectors and the categories each add up to the same total.
-    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     let annual = chart(&d, "savings-annual");
     for (i, year) in annual.categories.iter().enumerate() {
         let row = summary
@@ -180,9 +191,12 @@ async fn the_charts_match_the_savings_engine_and_their_csv_adds_up(backend: Back
         })
         .map(|n| n.parse::<usize>().unwrap())
         .sum();
-    let front = app::services::shared::front_page(&app.db, &board)
-        .await
-        .unwrap();
+    let front = async {
+        let actor = tests::actor(&board, None);
+        app::services::shared::front_page(&app.db, &actor).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         live_in_cells,
         front.services.iter().map(|s| s.live).sum::<usize>()
@@ -214,7 +228,12 @@ async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
         basis: Some("real-2024-25".into()),
         ..DashboardQuery::default()
     };
-    let d = dashboard::programme(&app.db, &board, &nhs).await.unwrap();
+    let d = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&app.db, &actor.read_all()?, &nhs).await
+    }
+    .await
+    .unwrap();
     let by_sector = chart(&d, "savings-by-sector");
     assert_eq!(by_sector.categories.len(), 1);
     assert_eq!(
@@ -238,9 +257,12 @@ async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
         measure: Some("initiative".into()),
         ..DashboardQuery::default()
     };
-    let d = dashboard::programme(&app.db, &board, &initiatives)
-        .await
-        .unwrap();
+    let d = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&app.db, &actor.read_all()?, &initiatives).await
+    }
+    .await
+    .unwrap();
     assert!(d.charts.iter().any(|c| c.chart.id == "savings-by-class"));
     assert!(
         chart(&d, "savings-annual").total(0) > Decimal::ZERO,
@@ -248,14 +270,18 @@ async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
     );
     // Initiatives are cash, and so are the targets beside them, even when real terms are asked
     // for (one basis, ADR 0010 rule 4); the CSV says so in each column's heading.
-    let real_initiatives = dashboard::programme(
-        &app.db,
-        &board,
-        &DashboardQuery {
-            basis: Some("real-2024-25".into()),
-            ..initiatives.clone()
-        },
-    )
+    let real_initiatives = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(
+            &app.db,
+            &actor.read_all()?,
+            &DashboardQuery {
+                basis: Some("real-2024-25".into()),
+                ..initiatives.clone()
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
     let (cash, real) = (
@@ -307,7 +333,12 @@ async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
             "sector",
         ),
     ] {
-        let e = dashboard::programme(&app.db, &board, &q).await.unwrap_err();
+        let e = async {
+            let actor = tests::actor(&board, None);
+            dashboard::programme(&app.db, &actor.read_all()?, &q).await
+        }
+        .await
+        .unwrap_err();
         assert!(
             e.field_errors().iter().any(|f| f.field == field),
             "{field}: {e:?}"
@@ -317,7 +348,11 @@ async fn filters_narrow_the_dashboard_and_bad_ones_are_named(backend: Backend) {
         .signed_in_user("morag@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     assert!(matches!(
-        dashboard::programme(&app.db, &officer, &DashboardQuery::default()).await,
+        async {
+            let actor = tests::actor(&officer, None);
+            dashboard::programme(&app.db, &actor.read_all()?, &DashboardQuery::default()).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     // The page: the board sees the programme; an officer and a visitor see the baseline only.
@@ -362,13 +397,19 @@ async fn a_frozen_pack_stays_byte_identical_after_a_return_changes(backend: Back
         sector: Some("local-government".into()),
         ..DashboardQuery::default()
     };
-    let refused = board_packs::freeze(&app.db, &board, &client, "  ", &q)
-        .await
-        .unwrap_err();
+    let refused = async {
+        let actor = tests::actor(&board, Some(&client));
+        board_packs::freeze(&app.db, &actor.read_all()?, "  ", &q).await
+    }
+    .await
+    .unwrap_err();
     assert!(refused.field_errors().iter().any(|f| f.field == "title"));
-    let id = board_packs::freeze(&app.db, &board, &client, "Board meeting, June 2017", &q)
-        .await
-        .unwrap();
+    let id = async {
+        let actor = tests::actor(&board, Some(&client));
+        board_packs::freeze(&app.db, &actor.read_all()?, "Board meeting, June 2017", &q).await
+    }
+    .await
+    .unwrap();
     let (before, sha) = pack_bytes(&app, &token, id).await;
     assert_eq!(app::services::import::sha256_hex(&before), sha);
     let text = String::from_utf8(before.clone()).unwrap();
@@ -381,26 +422,45 @@ async fn a_frozen_pack_stays_byte_identical_after_a_return_changes(backend: Back
         text.contains("data:text/csv;charset=utf-8,"),
         "the frozen figures travel with it"
     );
-    let frozen_annual = dashboard::programme(&app.db, &board, &q).await.unwrap();
+    let frozen_annual = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&app.db, &actor.read_all()?, &q).await
+    }
+    .await
+    .unwrap();
 
     // Fife's 2016-17 return (submitted, counted as provisional) is sent back by the board.
     let key = returns::ReturnRef {
         org_code: "council-fife",
         fy: "2016-17".parse().unwrap(),
     };
-    let current = returns::get(&app.db, &board, &key).await.unwrap();
-    returns::act(
-        &app.db,
-        &board,
-        &client,
-        &key,
-        current.row_version,
-        ReturnAction::SendBack,
-        Some("Please check the hardware line"),
-    )
+    let current = async {
+        let actor = tests::actor(&board, None);
+        let key = &key;
+        returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+    }
     .await
     .unwrap();
-    let live = dashboard::programme(&app.db, &board, &q).await.unwrap();
+    async {
+        let actor = tests::actor(&board, Some(&client));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            current.row_version,
+            ReturnAction::SendBack,
+            Some("Please check the hardware line"),
+        )
+        .await
+    }
+    .await
+    .unwrap();
+    let live = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&app.db, &actor.read_all()?, &q).await
+    }
+    .await
+    .unwrap();
     assert_ne!(
         chart(&live, "savings-annual").series[0].values,
         chart(&frozen_annual, "savings-annual").series[0].values,
@@ -409,7 +469,12 @@ async fn a_frozen_pack_stays_byte_identical_after_a_return_changes(backend: Back
     let (after, sha_after) = pack_bytes(&app, &token, id).await;
     assert_eq!(after, before, "the pack is byte-identical");
     assert_eq!(sha_after, sha);
-    let view = board_packs::get(&app.db, &board, id).await.unwrap();
+    let view = async {
+        let actor = tests::actor(&board, None);
+        board_packs::get(&app.db, &actor.read_all()?, id).await
+    }
+    .await
+    .unwrap();
     assert!(
         text.contains(&view.body_html),
         "the page shows the frozen body"
@@ -444,7 +509,11 @@ async fn a_frozen_pack_stays_byte_identical_after_a_return_changes(backend: Back
         .signed_in_user("morag@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     assert!(matches!(
-        board_packs::get(&app.db, &officer, id).await,
+        async {
+            let actor = tests::actor(&officer, None);
+            board_packs::get(&app.db, &actor.read_all()?, id).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     let response = app
@@ -467,18 +536,24 @@ async fn a_body_s_dashboard_is_for_those_who_may_read_it(backend: Backend) {
         .signed_in_user("angus@angus.gov.uk", Role::Officer, &["council-angus"])
         .await;
     let q = DashboardQuery::default();
-    let d = dashboard::organisation(&app.db, &officer, "council-fife", &q)
-        .await
-        .unwrap();
+    let d = async {
+        let actor = tests::actor(&officer, None);
+        dashboard::organisation(&app.db, &actor.read_body("council-fife")?, &q).await
+    }
+    .await
+    .unwrap();
     let ids: Vec<&str> = d.charts.iter().map(|c| c.chart.id.as_str()).collect();
     assert_eq!(
         ids,
         ["savings-annual", "savings-cumulative", "estate-sites"]
     );
     // The charts are the body's savings page's figures.
-    let body = savings::body(&app.db, &officer, "council-fife", None)
-        .await
-        .unwrap();
+    let body = async {
+        let actor = tests::actor(&officer, None);
+        savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     let annual = chart_of(&d.charts, "savings-annual");
     for (i, year) in annual.categories.iter().enumerate() {
         let row = body
@@ -513,11 +588,18 @@ async fn a_body_s_dashboard_is_for_those_who_may_read_it(backend: Backend) {
             && d.body_html.contains(r#"id="org-adoptions-table""#)
     );
     // The board reads it too; another body's officer does not.
-    assert!(dashboard::organisation(&app.db, &board, "council-fife", &q)
-        .await
-        .is_ok());
+    assert!(async {
+        let actor = tests::actor(&board, None);
+        dashboard::organisation(&app.db, &actor.read_body("council-fife")?, &q).await
+    }
+    .await
+    .is_ok());
     assert!(matches!(
-        dashboard::organisation(&app.db, &other, "council-fife", &q).await,
+        async {
+            let actor = tests::actor(&other, None);
+            dashboard::organisation(&app.db, &actor.read_body("council-fife")?, &q).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     let csv = app
@@ -593,21 +675,32 @@ async fn the_synthetic_dataset_has_what_was_asked_for(backend: Backend) {
     assert!(app::services::synthetic::generate(&app.db, size, board.id)
         .await
         .is_err());
-    let d = dashboard::programme(&app.db, &board, &DashboardQuery::default())
-        .await
-        .unwrap();
+    let d = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&app.db, &actor.read_all()?, &DashboardQuery::default()).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         chart(&d, "savings-annual").categories,
         ["2012-13", "2013-14", "2014-15"]
     );
-    let counted: Vec<usize> = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let counted: Vec<usize> = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap()
-        .years
-        .iter()
-        .filter(|y| y.bodies_counted > 0)
-        .map(|y| y.bodies_counted)
-        .collect();
+    }
+    .await
+    .unwrap()
+    .years
+    .iter()
+    .filter(|y| y.bodies_counted > 0)
+    .map(|y| y.bodies_counted)
+    .collect();
     assert_eq!(counted, [24, 24, 24], "every synthetic return is counted");
     app::services::dashboard::raw_sql(&app.db).await.unwrap();
     app.teardown().await;

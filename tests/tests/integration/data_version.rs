@@ -130,8 +130,18 @@ async fn another_instance_sees_a_change_with_its_next_request(backend: Backend) 
         sector: Some("local-government".into()),
         ..DashboardQuery::default()
     };
-    let first = dashboard::programme(&second, &board, &q).await.unwrap();
-    let kept = dashboard::programme(&second, &board, &q).await.unwrap();
+    let first = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&second, &actor.read_all()?, &q).await
+    }
+    .await
+    .unwrap();
+    let kept = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&second, &actor.read_all()?, &q).await
+    }
+    .await
+    .unwrap();
     assert!(
         Arc::ptr_eq(&first, &kept),
         "the second request is served from the cache"
@@ -143,16 +153,25 @@ async fn another_instance_sees_a_change_with_its_next_request(backend: Backend) 
         org_code: "council-fife",
         fy: "2016-17".parse().unwrap(),
     };
-    let current = returns::get(&app.db, &board, &key).await.unwrap();
-    returns::act(
-        &app.db,
-        &board,
-        &test_client(),
-        &key,
-        current.row_version,
-        ReturnAction::SendBack,
-        Some("Please check the hardware line"),
-    )
+    let current = async {
+        let actor = tests::actor(&board, None);
+        let key = &key;
+        returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
+    async {
+        let actor = tests::actor(&board, Some(&test_client()));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            current.row_version,
+            ReturnAction::SendBack,
+            Some("Please check the hardware line"),
+        )
+        .await
+    }
     .await
     .unwrap();
     // The sector sums moved with the body's facts, in the same transaction.
@@ -178,12 +197,22 @@ async fn another_instance_sees_a_change_with_its_next_request(backend: Backend) 
         from_facts
     );
     drop(conn);
-    let fresh = dashboard::programme(&second, &board, &q).await.unwrap();
+    let fresh = async {
+        let actor = tests::actor(&board, None);
+        dashboard::programme(&second, &actor.read_all()?, &q).await
+    }
+    .await
+    .unwrap();
     assert!(!Arc::ptr_eq(&first, &fresh));
     assert_ne!(fresh.body_html, first.body_html, "the figures moved");
     assert_eq!(
         *fresh,
-        *dashboard::programme(&app.db, &board, &q).await.unwrap(),
+        *async {
+            let actor = tests::actor(&board, None);
+            dashboard::programme(&app.db, &actor.read_all()?, &q).await
+        }
+        .await
+        .unwrap(),
         "both instances show the same"
     );
     app.teardown().await;

@@ -57,13 +57,16 @@ async fn site(
     code: &str,
     id: i64,
 ) -> app::model::estate::SiteView {
-    estate::sites_page(&app.db, user, code)
-        .await
-        .unwrap()
-        .sites
-        .into_iter()
-        .find(|s| s.id == id)
-        .unwrap()
+    async {
+        let actor = tests::actor(user, None);
+        estate::sites_page(&app.db, &actor.read_body(code)?).await
+    }
+    .await
+    .unwrap()
+    .sites
+    .into_iter()
+    .find(|s| s.id == id)
+    .unwrap()
 }
 
 /// PUE = 1,250,000 ÷ 500,000 = 2.5; virtualisation = (200 + 400) ÷ 200 = 3; carbon this year at
@@ -73,15 +76,17 @@ async fn a_site_s_pue_energy_and_carbon_match_a_hand_calculation(backend: Backen
     let officer = app
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
-    let id = estate::save_site(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        None,
-        None,
-        &computer_room(),
-    )
+    let id = async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            None,
+            None,
+            &computer_room(),
+        )
+        .await
+    }
     .await
     .unwrap();
     let view = site(&app, &officer, "council-fife", id).await;
@@ -118,32 +123,39 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
         .user("officer@abdn.ac.uk", Role::Officer, &["uni-aberdeen"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    let room = estate::save_site(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        None,
-        None,
-        &computer_room(),
-    )
+    let room = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            None,
+            None,
+            &computer_room(),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let shared = estate::save_site(
-        &app.db,
-        &aberdeen,
-        &test_client(),
-        "uni-aberdeen",
-        None,
-        None,
-        &shared_centre(),
-    )
+    let shared = async {
+        let actor = tests::actor(&aberdeen, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("uni-aberdeen")?,
+            None,
+            None,
+            &shared_centre(),
+        )
+        .await
+    }
     .await
     .unwrap();
     let shared_id = shared.to_string();
-    let page = estate::sites_page(&app.db, &fife, "council-fife")
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&fife, None);
+        estate::sites_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     assert!(
         page.destinations.iter().any(|(id, _)| *id == shared),
         "a shared public-sector centre is offered as a destination"
@@ -158,55 +170,61 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     };
     let rv = |v: &app::model::estate::SiteView| v.row_version;
     let v = site(&app, &fife, "council-fife", room).await;
-    estate::site_action(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        room,
-        rv(&v),
-        &step(
-            "plan",
-            &[
-                ("target_date", "2015-03-31"),
-                ("destination", "shared-public"),
-                ("destination_site", &shared_id),
-                ("costs_moving", "90000"),
-                ("migration_cost", "120000"),
-            ],
-        ),
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::site_action(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            room,
+            rv(&v),
+            &step(
+                "plan",
+                &[
+                    ("target_date", "2015-03-31"),
+                    ("destination", "shared-public"),
+                    ("destination_site", &shared_id),
+                    ("costs_moving", "90000"),
+                    ("migration_cost", "120000"),
+                ],
+            ),
+        )
+        .await
+    }
     .await
     .unwrap();
     let v = site(&app, &fife, "council-fife", room).await;
     assert_eq!(v.status, "closure-planned");
-    estate::site_action(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        room,
-        rv(&v),
-        &step("migrate", &[]),
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::site_action(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            room,
+            rv(&v),
+            &step("migrate", &[]),
+        )
+        .await
+    }
     .await
     .unwrap();
     let v = site(&app, &fife, "council-fife", room).await;
-    estate::site_action(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        room,
-        rv(&v),
-        &step(
-            "close",
-            &[
-                ("closed_date", "2015-03-01"),
-                ("evidence", "Decommissioning certificate, March 2015"),
-            ],
-        ),
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::site_action(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            room,
+            rv(&v),
+            &step(
+                "close",
+                &[
+                    ("closed_date", "2015-03-01"),
+                    ("evidence", "Decommissioning certificate, March 2015"),
+                ],
+            ),
+        )
+        .await
+    }
     .await
     .unwrap();
 
@@ -227,9 +245,12 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
     );
 
     // The board sees the site count fall, and the energy move rather than vanish.
-    let summary = estate::estate_summary(&app.db, &board, None, None)
-        .await
-        .unwrap();
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        estate::estate_summary(&app.db, &actor.read_all()?, None, None).await
+    }
+    .await
+    .unwrap();
     let count = |y: &str| {
         summary
             .counts
@@ -255,9 +276,12 @@ async fn a_closure_moves_load_and_carbon_to_its_destination(backend: Backend) {
         "1,400,000 at the destination + the 700,000 moved there"
     );
     assert_eq!(summary.closed.len(), 1);
-    let local = estate::estate_summary(&app.db, &board, Some("local-government"), None)
-        .await
-        .unwrap();
+    let local = async {
+        let actor = tests::actor(&board, None);
+        estate::estate_summary(&app.db, &actor.read_all()?, Some("local-government"), None).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         local
             .counts
@@ -308,15 +332,17 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     bad.insert("it_energy_kwh".into(), "2000000".into());
     bad.insert("total_energy_kwh".into(), "1000000".into());
     bad.insert("cost_staff".into(), "-5".into());
-    match estate::save_site(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        None,
-        None,
-        &bad,
-    )
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            None,
+            None,
+            &bad,
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Form { errors, values }) => {
@@ -335,15 +361,17 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     }
     let mut negative = computer_room();
     negative.insert("total_energy_kwh".into(), "-1".into());
-    match estate::save_site(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        None,
-        None,
-        &negative,
-    )
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            None,
+            None,
+            &negative,
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Form { errors, .. }) => assert!(
@@ -353,15 +381,17 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
         other => panic!("expected a refused form: {other:?}"),
     }
     assert!(matches!(
-        estate::save_site(
-            &app.db,
-            &angus,
-            &test_client(),
-            "council-fife",
-            None,
-            None,
-            &computer_room()
-        )
+        async {
+            let actor = tests::actor(&angus, Some(&test_client()));
+            estate::save_site(
+                &app.db,
+                &actor.write_body("council-fife")?,
+                None,
+                None,
+                &computer_room(),
+            )
+            .await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
@@ -371,15 +401,17 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
         .unwrap();
     assert_eq!(count, 0, "nothing was saved");
 
-    let room = estate::save_site(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        None,
-        None,
-        &computer_room(),
-    )
+    let room = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            None,
+            None,
+            &computer_room(),
+        )
+        .await
+    }
     .await
     .unwrap();
     let v = site(&app, &fife, "council-fife", room).await;
@@ -387,7 +419,7 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     // an unknown destination and a stale copy.
     let close = form(&[("action", "close"), ("closed_date", "2015-03-01")]);
     assert!(matches!(
-        estate::site_action(&app.db, &fife, &test_client(), "council-fife", room, v.row_version, &close).await,
+        async { let actor = tests::actor(&fife, Some(&test_client())); estate::site_action(&app.db, &actor.write_body("council-fife")?, room, v.row_version, &close).await }.await,
         Err(AppError::Conflict(ref m)) if m.contains("plan its closure first")
     ));
     let unknown = form(&[
@@ -396,15 +428,17 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
         ("destination", "shared-public"),
         ("destination_site", "999999"),
     ]);
-    match estate::site_action(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        room,
-        v.row_version,
-        &unknown,
-    )
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::site_action(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            room,
+            v.row_version,
+            &unknown,
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "destination_site"),
@@ -414,15 +448,17 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
     // about it — the same words as for a site that does not exist.
     let mut angus_room = computer_room();
     angus_room.insert("name".into(), "Angus House comms room".into());
-    let angus_site = estate::save_site(
-        &app.db,
-        &angus,
-        &test_client(),
-        "council-angus",
-        None,
-        None,
-        &angus_room,
-    )
+    let angus_site = async {
+        let actor = tests::actor(&angus, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-angus")?,
+            None,
+            None,
+            &angus_room,
+        )
+        .await
+    }
     .await
     .unwrap();
     let angus_view = site(&app, &angus, "council-angus", angus_site).await;
@@ -434,15 +470,17 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
             ("destination", "shared-public"),
             ("destination_site", &target),
         ]);
-        match estate::site_action(
-            &app.db,
-            &angus,
-            &test_client(),
-            "council-angus",
-            angus_site,
-            angus_view.row_version,
-            &to_fife,
-        )
+        match async {
+            let actor = tests::actor(&angus, Some(&test_client()));
+            estate::site_action(
+                &app.db,
+                &actor.write_body("council-angus")?,
+                angus_site,
+                angus_view.row_version,
+                &to_fife,
+            )
+            .await
+        }
         .await
         {
             Err(AppError::Form { errors, .. }) => {
@@ -459,32 +497,36 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_saved(backend: Backend) {
         ("target_date", "2015-03-31"),
         ("destination", "cloud"),
     ]);
-    estate::site_action(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        room,
-        v.row_version,
-        &plan,
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::site_action(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            room,
+            v.row_version,
+            &plan,
+        )
+        .await
+    }
     .await
     .unwrap();
     assert!(matches!(
-        estate::site_action(&app.db, &fife, &test_client(), "council-fife", room, v.row_version, &plan).await,
+        async { let actor = tests::actor(&fife, Some(&test_client())); estate::site_action(&app.db, &actor.write_body("council-fife")?, room, v.row_version, &plan).await }.await,
         Err(AppError::Conflict(ref m)) if m.contains("Someone changed")
     ));
     let v = site(&app, &fife, "council-fife", room).await;
     let early = form(&[("action", "close"), ("closed_date", "2004-01-01")]);
-    match estate::site_action(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        room,
-        v.row_version,
-        &early,
-    )
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::site_action(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            room,
+            v.row_version,
+            &early,
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Form { errors, .. }) => {
@@ -633,9 +675,13 @@ async fn facilities_return(
         org_code: org,
         fy: year.parse().unwrap(),
     };
-    let draft = returns::open(&app.db, officer, &test_client(), &key)
-        .await
-        .unwrap();
+    let draft = async {
+        let actor = tests::actor(officer, Some(&test_client()));
+        let key = &key;
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
     let lines = returns::parse_lines(&[
         (
             SpendCategory::AccommodationAndFacilities,
@@ -653,51 +699,63 @@ async fn facilities_return(
         ),
     ])
     .unwrap();
-    let saved = returns::save_lines(
-        &app.db,
-        officer,
-        &test_client(),
-        &key,
-        draft.row_version,
-        &lines.into(),
-        &[],
-    )
+    let saved = async {
+        let actor = tests::actor(officer, Some(&test_client()));
+        let key = &key;
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            draft.row_version,
+            &lines.into(),
+            &[],
+        )
+        .await
+    }
     .await
     .unwrap();
-    let submitted = returns::act(
-        &app.db,
-        officer,
-        &test_client(),
-        &key,
-        saved.row_version,
-        ReturnAction::Submit,
-        None,
-    )
+    let submitted = async {
+        let actor = tests::actor(officer, Some(&test_client()));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            saved.row_version,
+            ReturnAction::Submit,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
-    returns::act(
-        &app.db,
-        board,
-        &test_client(),
-        &key,
-        submitted.row_version,
-        ReturnAction::Approve,
-        None,
-    )
+    async {
+        let actor = tests::actor(board, Some(&test_client()));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            submitted.row_version,
+            ReturnAction::Approve,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
 }
 
 async fn close_site(app: &TestApp, officer: &CurrentUser, org: &str, on: &str) -> i64 {
-    let id = estate::save_site(
-        &app.db,
-        officer,
-        &test_client(),
-        org,
-        None,
-        None,
-        &computer_room(),
-    )
+    let id = async {
+        let actor = tests::actor(officer, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body(org)?,
+            None,
+            None,
+            &computer_room(),
+        )
+        .await
+    }
     .await
     .unwrap();
     let rv = site(app, officer, org, id).await.row_version;
@@ -706,14 +764,20 @@ async fn close_site(app: &TestApp, officer: &CurrentUser, org: &str, on: &str) -
         ("target_date", on),
         ("destination", "cloud"),
     ]);
-    estate::site_action(&app.db, officer, &test_client(), org, id, rv, &plan)
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(officer, Some(&test_client()));
+        estate::site_action(&app.db, &actor.write_body(org)?, id, rv, &plan).await
+    }
+    .await
+    .unwrap();
     let rv = site(app, officer, org, id).await.row_version;
     let close = form(&[("action", "close"), ("closed_date", on)]);
-    estate::site_action(&app.db, officer, &test_client(), org, id, rv, &close)
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(officer, Some(&test_client()));
+        estate::site_action(&app.db, &actor.write_body(org)?, id, rv, &close).await
+    }
+    .await
+    .unwrap();
     id
 }
 
@@ -755,9 +819,12 @@ async fn closure_to_cash_flags_a_body_whose_spend_did_not_fall(backend: Backend)
     )
     .await;
 
-    let summary = estate::estate_summary(&app.db, &board, None, None)
-        .await
-        .unwrap();
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        estate::estate_summary(&app.db, &actor.read_all()?, None, None).await
+    }
+    .await
+    .unwrap();
     let verdict = |body: &str| {
         let site = summary.closed.iter().find(|s| s.org_code == body).unwrap();
         site.cash.clone().unwrap()
@@ -776,9 +843,12 @@ async fn closure_to_cash_flags_a_body_whose_spend_did_not_fall(backend: Backend)
     assert_eq!(angus.verdict, "fell");
     assert!(angus.text.contains("fell by £20,000.00"), "{}", angus.text);
     assert_eq!(verdict("council-moray").verdict, "not-yet-known");
-    let page = estate::sites_page(&app.db, &officer, "council-fife")
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&officer, None);
+        estate::sites_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         page.sites[0].cash.as_ref().map(|c| c.verdict.as_str()),
         Some("did-not-fall")
@@ -796,22 +866,27 @@ async fn the_site_count_is_shown_against_the_consolidation_target(backend: Backe
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let admin = app.user("admin@gov.scot", Role::Admin, &[]).await;
     let client = test_client();
-    estate::save_site(
-        &app.db,
-        &officer,
-        &client,
-        "council-fife",
-        None,
-        None,
-        &computer_room(),
-    )
+    async {
+        let actor = tests::actor(&officer, Some(&client));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            None,
+            None,
+            &computer_room(),
+        )
+        .await
+    }
     .await
     .unwrap();
 
     // All sectors, all types: the review's line, 120 in 2008-09 to 10 in 2015-16.
-    let summary = estate::estate_summary(&app.db, &board, None, None)
-        .await
-        .unwrap();
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        estate::estate_summary(&app.db, &actor.read_all()?, None, None).await
+    }
+    .await
+    .unwrap();
     let target = |s: &app::model::estate::EstateSummary, y: &str| {
         s.counts
             .iter()
@@ -825,12 +900,16 @@ async fn the_site_count_is_shown_against_the_consolidation_target(backend: Backe
     assert_eq!(summary.targets.len(), 2);
     assert!(!summary.may_set_targets);
     // A sector has no line of its own until the office sets one: none is invented.
-    let local = estate::estate_summary(
-        &app.db,
-        &board,
-        Some("local-government"),
-        Some("server-room"),
-    )
+    let local = async {
+        let actor = tests::actor(&board, None);
+        estate::estate_summary(
+            &app.db,
+            &actor.read_all()?,
+            Some("local-government"),
+            Some("server-room"),
+        )
+        .await
+    }
     .await
     .unwrap();
     assert!(local.counts.iter().all(|c| c.target.is_none()));
@@ -838,27 +917,34 @@ async fn the_site_count_is_shown_against_the_consolidation_target(backend: Backe
 
     // The office sets a line for councils' server rooms.
     for (year, max) in [("2012-13", "40"), ("2016-17", "20")] {
-        estate::set_consolidation_target(
-            &app.db,
-            &admin,
-            &client,
-            &form(&[
-                ("sector", "local-government"),
-                ("type", "server-room"),
-                ("year", year),
-                ("max_sites", max),
-                ("note", "Local government ICT board, 2012"),
-            ]),
-        )
+        async {
+            let actor = tests::actor(&admin, Some(&client));
+            estate::set_consolidation_target(
+                &app.db,
+                &actor.office()?,
+                &form(&[
+                    ("sector", "local-government"),
+                    ("type", "server-room"),
+                    ("year", year),
+                    ("max_sites", max),
+                    ("note", "Local government ICT board, 2012"),
+                ]),
+            )
+            .await
+        }
         .await
         .unwrap();
     }
-    let local = estate::estate_summary(
-        &app.db,
-        &board,
-        Some("local-government"),
-        Some("server-room"),
-    )
+    let local = async {
+        let actor = tests::actor(&board, None);
+        estate::estate_summary(
+            &app.db,
+            &actor.read_all()?,
+            Some("local-government"),
+            Some("server-room"),
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(target(&local, "2011-12"), None);
@@ -866,18 +952,21 @@ async fn the_site_count_is_shown_against_the_consolidation_target(backend: Backe
     assert_eq!(target(&local, "2016-17"), Some(20));
 
     // Bad input: each field named, nothing saved; and only the office may set targets.
-    let refused = estate::set_consolidation_target(
-        &app.db,
-        &admin,
-        &client,
-        &form(&[
-            ("sector", "space"),
-            ("type", "bunker"),
-            ("year", "2014"),
-            ("max_sites", "-3"),
-            ("note", ""),
-        ]),
-    )
+    let refused = async {
+        let actor = tests::actor(&admin, Some(&client));
+        estate::set_consolidation_target(
+            &app.db,
+            &actor.office()?,
+            &form(&[
+                ("sector", "space"),
+                ("type", "bunker"),
+                ("year", "2014"),
+                ("max_sites", "-3"),
+                ("note", ""),
+            ]),
+        )
+        .await
+    }
     .await
     .unwrap_err();
     let AppError::Form { errors, .. } = refused else {
@@ -885,12 +974,15 @@ async fn the_site_count_is_shown_against_the_consolidation_target(backend: Backe
     };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["sector", "type", "year", "max_sites", "note"]);
-    let officer_try = estate::set_consolidation_target(
-        &app.db,
-        &officer,
-        &client,
-        &form(&[("year", "2014-15"), ("max_sites", "1"), ("note", "x")]),
-    )
+    let officer_try = async {
+        let actor = tests::actor(&officer, Some(&client));
+        estate::set_consolidation_target(
+            &app.db,
+            &actor.office()?,
+            &form(&[("year", "2014-15"), ("max_sites", "1"), ("note", "x")]),
+        )
+        .await
+    }
     .await;
     assert!(matches!(officer_try, Err(AppError::Forbidden)));
     let rows: i64 =
@@ -901,25 +993,32 @@ async fn the_site_count_is_shown_against_the_consolidation_target(backend: Backe
     assert_eq!(rows, 4, "the review's two points and the office's two");
 
     // Removing a point.
-    estate::set_consolidation_target(
-        &app.db,
-        &admin,
-        &client,
-        &form(&[
-            ("sector", "local-government"),
-            ("type", "server-room"),
-            ("year", "2016-17"),
-            ("remove", "yes"),
-        ]),
-    )
+    async {
+        let actor = tests::actor(&admin, Some(&client));
+        estate::set_consolidation_target(
+            &app.db,
+            &actor.office()?,
+            &form(&[
+                ("sector", "local-government"),
+                ("type", "server-room"),
+                ("year", "2016-17"),
+                ("remove", "yes"),
+            ]),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let local = estate::estate_summary(
-        &app.db,
-        &board,
-        Some("local-government"),
-        Some("server-room"),
-    )
+    let local = async {
+        let actor = tests::actor(&board, None);
+        estate::estate_summary(
+            &app.db,
+            &actor.read_all()?,
+            Some("local-government"),
+            Some("server-room"),
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(
@@ -950,9 +1049,12 @@ async fn the_demo_estate_seeds_through_the_services(backend: Backend) {
         app::services::demo_estate::Seeded::default(),
         "seeding twice changes nothing"
     );
-    let summary = estate::estate_summary(&app.db, &admin, None, None)
-        .await
-        .unwrap();
+    let summary = async {
+        let actor = tests::actor(&admin, None);
+        estate::estate_summary(&app.db, &actor.read_all()?, None, None).await
+    }
+    .await
+    .unwrap();
     assert_eq!(summary.closed.len(), seeded.closed);
     let first = summary.counts.first().map(|c| c.sites).unwrap_or_default();
     let last = summary.counts.last().map(|c| c.sites).unwrap_or_default();
@@ -1006,67 +1108,82 @@ async fn a_closure_is_reversed_and_a_site_entered_in_error_archived(backend: Bac
     let reverse = |reason: &str| form(&[("action", "reverse"), ("reason", reason)]);
     // Only the office reverses, with a reason, on the version it saw.
     assert!(matches!(
-        estate::reverse_closure(
-            &app.db,
-            &fife,
-            &test_client(),
-            "council-fife",
-            room,
-            rv,
-            &reverse("Wrong room")
-        )
+        async {
+            let actor = tests::actor(&fife, Some(&test_client()));
+            estate::reverse_closure(
+                &app.db,
+                &actor.office()?,
+                "council-fife",
+                room,
+                rv,
+                &reverse("Wrong room"),
+            )
+            .await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        estate::reverse_closure(
-            &app.db,
-            &board,
-            &test_client(),
-            "council-fife",
-            room,
-            rv,
-            &reverse("Wrong room")
-        )
+        async {
+            let actor = tests::actor(&board, Some(&test_client()));
+            estate::reverse_closure(
+                &app.db,
+                &actor.office()?,
+                "council-fife",
+                room,
+                rv,
+                &reverse("Wrong room"),
+            )
+            .await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
-    match estate::reverse_closure(
-        &app.db,
-        &office,
-        &test_client(),
-        "council-fife",
-        room,
-        rv,
-        &reverse("  "),
-    )
+    match async {
+        let actor = tests::actor(&office, Some(&test_client()));
+        estate::reverse_closure(
+            &app.db,
+            &actor.office()?,
+            "council-fife",
+            room,
+            rv,
+            &reverse("  "),
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "reason"),
         other => panic!("expected the reason to be asked for, got {other:?}"),
     }
     assert!(matches!(
-        estate::reverse_closure(
-            &app.db,
-            &office,
-            &test_client(),
-            "council-fife",
-            room,
-            rv - 1,
-            &reverse("Wrong room")
-        )
+        async {
+            let actor = tests::actor(&office, Some(&test_client()));
+            estate::reverse_closure(
+                &app.db,
+                &actor.office()?,
+                "council-fife",
+                room,
+                rv - 1,
+                &reverse("Wrong room"),
+            )
+            .await
+        }
         .await,
         Err(AppError::Conflict(_))
     ));
-    estate::reverse_closure(
-        &app.db,
-        &office,
-        &test_client(),
-        "council-fife",
-        room,
-        rv,
-        &reverse("The decommissioning was postponed; the room still runs"),
-    )
+    async {
+        let actor = tests::actor(&office, Some(&test_client()));
+        estate::reverse_closure(
+            &app.db,
+            &actor.office()?,
+            "council-fife",
+            room,
+            rv,
+            &reverse("The decommissioning was postponed; the room still runs"),
+        )
+        .await
+    }
     .await
     .unwrap();
     let v = site(&app, &fife, "council-fife", room).await;
@@ -1095,74 +1212,88 @@ async fn a_closure_is_reversed_and_a_site_entered_in_error_archived(backend: Bac
     // Reversing again: there is no closure.
     let rv = v.row_version;
     assert!(matches!(
-        estate::reverse_closure(
-            &app.db,
-            &office,
-            &test_client(),
-            "council-fife",
-            room,
-            rv,
-            &reverse("Again")
-        )
+        async {
+            let actor = tests::actor(&office, Some(&test_client()));
+            estate::reverse_closure(
+                &app.db,
+                &actor.office()?,
+                "council-fife",
+                room,
+                rv,
+                &reverse("Again"),
+            )
+            .await
+        }
         .await,
         Err(AppError::Conflict(_))
     ));
     // Closed again later: a new saving is recorded, once.
     let close = form(&[("action", "close"), ("closed_date", "2016-03-01")]);
-    estate::site_action(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        room,
-        rv,
-        &close,
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::site_action(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            room,
+            rv,
+            &close,
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(in_force().await, 1);
 
     // A site entered in error: archived by the body's officers, with a reason.
-    let typo = estate::save_site(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        None,
-        None,
-        &computer_room(),
-    )
+    let typo = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::save_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            None,
+            None,
+            &computer_room(),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let before = estate::sites_page(&app.db, &board, "council-fife")
-        .await
-        .unwrap()
-        .sites
-        .len();
+    let before = async {
+        let actor = tests::actor(&board, None);
+        estate::sites_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap()
+    .sites
+    .len();
     let rv = site(&app, &fife, "council-fife", typo).await.row_version;
     let archive = |reason: &str| form(&[("action", "archive"), ("reason", reason)]);
     assert!(matches!(
-        estate::archive_site(
-            &app.db,
-            &office,
-            &test_client(),
-            "council-fife",
-            typo,
-            rv,
-            &archive("Typed twice")
-        )
+        async {
+            let actor = tests::actor(&office, Some(&test_client()));
+            estate::archive_site(
+                &app.db,
+                &actor.write_body("council-fife")?,
+                typo,
+                rv,
+                &archive("Typed twice"),
+            )
+            .await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
-    match estate::archive_site(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        typo,
-        rv,
-        &archive(""),
-    )
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::archive_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            typo,
+            rv,
+            &archive(""),
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "reason"),
@@ -1171,52 +1302,66 @@ async fn a_closure_is_reversed_and_a_site_entered_in_error_archived(backend: Bac
     // A closed site is not archived: its saving is counted.
     let closed_rv = site(&app, &fife, "council-fife", room).await.row_version;
     assert!(matches!(
-        estate::archive_site(
-            &app.db,
-            &fife,
-            &test_client(),
-            "council-fife",
-            room,
-            closed_rv,
-            &archive("Gone")
-        )
+        async {
+            let actor = tests::actor(&fife, Some(&test_client()));
+            estate::archive_site(
+                &app.db,
+                &actor.write_body("council-fife")?,
+                room,
+                closed_rv,
+                &archive("Gone"),
+            )
+            .await
+        }
         .await,
         Err(AppError::Conflict(_))
     ));
-    estate::archive_site(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        typo,
-        rv,
-        &archive("Typed twice"),
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        estate::archive_site(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            typo,
+            rv,
+            &archive("Typed twice"),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let page = estate::sites_page(&app.db, &board, "council-fife")
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&board, None);
+        estate::sites_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     assert_eq!(page.sites.len(), before - 1);
     assert!(page.sites.iter().all(|s| s.id != typo));
     assert_eq!(page.archived.len(), 1);
     assert_eq!(page.archived[0].reason, "Typed twice");
     // Gone from the national figures and the export too; and it cannot be changed any more.
-    let export = estate::export(&app.db, &board, None, None).await.unwrap();
+    let export = async {
+        let actor = tests::actor(&board, None);
+        estate::export(&app.db, &actor, None, None).await
+    }
+    .await
+    .unwrap();
     assert!(
         export.iter().all(|s| s.id != typo),
         "the export leaves it out"
     );
     assert!(matches!(
-        estate::site_action(
-            &app.db,
-            &fife,
-            &test_client(),
-            "council-fife",
-            typo,
-            rv + 1,
-            &form(&[("action", "migrate")])
-        )
+        async {
+            let actor = tests::actor(&fife, Some(&test_client()));
+            estate::site_action(
+                &app.db,
+                &actor.write_body("council-fife")?,
+                typo,
+                rv + 1,
+                &form(&[("action", "migrate")]),
+            )
+            .await
+        }
         .await,
         Err(AppError::NotFound(_))
     ));

@@ -59,17 +59,28 @@ async fn published_datasets_are_open_to_anyone(backend: Backend) {
     // Only the office publishes, and each change is audited.
     let client = test_client();
     assert!(matches!(
-        open_data::set_published(&app.db, &officer, &client, "savings", true).await,
+        async {
+            let actor = tests::actor(&officer, Some(&client));
+            open_data::set_published(&app.db, &actor.office()?, "savings", true).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        open_data::set_published(&app.db, &admin, &client, "everything", true).await,
+        async {
+            let actor = tests::actor(&admin, Some(&client));
+            open_data::set_published(&app.db, &actor.office()?, "everything", true).await
+        }
+        .await,
         Err(AppError::NotFound(_))
     ));
     for name in ["savings", "spend", "data-centres"] {
-        open_data::set_published(&app.db, &admin, &client, name, true)
-            .await
-            .unwrap();
+        async {
+            let actor = tests::actor(&admin, Some(&client));
+            open_data::set_published(&app.db, &actor.office()?, name, true).await
+        }
+        .await
+        .unwrap();
     }
     let audited: i64 = sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'open_data_published'",
@@ -126,9 +137,17 @@ async fn published_datasets_are_open_to_anyone(backend: Backend) {
         .to_str()
         .unwrap()
         .starts_with("text/csv"));
-    let summary = savings::summary(&app.db, &admin, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&admin, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     let saved: Decimal = summary
         .years
         .iter()
@@ -184,9 +203,12 @@ async fn published_datasets_are_open_to_anyone(backend: Backend) {
     assert!(table.rows.iter().all(|r| r.len() == table.columns.len()));
 
     // Withdrawn: closed again.
-    open_data::set_published(&app.db, &admin, &client, "savings", false)
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(&admin, Some(&client));
+        open_data::set_published(&app.db, &actor.office()?, "savings", false).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         app.get("/api/v1/open/savings").await.status,
         StatusCode::NOT_FOUND

@@ -1209,26 +1209,30 @@ async fn every_sink_shows_typed_markup_as_text(backend: Backend) {
             ("virtual_machines", "0"),
         ])
     };
-    let site = estate::save_site(
-        &app.db,
-        &fife,
-        &client,
-        FIFE,
-        None,
-        None,
-        &site_form(payload),
-    )
+    let site = async {
+        let actor = tests::actor(&fife, Some(&client));
+        estate::save_site(
+            &app.db,
+            &actor.write_body(FIFE)?,
+            None,
+            None,
+            &site_form(payload),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let typo = estate::save_site(
-        &app.db,
-        &fife,
-        &client,
-        FIFE,
-        None,
-        None,
-        &site_form("Typo"),
-    )
+    let typo = async {
+        let actor = tests::actor(&fife, Some(&client));
+        estate::save_site(
+            &app.db,
+            &actor.write_body(FIFE)?,
+            None,
+            None,
+            &site_form("Typo"),
+        )
+        .await
+    }
     .await
     .unwrap();
     let rv: i64 = sqlx::query_scalar("SELECT row_version FROM data_centres WHERE id = $1")
@@ -1236,73 +1240,84 @@ async fn every_sink_shows_typed_markup_as_text(backend: Backend) {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    estate::archive_site(
-        &app.db,
-        &fife,
-        &client,
-        FIFE,
-        typo,
-        rv,
-        &tests::form(&[("reason", payload)]),
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&client));
+        estate::archive_site(
+            &app.db,
+            &actor.write_body(FIFE)?,
+            typo,
+            rv,
+            &tests::form(&[("reason", payload)]),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let initiative = initiatives::record_initiative(
-        &app.db,
-        &fife,
-        &client,
-        FIFE,
-        &tests::form(&[
-            ("org", FIFE),
-            ("title", payload),
-            ("kind", "other"),
-            ("class", "cash-releasing"),
-            ("evidence", "partial"),
-            ("recurring", "1"),
-            ("first_year", "2014-15"),
-            ("party", "own"),
-            ("quality_note", payload),
-        ]),
-    )
+    let initiative = async {
+        let actor = tests::actor(&fife, Some(&client));
+        initiatives::record_initiative(
+            &app.db,
+            &actor.write_body(FIFE)?,
+            &tests::form(&[
+                ("org", FIFE),
+                ("title", payload),
+                ("kind", "other"),
+                ("class", "cash-releasing"),
+                ("evidence", "partial"),
+                ("recurring", "1"),
+                ("first_year", "2014-15"),
+                ("party", "own"),
+                ("quality_note", payload),
+            ]),
+        )
+        .await
+    }
     .await
     .unwrap();
-    let adoption = shared::record_adoption(
-        &app.db,
-        &fife,
-        &client,
-        FIFE,
-        &tests::form(&[
-            ("org", FIFE),
-            ("service", "swan"),
-            ("class", "cash-releasing"),
-            ("cost_before", "1"),
-            ("cost_after", "0"),
-        ]),
-    )
+    let adoption = async {
+        let actor = tests::actor(&fife, Some(&client));
+        shared::record_adoption(
+            &app.db,
+            &actor.write_body(FIFE)?,
+            &tests::form(&[
+                ("org", FIFE),
+                ("service", "swan"),
+                ("class", "cash-releasing"),
+                ("cost_before", "1"),
+                ("cost_after", "0"),
+            ]),
+        )
+        .await
+    }
     .await
     .unwrap();
-    shared::move_adoption(
-        &app.db,
-        &fife,
-        &client,
-        FIFE,
-        &shared::Step {
-            id: adoption,
-            row_version: 1,
-            stage: "abandoned",
-            date: "2015-04-01",
-            reason: payload,
-        },
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&client));
+        shared::move_adoption(
+            &app.db,
+            &actor.write_body(FIFE)?,
+            &shared::Step {
+                id: adoption,
+                row_version: 1,
+                stage: "abandoned",
+                date: "2015-04-01",
+                reason: payload,
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
-    let pack = board_packs::freeze(
-        &app.db,
-        &board,
-        &client,
-        payload,
-        &app::model::dashboard::DashboardQuery::default(),
-    )
+    let pack = async {
+        let actor = tests::actor(&board, Some(&client));
+        board_packs::freeze(
+            &app.db,
+            &actor.read_all()?,
+            payload,
+            &app::model::dashboard::DashboardQuery::default(),
+        )
+        .await
+    }
     .await
     .unwrap();
     for (path, token) in [

@@ -63,19 +63,27 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
     let c = test_client();
 
-    let draft = returns::open(&app.db, &officer, &c, &key("council-fife"))
-        .await
-        .unwrap();
+    let draft = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key("council-fife");
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
     assert_eq!((draft.version, draft.status), (1, ReturnStatus::Draft));
-    let saved = returns::save_lines(
-        &app.db,
-        &officer,
-        &c,
-        &key("council-fife"),
-        draft.row_version,
-        &lines("5000", "20000.50").into(),
-        &[],
-    )
+    let saved = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key("council-fife");
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            draft.row_version,
+            &lines("5000", "20000.50").into(),
+            &[],
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(saved.lines.len(), 3);
@@ -89,104 +97,130 @@ async fn a_return_goes_from_draft_to_approved_and_is_restated_as_version_2(backe
         Some("5.50".into()),
         "FTE kept exactly"
     );
-    let submitted = returns::act(
-        &app.db,
-        &officer,
-        &c,
-        &key("council-fife"),
-        saved.row_version,
-        ReturnAction::Submit,
-        None,
-    )
+    let submitted = async {
+        let actor = tests::actor(&officer, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key("council-fife"),
+            saved.row_version,
+            ReturnAction::Submit,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(submitted.status, ReturnStatus::Submitted);
-    let no_reason = returns::act(
-        &app.db,
-        &board,
-        &c,
-        &key("council-fife"),
-        submitted.row_version,
-        ReturnAction::SendBack,
-        None,
-    )
+    let no_reason = async {
+        let actor = tests::actor(&board, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key("council-fife"),
+            submitted.row_version,
+            ReturnAction::SendBack,
+            None,
+        )
+        .await
+    }
     .await;
     assert!(matches!(no_reason, Err(AppError::Validation { ref field, .. }) if field == "reason"));
-    let back = returns::act(
-        &app.db,
-        &board,
-        &c,
-        &key("council-fife"),
-        submitted.row_version,
-        ReturnAction::SendBack,
-        Some("Energy looks doubled"),
-    )
+    let back = async {
+        let actor = tests::actor(&board, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key("council-fife"),
+            submitted.row_version,
+            ReturnAction::SendBack,
+            Some("Energy looks doubled"),
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(
         (back.status, back.returned_reason.as_deref()),
         (ReturnStatus::Returned, Some("Energy looks doubled"))
     );
-    let fixed = returns::save_lines(
-        &app.db,
-        &officer,
-        &c,
-        &key("council-fife"),
-        back.row_version,
-        &lines("5000", "10000").into(),
-        &[],
-    )
+    let fixed = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key("council-fife");
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            back.row_version,
+            &lines("5000", "10000").into(),
+            &[],
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(fixed.status, ReturnStatus::Draft);
-    let again = returns::act(
-        &app.db,
-        &officer,
-        &c,
-        &key("council-fife"),
-        fixed.row_version,
-        ReturnAction::Submit,
-        None,
-    )
+    let again = async {
+        let actor = tests::actor(&officer, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key("council-fife"),
+            fixed.row_version,
+            ReturnAction::Submit,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
-    let approved = returns::act(
-        &app.db,
-        &board,
-        &c,
-        &key("council-fife"),
-        again.row_version,
-        ReturnAction::Approve,
-        None,
-    )
+    let approved = async {
+        let actor = tests::actor(&board, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key("council-fife"),
+            again.row_version,
+            ReturnAction::Approve,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(approved.status, ReturnStatus::Approved);
 
-    let locked = returns::save_lines(
-        &app.db,
-        &officer,
-        &c,
-        &key("council-fife"),
-        approved.row_version,
-        &lines("1", "1").into(),
-        &[],
-    )
+    let locked = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key("council-fife");
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            approved.row_version,
+            &lines("1", "1").into(),
+            &[],
+        )
+        .await
+    }
     .await;
     assert!(
         matches!(locked, Err(AppError::Conflict(_))),
         "an approved return is locked: {locked:?}"
     );
 
-    let v2 = returns::act(
-        &app.db,
-        &officer,
-        &c,
-        &key("council-fife"),
-        approved.row_version,
-        ReturnAction::Restate,
-        None,
-    )
+    let v2 = async {
+        let actor = tests::actor(&officer, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key("council-fife"),
+            approved.row_version,
+            ReturnAction::Restate,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!((v2.version, v2.status), (2, ReturnStatus::Draft));
@@ -229,41 +263,61 @@ async fn a_stale_save_is_a_conflict_and_loses_nothing(backend: Backend) {
         .user("two@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let c = test_client();
-    let opened = returns::open(&app.db, &first, &c, &key("council-fife"))
-        .await
-        .unwrap();
-    let also_opened = returns::open(&app.db, &second, &c, &key("council-fife"))
-        .await
-        .unwrap();
-    assert_eq!(opened.row_version, also_opened.row_version);
-    let saved = returns::save_lines(
-        &app.db,
-        &first,
-        &c,
-        &key("council-fife"),
-        opened.row_version,
-        &lines("111", "222").into(),
-        &[],
-    )
+    let opened = async {
+        let actor = tests::actor(&first, Some(&c));
+        let key = &key("council-fife");
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
     .await
     .unwrap();
-    let stale = returns::save_lines(
-        &app.db,
-        &second,
-        &c,
-        &key("council-fife"),
-        also_opened.row_version,
-        &lines("999", "999").into(),
-        &[],
-    )
+    let also_opened = async {
+        let actor = tests::actor(&second, Some(&c));
+        let key = &key("council-fife");
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
+    assert_eq!(opened.row_version, also_opened.row_version);
+    let saved = async {
+        let actor = tests::actor(&first, Some(&c));
+        let key = &key("council-fife");
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            opened.row_version,
+            &lines("111", "222").into(),
+            &[],
+        )
+        .await
+    }
+    .await
+    .unwrap();
+    let stale = async {
+        let actor = tests::actor(&second, Some(&c));
+        let key = &key("council-fife");
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            also_opened.row_version,
+            &lines("999", "999").into(),
+            &[],
+        )
+        .await
+    }
     .await;
     assert!(
         matches!(stale, Err(AppError::Conflict(ref m)) if m.contains("one@fife.gov.uk changed this return after you opened it") && m.contains("(you entered)")),
         "{stale:?}"
     );
-    let now = returns::get(&app.db, &second, &key("council-fife"))
-        .await
-        .unwrap();
+    let now = async {
+        let actor = tests::actor(&second, None);
+        let key = &key("council-fife");
+        returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
     assert_eq!(now.lines, saved.lines, "the first officer's figures stand");
     app.teardown().await;
 }
@@ -316,40 +370,72 @@ async fn bad_lines_name_their_fields_and_only_members_may_write(backend: Backend
         ]
     );
 
-    let opened = returns::open(&app.db, &fife, &c, &key("council-fife"))
+    let opened = async {
+        let actor = tests::actor(&fife, Some(&c));
+        let key = &key("council-fife");
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
+    assert!(matches!(
+        async {
+            let actor = tests::actor(&angus, Some(&c));
+            let key = &key("council-fife");
+            returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+        }
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        async {
+            let actor = tests::actor(&angus, None);
+            let key = &key("council-fife");
+            returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+        }
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    let other = async {
+        let actor = tests::actor(&angus, Some(&c));
+        let key = &key("council-fife");
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            opened.row_version,
+            &lines("1", "1").into(),
+            &[],
+        )
         .await
-        .unwrap();
-    assert!(matches!(
-        returns::open(&app.db, &angus, &c, &key("council-fife")).await,
-        Err(AppError::Forbidden)
-    ));
-    assert!(matches!(
-        returns::get(&app.db, &angus, &key("council-fife")).await,
-        Err(AppError::Forbidden)
-    ));
-    let other = returns::save_lines(
-        &app.db,
-        &angus,
-        &c,
-        &key("council-fife"),
-        opened.row_version,
-        &lines("1", "1").into(),
-        &[],
-    )
+    }
     .await;
     assert!(matches!(other, Err(AppError::Forbidden)));
     assert!(
-        returns::get(&app.db, &board, &key("council-fife"))
-            .await
-            .is_ok(),
+        async {
+            let actor = tests::actor(&board, None);
+            let key = &key("council-fife");
+            returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+        }
+        .await
+        .is_ok(),
         "the board reads every body"
     );
     assert!(matches!(
-        returns::open(&app.db, &board, &c, &key("council-fife")).await,
+        async {
+            let actor = tests::actor(&board, Some(&c));
+            let key = &key("council-fife");
+            returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        returns::open(&app.db, &fife, &c, &key("council-atlantis")).await,
+        async {
+            let actor = tests::actor(&fife, Some(&c));
+            let key = &key("council-atlantis");
+            returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     let lines_saved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM spend_return_lines")

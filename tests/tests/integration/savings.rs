@@ -42,21 +42,30 @@ async fn record_approved(
     code: &str,
     form: &HashMap<String, String>,
 ) {
-    savings::record_baseline(&app.db, officer, &test_client(), code, form)
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(officer, Some(&test_client()));
+        savings::record_baseline(&app.db, &actor.write_body(code)?, form).await
+    }
+    .await
+    .unwrap();
     static OFFICES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = OFFICES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let office = app
         .user(&format!("office{n}@gov.scot"), Role::Admin, &[])
         .await;
-    let page = savings::baseline_page(&app.db, &office, code, None)
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&office, None);
+        savings::baseline_page(&app.db, &actor.read_body(code)?, None).await
+    }
+    .await
+    .unwrap();
     let version = page.versions[0].version;
-    savings::decide_baseline(&app.db, &office, &test_client(), code, version, true, "")
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(&office, Some(&test_client()));
+        savings::decide_baseline(&app.db, &actor.office()?, code, version, true, "").await
+    }
+    .await
+    .unwrap();
 }
 
 /// Enters, submits and (unless `approve` is false) approves a return.
@@ -74,7 +83,13 @@ async fn file_return(
         fy: fy(year),
     };
     let c = test_client();
-    let draft = returns::open(&app.db, officer, &c, &key).await.unwrap();
+    let draft = async {
+        let actor = tests::actor(officer, Some(&c));
+        let key = &key;
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
     let inputs: Vec<(SpendCategory, LineInput<'_>)> = lines
         .iter()
         .map(|(category, capital, revenue)| {
@@ -94,38 +109,48 @@ async fn file_return(
         })
         .collect();
     let parsed = returns::parse_lines(&inputs).unwrap();
-    let saved = returns::save_lines(
-        &app.db,
-        officer,
-        &c,
-        &key,
-        draft.row_version,
-        &parsed.into(),
-        &[],
-    )
+    let saved = async {
+        let actor = tests::actor(officer, Some(&c));
+        let key = &key;
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            draft.row_version,
+            &parsed.into(),
+            &[],
+        )
+        .await
+    }
     .await
     .unwrap();
-    let submitted = returns::act(
-        &app.db,
-        officer,
-        &c,
-        &key,
-        saved.row_version,
-        ReturnAction::Submit,
-        None,
-    )
+    let submitted = async {
+        let actor = tests::actor(officer, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            saved.row_version,
+            ReturnAction::Submit,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
     if approve {
-        returns::act(
-            &app.db,
-            board,
-            &c,
-            &key,
-            submitted.row_version,
-            ReturnAction::Approve,
-            None,
-        )
+        async {
+            let actor = tests::actor(board, Some(&c));
+            returns::act(
+                &app.db,
+                &actor,
+                &key,
+                submitted.row_version,
+                ReturnAction::Approve,
+                None,
+            )
+            .await
+        }
         .await
         .unwrap();
     }
@@ -183,9 +208,18 @@ async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
     )
     .await;
 
-    let nominal = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+    let nominal = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(nominal.saving_exact, "33999.5");
     assert_eq!(nominal.saving, Money::from_pence(3_399_950));
     assert_eq!(nominal.return_version, 1);
@@ -202,13 +236,16 @@ async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
     );
     assert_eq!(hardware.saving_exact, "20000");
 
-    let real = savings::trace(
-        &app.db,
-        &board,
-        "council-fife",
-        fy("2013-14"),
-        Some("real-2024-25"),
-    )
+    let real = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            Some("real-2024-25"),
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(real.baseline_exact, "596950.6146912");
@@ -239,16 +276,27 @@ async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
     assert_eq!(nominal.rag, Rag::Amber);
 
     // The body's page and the national summary show the same figures.
-    let body = savings::body(&app.db, &officer, "council-fife", None)
-        .await
-        .unwrap();
+    let body = async {
+        let actor = tests::actor(&officer, None);
+        savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     let year = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
     assert_eq!(year.saving, Some(Money::from_pence(3_399_950)));
     assert_eq!(year.target, Some(Money::from_pence(3_420_000)));
     assert_eq!((year.status.as_str(), year.rag), ("counted", Rag::Amber));
-    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     let national = summary
         .years
         .iter()
@@ -257,14 +305,18 @@ async fn a_council_saving_matches_the_hand_calculation(backend: Backend) {
     assert_eq!(national.saving, Money::from_pence(3_399_950));
     assert_eq!(national.target, Some(Money::from_pence(12_000_000_000)));
     assert_eq!(national.bodies_counted, 1);
-    let real_summary = savings::summary(
-        &app.db,
-        &board,
-        &savings::SummaryQuery {
-            basis: Some("real-2024-25".into()),
-            ..Default::default()
-        },
-    )
+    let real_summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery {
+                basis: Some("real-2024-25".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
     let national = real_summary
@@ -334,46 +386,56 @@ async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend)
     )
     .await;
 
-    let empty = savings::explain_target(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        fy("2013-14"),
-        "  ",
-    )
+    let empty = async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        savings::explain_target(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            fy("2013-14"),
+            "  ",
+        )
+        .await
+    }
     .await;
     assert!(matches!(empty, Err(AppError::Validation { ref field, .. }) if field == "explanation"));
     assert!(matches!(
-        savings::explain_target(
-            &app.db,
-            &board,
-            &test_client(),
-            "council-fife",
-            fy("2013-14"),
-            "x"
-        )
+        async {
+            let actor = tests::actor(&board, Some(&test_client()));
+            savings::explain_target(
+                &app.db,
+                &actor.write_body("council-fife")?,
+                fy("2013-14"),
+                "x",
+            )
+            .await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
-    savings::explain_target(
-        &app.db,
-        &officer,
-        &test_client(),
-        "council-fife",
-        fy("2013-14"),
-        "A data-centre move slipped to 2014-15.",
-    )
+    async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        savings::explain_target(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            fy("2013-14"),
+            "A data-centre move slipped to 2014-15.",
+        )
+        .await
+    }
     .await
     .unwrap();
-    let summary = savings::summary(
-        &app.db,
-        &board,
-        &savings::SummaryQuery {
-            year: Some("2013-14".into()),
-            ..Default::default()
-        },
-    )
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery {
+                year: Some("2013-14".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
     let fife = summary
@@ -394,27 +456,47 @@ async fn missing_a_target_needs_an_explanation_shown_beside_it(backend: Backend)
         ("target-low-2013-14", "110000000"),
     ]);
     assert!(matches!(
-        savings::save_targets(&app.db, &board, &test_client(), &edit).await,
+        async {
+            let actor = tests::actor(&board, Some(&test_client()));
+            savings::save_targets(&app.db, &actor.office()?, &edit).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     edit.insert("target-high-2013-14".into(), "-5".into());
-    match savings::save_targets(&app.db, &admin, &test_client(), &edit).await {
+    match async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::save_targets(&app.db, &actor.office()?, &edit).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "target-high-2013-14"),
         other => panic!("a negative target must be refused: {other:?}"),
     }
     edit.remove("target-high-2013-14");
-    savings::save_targets(&app.db, &admin, &test_client(), &edit)
-        .await
-        .unwrap();
-    let body = savings::body(&app.db, &officer, "council-fife", None)
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::save_targets(&app.db, &actor.office()?, &edit).await
+    }
+    .await
+    .unwrap();
+    let body = async {
+        let actor = tests::actor(&officer, None);
+        savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     let year = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
     assert_eq!(
         (year.target, year.rag),
         (Some(Money::from_pence(3_135_000)), Rag::Green)
     );
-    let page = savings::targets_page(&app.db, &board).await.unwrap();
+    let page = async {
+        let actor = tests::actor(&board, None);
+        savings::targets_page(&app.db, &actor.read_all()?).await
+    }
+    .await
+    .unwrap();
     let low = page.profiles.iter().find(|p| p.name == "low").unwrap();
     assert!(low.years.iter().any(|(y, m, _, source)| *y == fy("2013-14")
         && *m == Money::from_pence(11_000_000_000)
@@ -481,9 +563,12 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
     )
     .await;
 
-    let body = savings::body(&app.db, &board, "police-scotland", None)
-        .await
-        .unwrap();
+    let body = async {
+        let actor = tests::actor(&board, None);
+        savings::body(&app.db, &actor.read_body("police-scotland")?, None).await
+    }
+    .await
+    .unwrap();
     assert!(
         body.problems
             .iter()
@@ -523,24 +608,30 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
         ("police-scotland", "100%"),
         ("scottish-police-authority", "0%"),
     ] {
-        savings::record_succession(
-            &app.db,
-            &admin,
-            &test_client(),
-            &form(&[
-                ("predecessor", "scottish-police-services-authority"),
-                ("successor", successor),
-                ("effective_date", "2013-04-01"),
-                ("kind", "split"),
-                ("share", share),
-            ]),
-        )
+        async {
+            let actor = tests::actor(&admin, Some(&test_client()));
+            savings::record_succession(
+                &app.db,
+                &actor.office()?,
+                &form(&[
+                    ("predecessor", "scottish-police-services-authority"),
+                    ("successor", successor),
+                    ("effective_date", "2013-04-01"),
+                    ("kind", "split"),
+                    ("share", share),
+                ]),
+            )
+            .await
+        }
         .await
         .unwrap();
     }
-    let body = savings::body(&app.db, &board, "police-scotland", None)
-        .await
-        .unwrap();
+    let body = async {
+        let actor = tests::actor(&board, None);
+        savings::body(&app.db, &actor.read_body("police-scotland")?, None).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         body.baseline_total,
         Some(Money::from_pence(total)),
@@ -558,14 +649,18 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
 
     // Sector totals: 2012-13 is the nine predecessors, 2013-14 their successor; the baseline is
     // the same in both years (a merger preserves totals).
-    let summary = savings::summary(
-        &app.db,
-        &board,
-        &savings::SummaryQuery {
-            sector: Some("police-fire".into()),
-            ..Default::default()
-        },
-    )
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery {
+                sector: Some("police-fire".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
     let baseline = |y: &str| {
@@ -589,9 +684,18 @@ async fn police_scotland_inherits_the_forces_baselines(backend: Backend) {
     );
 
     // The trace names each predecessor.
-    let trace = savings::trace(&app.db, &board, "police-scotland", fy("2013-14"), None)
+    let trace = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("police-scotland")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     let sources: Vec<&str> = trace.lines[0]
         .baseline
         .iter()
@@ -624,22 +728,37 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
     .await;
     let mut restated = fife_baseline("Energy was under-counted: the 2008-09 bills, restated");
     restated.insert("energy".into(), "60000".into());
-    savings::record_baseline(&app.db, &officer, &test_client(), "council-fife", &restated)
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        savings::record_baseline(&app.db, &actor.write_body("council-fife")?, &restated).await
+    }
+    .await
+    .unwrap();
     // Issue 14: a restatement silently moved every saving already reported. Now it is a
     // proposal: nothing moves until the programme office approves it, having seen the effect.
-    let proposed = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+    let proposed = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(
         proposed.saving_exact, "33999.5",
         "a proposal changes nothing"
     );
     let office = app.user("office@gov.scot", Role::Admin, &[]).await;
-    let before = savings::baseline_page(&app.db, &office, "council-fife", None)
-        .await
-        .unwrap();
+    let before = async {
+        let actor = tests::actor(&office, None);
+        savings::baseline_page(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     assert!(before.may_decide);
     assert_eq!(before.versions[0].status, "proposed");
     let effect = &before.versions[0].effect;
@@ -654,50 +773,38 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
         "old → new for every year already reported"
     );
     assert!(matches!(
-        savings::decide_baseline(
-            &app.db,
-            &officer,
-            &test_client(),
-            "council-fife",
-            2,
-            true,
-            ""
-        )
+        async {
+            let actor = tests::actor(&officer, Some(&test_client()));
+            savings::decide_baseline(&app.db, &actor.office()?, "council-fife", 2, true, "").await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        savings::decide_baseline(&app.db, &office, &test_client(), "council-fife", 2, false, " ").await,
+        async { let actor = tests::actor(&office, Some(&test_client())); savings::decide_baseline(&app.db, &actor.office()?, "council-fife", 2, false, " ").await }.await,
         Err(AppError::Validation { field, .. }) if field == "reason"
     ));
-    savings::decide_baseline(
-        &app.db,
-        &office,
-        &test_client(),
-        "council-fife",
-        2,
-        true,
-        "",
-    )
+    async {
+        let actor = tests::actor(&office, Some(&test_client()));
+        savings::decide_baseline(&app.db, &actor.office()?, "council-fife", 2, true, "").await
+    }
     .await
     .unwrap();
     assert!(matches!(
-        savings::decide_baseline(
-            &app.db,
-            &office,
-            &test_client(),
-            "council-fife",
-            2,
-            true,
-            ""
-        )
+        async {
+            let actor = tests::actor(&office, Some(&test_client()));
+            savings::decide_baseline(&app.db, &actor.office()?, "council-fife", 2, true, "").await
+        }
         .await,
         Err(AppError::Conflict(_))
     ));
 
-    let page = savings::baseline_page(&app.db, &board, "council-fife", None)
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&board, None);
+        savings::baseline_page(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     assert_eq!(page.versions.len(), 2);
     assert_eq!(page.versions[0].version, 2, "newest first");
     assert_eq!(page.versions[0].total, Money::from_pence(40_900_000));
@@ -711,9 +818,18 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
     assert_eq!(page.versions[1].total, Money::from_pence(39_900_000));
     assert!(!page.may_record, "the board reads but does not record");
 
-    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+    let trace = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(
         trace.saving_exact, "43999.5",
         "the read model moved with the restatement"
@@ -742,40 +858,61 @@ async fn a_restated_baseline_keeps_every_version_and_moves_the_figures(backend: 
     // A proposal the office returns, with its reason, never counts.
     let mut third = fife_baseline("Restated again");
     third.insert("hardware".into(), "1".into());
-    savings::record_baseline(&app.db, &officer, &test_client(), "council-fife", &third)
-        .await
-        .unwrap();
-    savings::decide_baseline(
-        &app.db,
-        &office,
-        &test_client(),
-        "council-fife",
-        3,
-        false,
-        "Hardware of £1 does not match the 2008-09 accounts",
-    )
+    async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        savings::record_baseline(&app.db, &actor.write_body("council-fife")?, &third).await
+    }
     .await
     .unwrap();
-    let page = savings::baseline_page(&app.db, &officer, "council-fife", None)
+    async {
+        let actor = tests::actor(&office, Some(&test_client()));
+        savings::decide_baseline(
+            &app.db,
+            &actor.office()?,
+            "council-fife",
+            3,
+            false,
+            "Hardware of £1 does not match the 2008-09 accounts",
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
+    let page = async {
+        let actor = tests::actor(&officer, None);
+        savings::baseline_page(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     assert_eq!(page.versions[0].status, "returned");
     assert!(page.versions[0]
         .decision_reason
         .as_deref()
         .is_some_and(|r| r.contains("2008-09 accounts")));
-    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+    let trace = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(
         trace.saving_exact, "43999.5",
         "a returned version changes nothing"
     );
 
     // Prefilled from the return: the form holds its totals.
-    let prefilled = savings::baseline_page(&app.db, &officer, "council-fife", Some("2013-14"))
-        .await
-        .unwrap();
+    let prefilled = async {
+        let actor = tests::actor(&officer, None);
+        savings::baseline_page(&app.db, &actor.read_body("council-fife")?, Some("2013-14")).await
+    }
+    .await
+    .unwrap();
     assert_eq!(prefilled.form_year, fy("2013-14"));
     let energy = prefilled
         .form_amounts
@@ -803,7 +940,12 @@ async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend)
         ("software", "2000000000"),
         ("reason", ""),
     ]);
-    match savings::record_baseline(&app.db, &officer, &test_client(), "council-fife", &bad).await {
+    match async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        savings::record_baseline(&app.db, &actor.write_body("council-fife")?, &bad).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, values }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(
@@ -820,13 +962,15 @@ async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend)
     }
     for who in [&angus, &board] {
         assert!(matches!(
-            savings::record_baseline(
-                &app.db,
-                who,
-                &test_client(),
-                "council-fife",
-                &fife_baseline("x")
-            )
+            async {
+                let actor = tests::actor(who, Some(&test_client()));
+                savings::record_baseline(
+                    &app.db,
+                    &actor.write_body("council-fife")?,
+                    &fife_baseline("x"),
+                )
+                .await
+            }
             .await,
             Err(AppError::Forbidden)
         ));
@@ -837,21 +981,38 @@ async fn bad_baseline_input_names_each_field_and_saves_nothing(backend: Backend)
         .unwrap();
     assert_eq!(stored, 0, "nothing was written");
     assert!(matches!(
-        savings::summary(&app.db, &officer, &savings::SummaryQuery::default()).await,
+        async {
+            let actor = tests::actor(&officer, None);
+            savings::summary(
+                &app.db,
+                &actor.read_all()?,
+                &savings::SummaryQuery::default(),
+            )
+            .await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        savings::body(&app.db, &angus, "council-fife", None).await,
+        async {
+            let actor = tests::actor(&angus, None);
+            savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
-    let unknown = savings::summary(
-        &app.db,
-        &board,
-        &savings::SummaryQuery {
-            basis: Some("real-1999-00".into()),
-            ..Default::default()
-        },
-    )
+    let unknown = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery {
+                basis: Some("real-1999-00".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
     .await;
     assert!(matches!(unknown, Err(AppError::Validation { ref field, .. }) if field == "basis"));
     app.teardown().await;
@@ -881,36 +1042,61 @@ async fn only_submitted_and_approved_returns_count(backend: Backend) {
             .map(|y| y.status.clone())
             .unwrap()
     };
-    let body = savings::body(&app.db, &board, "council-fife", None)
-        .await
-        .unwrap();
+    let body = async {
+        let actor = tests::actor(&board, None);
+        savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     assert_eq!(status(&body), "provisional");
     let key = returns::ReturnRef {
         org_code: "council-fife",
         fy: fy("2013-14"),
     };
-    let current = returns::get(&app.db, &board, &key).await.unwrap();
-    returns::act(
-        &app.db,
-        &board,
-        &test_client(),
-        &key,
-        current.row_version,
-        ReturnAction::SendBack,
-        Some("Check the energy line"),
-    )
+    let current = async {
+        let actor = tests::actor(&board, None);
+        let key = &key;
+        returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+    }
     .await
     .unwrap();
-    let body = savings::body(&app.db, &board, "council-fife", None)
+    async {
+        let actor = tests::actor(&board, Some(&test_client()));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            current.row_version,
+            ReturnAction::SendBack,
+            Some("Check the energy line"),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
+    let body = async {
+        let actor = tests::actor(&board, None);
+        savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         status(&body),
         "no-return",
         "a return sent back no longer counts"
     );
     assert!(matches!(
-        savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None).await,
+        async {
+            let actor = tests::actor(&board, None);
+            savings::trace(
+                &app.db,
+                &actor.read_body("council-fife")?,
+                fy("2013-14"),
+                None,
+            )
+            .await
+        }
+        .await,
         Err(AppError::NotFound(_))
     ));
     app.teardown().await;
@@ -920,7 +1106,12 @@ async fn only_submitted_and_approved_returns_count(backend: Backend) {
 async fn the_fixtures_reproduce_the_review_trajectory(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    let page = savings::targets_page(&app.db, &board).await.unwrap();
+    let page = async {
+        let actor = tests::actor(&board, None);
+        savings::targets_page(&app.db, &actor.read_all()?).await
+    }
+    .await
+    .unwrap();
     let profile = |name: &str| {
         page.profiles
             .iter()
@@ -993,9 +1184,17 @@ async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
         0,
         "seeding twice changes nothing"
     );
-    let summary = savings::summary(&app.db, &admin, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&admin, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     let y2013 = summary
         .years
         .iter()
@@ -1007,9 +1206,18 @@ async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
         "the figures say they include synthetic data"
     );
     // The calculation trail carries the labels too.
-    let trace = savings::trace(&app.db, &admin, "council-fife", fy("2013-14"), None)
+    let trace = async {
+        let actor = tests::actor(&admin, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert!(trace.demo_data);
     assert!(
         trace
@@ -1047,9 +1255,17 @@ async fn the_demo_data_shows_savings_for_the_board(backend: Backend) {
     );
     // Rebuilding the read model from scratch gives the same figures.
     app::services::savings::refresh_all(&app.db).await.unwrap();
-    let again = savings::summary(&app.db, &admin, &savings::SummaryQuery::default())
+    let again = async {
+        let actor = tests::actor(&admin, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(again.years, summary.years);
     app.teardown().await;
 }
@@ -1151,7 +1367,11 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
         ("counterparty", "council-atlantis"),
         ("quality_note", ""),
     ]);
-    match initiatives::record_initiative(&app.db, &fife, &test_client(), "council-fife", &bad).await
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        initiatives::record_initiative(&app.db, &actor.write_body("council-fife")?, &bad).await
+    }
+    .await
     {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -1176,39 +1396,48 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
         .unwrap();
     assert_eq!(stored, 0, "nothing was written");
     assert!(matches!(
-        initiatives::record_initiative(
-            &app.db,
-            &fife,
-            &test_client(),
-            "scottish-government",
-            &claim("scottish-government", "provider", "0", "")
-        )
+        async {
+            let actor = tests::actor(&fife, Some(&test_client()));
+            initiatives::record_initiative(
+                &app.db,
+                &actor.write_body("scottish-government")?,
+                &claim("scottish-government", "provider", "0", ""),
+            )
+            .await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
 
-    initiatives::record_initiative(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        &claim("council-fife", "consumer", "100000", ""),
-    )
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        initiatives::record_initiative(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            &claim("council-fife", "consumer", "100000", ""),
+        )
+        .await
+    }
     .await
     .unwrap();
-    initiatives::record_initiative(
-        &app.db,
-        &sg,
-        &test_client(),
-        "scottish-government",
-        &claim("scottish-government", "provider", "0", "council-fife"),
-    )
+    async {
+        let actor = tests::actor(&sg, Some(&test_client()));
+        initiatives::record_initiative(
+            &app.db,
+            &actor.write_body("scottish-government")?,
+            &claim("scottish-government", "provider", "0", "council-fife"),
+        )
+        .await
+    }
     .await
     .unwrap();
 
-    let page = initiatives::initiatives_page(&app.db, &board, "council-fife")
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&board, None);
+        initiatives::initiatives_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     let swan = &page.initiatives[0];
     assert_eq!(
         swan.payback_year,
@@ -1221,14 +1450,18 @@ async fn initiatives_are_classed_kept_apart_and_double_counts_flagged(backend: B
     );
     assert_eq!(swan.class, "Cash-releasing");
 
-    let summary = savings::summary(
-        &app.db,
-        &board,
-        &savings::SummaryQuery {
-            year: Some("2014-15".into()),
-            ..Default::default()
-        },
-    )
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery {
+                year: Some("2014-15".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(summary.double_counts, 1);
@@ -1293,7 +1526,12 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         ]),
     )
     .await;
-    let before = savings::successions_page(&app.db, &admin).await.unwrap();
+    let before = async {
+        let actor = tests::actor(&admin, None);
+        savings::successions_page(&app.db, &actor.office()?).await
+    }
+    .await
+    .unwrap();
     assert!(
         before
             .problems
@@ -1313,29 +1551,30 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         ])
     };
     assert!(matches!(
-        savings::record_succession(
-            &app.db,
-            &board,
-            &test_client(),
-            &change("police-scotland", "60%")
-        )
+        async {
+            let actor = tests::actor(&board, Some(&test_client()));
+            savings::record_succession(&app.db, &actor.office()?, &change("police-scotland", "60%"))
+                .await
+        }
         .await,
         Err(AppError::Forbidden)
     ));
-    savings::record_succession(
-        &app.db,
-        &admin,
-        &test_client(),
-        &change("police-scotland", "60%"),
-    )
+    async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::record_succession(&app.db, &actor.office()?, &change("police-scotland", "60%"))
+            .await
+    }
     .await
     .unwrap();
-    match savings::record_succession(
-        &app.db,
-        &admin,
-        &test_client(),
-        &change("scottish-police-authority", "50%"),
-    )
+    match async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::record_succession(
+            &app.db,
+            &actor.office()?,
+            &change("scottish-police-authority", "50%"),
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Form { errors, .. }) => {
@@ -1349,7 +1588,12 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         ("effective_date", "2014-04-01"),
         ("kind", "merger"),
     ]);
-    match savings::record_succession(&app.db, &admin, &test_client(), &looping).await {
+    match async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::record_succession(&app.db, &actor.office()?, &looping).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => {
             assert!(errors[0].message.contains("loop"), "{errors:?}")
         }
@@ -1362,23 +1606,36 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         ("kind", "split"),
         ("share", ""),
     ]);
-    match savings::record_succession(&app.db, &admin, &test_client(), &bad).await {
+    match async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::record_succession(&app.db, &actor.office()?, &bad).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(fields, vec!["predecessor", "effective_date", "share"]);
         }
         other => panic!("bad input must be refused: {other:?}"),
     }
-    savings::record_succession(
-        &app.db,
-        &admin,
-        &test_client(),
-        &change("scottish-police-authority", "40%"),
-    )
+    async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::record_succession(
+            &app.db,
+            &actor.office()?,
+            &change("scottish-police-authority", "40%"),
+        )
+        .await
+    }
     .await
     .unwrap();
 
-    let after = savings::successions_page(&app.db, &admin).await.unwrap();
+    let after = async {
+        let actor = tests::actor(&admin, None);
+        savings::successions_page(&app.db, &actor.office()?).await
+    }
+    .await
+    .unwrap();
     assert!(
         !after
             .problems
@@ -1400,12 +1657,23 @@ async fn the_office_records_a_split_and_the_baseline_passes_on(backend: Backend)
         vec!["60%", "40%"]
     );
     // £1,000.01 split 60:40 is £600.006 and £400.004: £600.01 and £400.00, adding up exactly.
-    let police = savings::body(&app.db, &board, "police-scotland", None)
+    let police = async {
+        let actor = tests::actor(&board, None);
+        savings::body(&app.db, &actor.read_body("police-scotland")?, None).await
+    }
+    .await
+    .unwrap();
+    let authority = async {
+        let actor = tests::actor(&board, None);
+        savings::body(
+            &app.db,
+            &actor.read_body("scottish-police-authority")?,
+            None,
+        )
         .await
-        .unwrap();
-    let authority = savings::body(&app.db, &board, "scottish-police-authority", None)
-        .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(police.baseline_total, Some(Money::from_pence(60_001)));
     assert_eq!(authority.baseline_total, Some(Money::from_pence(40_000)));
     let audit: i64 =
@@ -1483,7 +1751,13 @@ async fn a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counte
         org_code: "police-strathclyde",
         fy: fy("2014-15"),
     };
-    match returns::open(&app.db, &officer, &test_client(), &key).await {
+    match async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        let key = &key;
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    {
         Err(AppError::Validation { field, message }) => {
             assert_eq!(field, "financial-year");
             assert!(message.contains("existed until 31 March 2013"), "{message}");
@@ -1498,18 +1772,23 @@ async fn a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counte
         .unwrap();
     assert_eq!(stored, 0, "nothing was written");
     // Its own years still open.
-    returns::open(
-        &app.db,
-        &officer,
-        &test_client(),
-        &returns::ReturnRef {
+    async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        let key = &returns::ReturnRef {
             org_code: "police-strathclyde",
             fy: fy("2012-13"),
-        },
-    )
+        };
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
     .await
     .unwrap();
-    let page = returns::page(&app.db, &officer, &key).await.unwrap();
+    let page = async {
+        let actor = tests::actor(&officer, None);
+        let key = &key;
+        returns::page(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
     assert!(
         !page.may.start,
         "the page offers no start for a year the body did not exist"
@@ -1536,9 +1815,17 @@ async fn a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counte
         &[line(SpendCategory::Hardware, 1)],
     )
     .await;
-    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert!(
         summary.years.iter().all(|y| y.bodies_counted == 0),
         "nothing counts: {:?}",
@@ -1555,16 +1842,25 @@ async fn a_return_for_a_year_outside_the_body_s_life_is_refused_and_never_counte
         listed.reason
     );
     // The board can still send it back.
-    let current = returns::get(&app.db, &board, &key).await.unwrap();
-    returns::act(
-        &app.db,
-        &board,
-        &test_client(),
-        &key,
-        current.row_version,
-        ReturnAction::SendBack,
-        Some("This force no longer existed in 2014-15"),
-    )
+    let current = async {
+        let actor = tests::actor(&board, None);
+        let key = &key;
+        returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
+    async {
+        let actor = tests::actor(&board, Some(&test_client()));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            current.row_version,
+            ReturnAction::SendBack,
+            Some("This force no longer existed in 2014-15"),
+        )
+        .await
+    }
     .await
     .unwrap();
     app.teardown().await;
@@ -1608,15 +1904,14 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
     )
     .await;
     // The successor's first year is 2016-17.
-    let refused = returns::open(
-        &app.db,
-        &officer,
-        &test_client(),
-        &returns::ReturnRef {
+    let refused = async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        let key = &returns::ReturnRef {
             org_code: "historic-environment-scotland",
             fy: fy("2015-16"),
-        },
-    )
+        };
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
     .await;
     match refused {
         Err(AppError::Validation { message, .. }) => {
@@ -1648,9 +1943,17 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
     )
     .await;
     // HES also inherits from RCAHMS, which has recorded no baseline yet: incomplete.
-    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(year_row(&summary, "2016-17").bodies_counted, 0);
     assert!(summary
         .not_counted
@@ -1669,9 +1972,17 @@ async fn a_mid_year_succession_counts_the_year_s_baseline_once(backend: Backend)
         ]),
     )
     .await;
-    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     let y2015 = year_row(&summary, "2015-16");
     assert_eq!(
         y2015.baseline,
@@ -1721,7 +2032,13 @@ async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backen
         fy: fy("2013-14"),
     };
     let c = test_client();
-    let draft = returns::open(&app.db, &officer, &c, &key).await.unwrap();
+    let draft = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key;
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
     let typed = |capital: &'static str, revenue: &'static str| LineInput {
         capital,
         revenue,
@@ -1740,26 +2057,33 @@ async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backen
         3,
         "blank categories store no line: {parsed:?}"
     );
-    let saved = returns::save_lines(
-        &app.db,
-        &officer,
-        &c,
-        &key,
-        draft.row_version,
-        &parsed.into(),
-        &[],
-    )
+    let saved = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key;
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            draft.row_version,
+            &parsed.into(),
+            &[],
+        )
+        .await
+    }
     .await
     .unwrap();
-    match returns::act(
-        &app.db,
-        &officer,
-        &c,
-        &key,
-        saved.row_version,
-        ReturnAction::Submit,
-        None,
-    )
+    match async {
+        let actor = tests::actor(&officer, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            saved.row_version,
+            ReturnAction::Submit,
+            None,
+        )
+        .await
+    }
     .await
     {
         Err(AppError::Fields(errors)) => {
@@ -1782,9 +2106,12 @@ async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backen
         ],
     )
     .await;
-    let body = savings::body(&app.db, &board, "council-fife", None)
-        .await
-        .unwrap();
+    let body = async {
+        let actor = tests::actor(&board, None);
+        savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     let y = body.years.iter().find(|y| y.year == fy("2014-15")).unwrap();
     assert_eq!(y.status, "incomplete-return");
     assert_eq!(y.saving, None, "never counted as saved");
@@ -1793,9 +2120,17 @@ async fn blank_is_not_zero_and_an_incomplete_year_is_not_counted(backend: Backen
         "{:?}",
         y.not_counted
     );
-    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(year_row(&summary, "2014-15").bodies_counted, 0);
     assert_eq!(year_row(&summary, "2014-15").saving, Money::ZERO);
 
@@ -1821,7 +2156,13 @@ async fn income_is_recorded_in_its_own_line_and_never_moves_a_saving(backend: Ba
         fy: fy("2013-14"),
     };
     let c = test_client();
-    let draft = returns::open(&app.db, &officer, &c, &key).await.unwrap();
+    let draft = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key;
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
     let inputs: Vec<(SpendCategory, LineInput<'_>)> = FIFE_2013
         .iter()
         .map(|(category, capital, revenue)| {
@@ -1842,15 +2183,19 @@ async fn income_is_recorded_in_its_own_line_and_never_moves_a_saving(backend: Ba
         ..LineInput::default()
     };
     let figures = returns::parse_figures(&inputs, &income).unwrap();
-    let saved = returns::save_lines(
-        &app.db,
-        &officer,
-        &c,
-        &key,
-        draft.row_version,
-        &figures,
-        &[],
-    )
+    let saved = async {
+        let actor = tests::actor(&officer, Some(&c));
+        let key = &key;
+        returns::save_lines(
+            &app.db,
+            &actor.write_body(key.org_code)?,
+            key.fy,
+            draft.row_version,
+            &figures,
+            &[],
+        )
+        .await
+    }
     .await
     .unwrap();
     let stored = saved.income.clone().unwrap();
@@ -1869,34 +2214,69 @@ async fn income_is_recorded_in_its_own_line_and_never_moves_a_saving(backend: Ba
         } else {
             &board
         };
-        let now = returns::get(&app.db, who, &key).await.unwrap();
-        returns::act(&app.db, who, &c, &key, now.row_version, action, None)
-            .await
-            .unwrap();
+        let now = async {
+            let actor = tests::actor(who, None);
+            let key = &key;
+            returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+        }
+        .await
+        .unwrap();
+        async {
+            let actor = tests::actor(who, Some(&c));
+            returns::act(&app.db, &actor, &key, now.row_version, action, None).await
+        }
+        .await
+        .unwrap();
     }
     // The worked example's saving, to the penny, whatever the income: £399,000.00 − £365,000.50.
-    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+    let trace = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(trace.saving_exact, "33999.5");
-    let summary = savings::summary(&app.db, &board, &savings::SummaryQuery::default())
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery::default(),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(
         year_row(&summary, "2013-14").saving,
         Money::from_pence(3_399_950)
     );
     // A restatement starts from the approved figures, income included.
-    let approved = returns::get(&app.db, &officer, &key).await.unwrap();
-    let restated = returns::act(
-        &app.db,
-        &officer,
-        &c,
-        &key,
-        approved.row_version,
-        ReturnAction::Restate,
-        None,
-    )
+    let approved = async {
+        let actor = tests::actor(&officer, None);
+        let key = &key;
+        returns::get(&app.db, &actor.read_body(key.org_code)?, key.fy).await
+    }
+    .await
+    .unwrap();
+    let restated = async {
+        let actor = tests::actor(&officer, Some(&c));
+        returns::act(
+            &app.db,
+            &actor,
+            &key,
+            approved.row_version,
+            ReturnAction::Restate,
+            None,
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!((restated.version, restated.income), (2, Some(stored)));
@@ -1937,19 +2317,31 @@ async fn a_saving_is_rated_against_its_target_on_the_same_basis(backend: Backend
     )
     .await;
     // Nominal (the hand calculation above): £33,999.50 against £34,200.00, amber.
-    let nominal = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+    let nominal = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(nominal.rag, Rag::Amber);
     // Real terms at 2024-25 prices: the saving is £97,180.65 and the cash target of 2013-14
     // is deflated like the year's spend: £34,200.00 × 1.3692309167 = £46,827.70. Green.
-    let real = savings::trace(
-        &app.db,
-        &board,
-        "council-fife",
-        fy("2013-14"),
-        Some("real-2024-25"),
-    )
+    let real = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            Some("real-2024-25"),
+        )
+        .await
+    }
     .await
     .unwrap();
     assert_eq!(real.saving, Money::from_pence(9_718_065));
@@ -1960,22 +2352,34 @@ async fn a_saving_is_rated_against_its_target_on_the_same_basis(backend: Backend
         .as_deref()
         .unwrap()
         .contains("1.3692309167"));
-    let body = savings::body(&app.db, &board, "council-fife", Some("real-2024-25"))
+    let body = async {
+        let actor = tests::actor(&board, None);
+        savings::body(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            Some("real-2024-25"),
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     let y = body.years.iter().find(|y| y.year == fy("2013-14")).unwrap();
     assert_eq!(
         (y.target, y.rag),
         (Some(Money::from_pence(4_682_770)), Rag::Green)
     );
-    let summary = savings::summary(
-        &app.db,
-        &board,
-        &savings::SummaryQuery {
-            basis: Some("real-2024-25".into()),
-            ..Default::default()
-        },
-    )
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &savings::SummaryQuery {
+                basis: Some("real-2024-25".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
     // National: £120,000,000 × 1.3692309167 = £164,307,710.00; the row's colour compares the
@@ -2003,9 +2407,12 @@ async fn a_saving_is_rated_against_its_target_on_the_same_basis(backend: Backend
         true,
     )
     .await;
-    let body = savings::body(&app.db, &board, "council-fife", None)
-        .await
-        .unwrap();
+    let body = async {
+        let actor = tests::actor(&board, None);
+        savings::body(&app.db, &actor.read_body("council-fife")?, None).await
+    }
+    .await
+    .unwrap();
     let y = body.years.iter().find(|y| y.year == fy("2017-18")).unwrap();
     assert_eq!((y.target, y.rag), (None, Rag::NoTarget));
     app.teardown().await;
@@ -2047,9 +2454,18 @@ async fn the_trace_states_the_apportionment_method_actually_used(backend: Backen
         true,
     )
     .await;
-    let trace = savings::trace(&app.db, &board, "council-fife", fy("2013-14"), None)
+    let trace = async {
+        let actor = tests::actor(&board, None);
+        savings::trace(
+            &app.db,
+            &actor.read_body("council-fife")?,
+            fy("2013-14"),
+            None,
+        )
         .await
-        .unwrap();
+    }
+    .await
+    .unwrap();
     assert_eq!(
         trace.target_method,
         "By each body's share of the recorded baselines"
@@ -2101,7 +2517,12 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
     assert_eq!(date("creative-scotland").1.as_deref(), Some("2010-07-01"));
     assert_eq!(date("college-ayrshire").1.as_deref(), Some("2013-08-01"));
     assert_eq!(date("college-ayr").2.as_deref(), Some("2013-07-31"));
-    let page = savings::successions_page(&app.db, &admin).await.unwrap();
+    let page = async {
+        let actor = tests::actor(&admin, None);
+        savings::successions_page(&app.db, &actor.office()?).await
+    }
+    .await
+    .unwrap();
     let into = |successor: &str| -> Vec<&app::model::savings::SuccessionView> {
         page.successions
             .iter()
@@ -2128,15 +2549,14 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
         "the 2013 college mergers"
     );
     // Education Scotland's first return is for 2012-13, the first year it existed on 1 April.
-    let refused = returns::open(
-        &app.db,
-        &officer,
-        &test_client(),
-        &returns::ReturnRef {
+    let refused = async {
+        let actor = tests::actor(&officer, Some(&test_client()));
+        let key = &returns::ReturnRef {
             org_code: "education-scotland",
             fy: fy("2011-12"),
-        },
-    )
+        };
+        returns::open(&app.db, &actor.write_body(key.org_code)?, key.fy).await
+    }
     .await;
     assert!(
         matches!(&refused, Err(AppError::Validation { message, .. }) if message.contains("first return is for 2012-13")),
@@ -2152,7 +2572,12 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
         ("start_date", "2009-01-01"),
         ("end_date", "2008-12-31"),
     ]);
-    match savings::add_body(&app.db, &admin, &test_client(), &bad).await {
+    match async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::add_body(&app.db, &actor.office()?, &bad).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(fields, vec!["end_date"], "{errors:?}");
@@ -2167,7 +2592,12 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
         ("kind", "Council"),
         ("start_date", "1 April 2013"),
     ]);
-    match savings::add_body(&app.db, &admin, &test_client(), &duplicate).await {
+    match async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::add_body(&app.db, &actor.office()?, &duplicate).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(
@@ -2179,7 +2609,11 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
         other => panic!("expected every field named, got {other:?}"),
     }
     assert!(matches!(
-        savings::add_body(&app.db, &officer, &test_client(), &bad).await,
+        async {
+            let actor = tests::actor(&officer, Some(&test_client()));
+            savings::add_body(&app.db, &actor.office()?, &bad).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     let count = || async {
@@ -2202,26 +2636,37 @@ async fn bodies_carry_their_dates_and_successions_and_the_office_adds_one(backen
             "Joined New College Lanarkshire in April 2014 (a test's figures).",
         ),
     ]);
-    let code = savings::add_body(&app.db, &admin, &test_client(), &good)
-        .await
-        .unwrap();
-    assert_eq!(code, "college-coatbridge");
-    assert_eq!(count().await, 1);
-    savings::record_succession(
-        &app.db,
-        &admin,
-        &test_client(),
-        &form(&[
-            ("predecessor", "college-coatbridge"),
-            ("successor", "college-new-lanarkshire"),
-            ("effective_date", "2014-04-01"),
-            ("kind", "merger"),
-            ("source", "A test's record"),
-        ]),
-    )
+    let code = async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::add_body(&app.db, &actor.office()?, &good).await
+    }
     .await
     .unwrap();
-    let page = savings::successions_page(&app.db, &admin).await.unwrap();
+    assert_eq!(code, "college-coatbridge");
+    assert_eq!(count().await, 1);
+    async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        savings::record_succession(
+            &app.db,
+            &actor.office()?,
+            &form(&[
+                ("predecessor", "college-coatbridge"),
+                ("successor", "college-new-lanarkshire"),
+                ("effective_date", "2014-04-01"),
+                ("kind", "merger"),
+                ("source", "A test's record"),
+            ]),
+        )
+        .await
+    }
+    .await
+    .unwrap();
+    let page = async {
+        let actor = tests::actor(&admin, None);
+        savings::successions_page(&app.db, &actor.office()?).await
+    }
+    .await
+    .unwrap();
     assert!(page
         .successions
         .iter()
@@ -2270,13 +2715,15 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
             ),
         ]
     };
-    let id = initiatives::record_initiative(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        &form(&fields("40000")),
-    )
+    let id = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        initiatives::record_initiative(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            &form(&fields("40000")),
+        )
+        .await
+    }
     .await
     .unwrap();
     let cash_in = |summary: &app::model::savings::SavingsSummary, class: &str| {
@@ -2287,14 +2734,18 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
             .map_or(Money::ZERO, |c| c.gross)
     };
     let summary = || async {
-        savings::summary(
-            &app.db,
-            &board,
-            &savings::SummaryQuery {
-                year: Some("2014-15".into()),
-                ..Default::default()
-            },
-        )
+        async {
+            let actor = tests::actor(&board, None);
+            savings::summary(
+                &app.db,
+                &actor.read_all()?,
+                &savings::SummaryQuery {
+                    year: Some("2014-15".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         .await
         .unwrap()
     };
@@ -2315,7 +2766,11 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
         let form = form(&pairs);
         let db = app.db.clone();
         async move {
-            initiatives::correct_initiative(&db, &user, &test_client(), "council-fife", &form).await
+            async {
+                let actor = tests::actor(&user, Some(&test_client()));
+                initiatives::correct_initiative(&db, &actor, "council-fife", &form).await
+            }
+            .await
         }
     };
     let id_text = id.to_string();
@@ -2419,15 +2874,21 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
         Err(AppError::Conflict(_))
     ));
 
-    let list = initiatives::initiatives_page(&app.db, &board, "council-fife")
-        .await
-        .unwrap();
+    let list = async {
+        let actor = tests::actor(&board, None);
+        initiatives::initiatives_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     assert!(list.initiatives.is_empty());
     assert_eq!(list.withdrawn.len(), 1);
     assert_eq!(list.withdrawn[0].recurring, Money::from_pence(3_000_000));
-    let page = initiatives::initiative_page(&app.db, &board, "council-fife", id)
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&board, None);
+        initiatives::initiative_page(&app.db, &actor.read_body("council-fife")?, id).await
+    }
+    .await
+    .unwrap();
     assert!(page.withdrawn && !page.may_edit && !page.may_regrade);
     let history: Vec<(i64, &str, Money, &str, bool)> = page
         .history
@@ -2490,18 +2951,24 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
     );
     // Another body's initiative under this body's address is not found.
     assert!(matches!(
-        initiatives::initiative_page(&app.db, &angus, "council-angus", id).await,
+        async {
+            let actor = tests::actor(&angus, None);
+            initiatives::initiative_page(&app.db, &actor.read_body("council-angus")?, id).await
+        }
+        .await,
         Err(AppError::NotFound(_))
     ));
 
     // An initiative the tracker recorded from an adoption: regraded here, edited at its source.
-    let second = initiatives::record_initiative(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        &form(&fields("1000")),
-    )
+    let second = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        initiatives::record_initiative(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            &form(&fields("1000")),
+        )
+        .await
+    }
     .await
     .unwrap();
     sqlx::query("UPDATE initiatives SET source_ref = 'adoption:1' WHERE id = $1")
@@ -2509,9 +2976,12 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
         .execute(app.db.pool())
         .await
         .unwrap();
-    let page = initiatives::initiative_page(&app.db, &fife, "council-fife", second)
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&fife, None);
+        initiatives::initiative_page(&app.db, &actor.read_body("council-fife")?, second).await
+    }
+    .await
+    .unwrap();
     assert!(!page.may_edit);
     assert_eq!(
         page.source.as_ref().map(|s| s.1.as_str()),
@@ -2552,13 +3022,15 @@ async fn an_initiative_is_edited_regraded_and_withdrawn_with_every_version_kept(
     assert!(withdrawn_page
         .body
         .contains("Recorded in error: the refresh went ahead in 2015"));
-    let third = initiatives::record_initiative(
-        &app.db,
-        &fife,
-        &test_client(),
-        "council-fife",
-        &form(&fields("500")),
-    )
+    let third = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        initiatives::record_initiative(
+            &app.db,
+            &actor.write_body("council-fife")?,
+            &form(&fields("500")),
+        )
+        .await
+    }
     .await
     .unwrap();
     let path = format!("/savings/council-fife/initiatives/{third}");

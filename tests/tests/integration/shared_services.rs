@@ -36,7 +36,12 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
         .user("officer@fife.gov.uk", Role::Officer, &["council-fife"])
         .await;
     let board = app.user("board@gov.scot", Role::Board, &[]).await;
-    let front = shared::front_page(&app.db, &fife).await.unwrap();
+    let front = async {
+        let actor = tests::actor(&fife, None);
+        shared::front_page(&app.db, &actor).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
         front.services.len(),
         6,
@@ -46,37 +51,48 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
         front.matrix.is_none(),
         "the matrix is for the board and office"
     );
-    let id = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
-        .await
-        .unwrap();
+    let id = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+    }
+    .await
+    .unwrap();
     let rv = || async {
-        shared::adoptions_page(&app.db, &fife, "council-fife")
-            .await
-            .unwrap()
-            .adoptions[0]
+        async {
+            let actor = tests::actor(&fife, None);
+            shared::adoptions_page(&app.db, &actor.read_body("council-fife")?).await
+        }
+        .await
+        .unwrap()
+        .adoptions[0]
             .row_version
     };
     let step = |stage: &'static str, date: &'static str| {
         let (app, fife) = (&app, &fife);
         async move {
-            let rv = shared::adoptions_page(&app.db, fife, "council-fife")
-                .await
-                .unwrap()
-                .adoptions[0]
+            let rv = async {
+                let actor = tests::actor(fife, None);
+                shared::adoptions_page(&app.db, &actor.read_body("council-fife")?).await
+            }
+            .await
+            .unwrap()
+            .adoptions[0]
                 .row_version;
-            shared::move_adoption(
-                &app.db,
-                fife,
-                &test_client(),
-                "council-fife",
-                &shared::Step {
-                    id,
-                    row_version: rv,
-                    stage,
-                    date,
-                    reason: "",
-                },
-            )
+            async {
+                let actor = tests::actor(fife, Some(&test_client()));
+                shared::move_adoption(
+                    &app.db,
+                    &actor.write_body("council-fife")?,
+                    &shared::Step {
+                        id,
+                        row_version: rv,
+                        stage,
+                        date,
+                        reason: "",
+                    },
+                )
+                .await
+            }
             .await
         }
     };
@@ -108,25 +124,30 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
         }
         other => panic!("a live date before the migration must be refused: {other:?}"),
     }
-    let page = shared::adoptions_page(&app.db, &fife, "council-fife")
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&fife, None);
+        shared::adoptions_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     assert_eq!(page.adoptions[0].migrating.as_deref(), Some("2014-06-01"));
     let stale = rv().await - 1;
     assert!(matches!(
-        shared::move_adoption(
-            &app.db,
-            &fife,
-            &test_client(),
-            "council-fife",
-            &shared::Step {
-                id,
-                row_version: stale,
-                stage: "live",
-                date: "2014-09-01",
-                reason: "",
-            }
-        )
+        async {
+            let actor = tests::actor(&fife, Some(&test_client()));
+            shared::move_adoption(
+                &app.db,
+                &actor.write_body("council-fife")?,
+                &shared::Step {
+                    id,
+                    row_version: stale,
+                    stage: "live",
+                    date: "2014-09-01",
+                    reason: "",
+                },
+            )
+            .await
+        }
         .await,
         Err(AppError::Conflict(_))
     ));
@@ -146,14 +167,18 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
         (service.as_deref(), party.as_str(), source),
         (Some("swan"), "consumer", Some(format!("adoption:{id}")))
     );
-    let summary = app::services::savings::summary(
-        &app.db,
-        &board,
-        &app::services::savings::SummaryQuery {
-            year: Some("2014-15".into()),
-            ..Default::default()
-        },
-    )
+    let summary = async {
+        let actor = tests::actor(&board, None);
+        app::services::savings::summary(
+            &app.db,
+            &actor.read_all()?,
+            &app::services::savings::SummaryQuery {
+                year: Some("2014-15".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
     .await
     .unwrap();
     let cash = summary
@@ -185,11 +210,14 @@ async fn adoption_moves_only_along_allowed_steps_and_its_saving_reaches_the_engi
         }
         other => panic!("exited is final: {other:?}"),
     }
-    let matrix = shared::front_page(&app.db, &board)
-        .await
-        .unwrap()
-        .matrix
-        .unwrap();
+    let matrix = async {
+        let actor = tests::actor(&board, None);
+        shared::front_page(&app.db, &actor).await
+    }
+    .await
+    .unwrap()
+    .matrix
+    .unwrap();
     let fife_row = matrix
         .iter()
         .find(|row| row.code == "council-fife")
@@ -228,7 +256,12 @@ async fn bad_adoption_input_is_refused_and_nothing_is_saved(backend: Backend) {
     bad.insert("service".into(), "teleportation".into());
     bad.insert("cost_after".into(), "-1".into());
     bad.insert("users".into(), "many".into());
-    match shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &bad).await {
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &bad).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(fields, vec!["cost_after", "users", "service"]);
@@ -237,7 +270,11 @@ async fn bad_adoption_input_is_refused_and_nothing_is_saved(backend: Backend) {
         other => panic!("expected a refused form: {other:?}"),
     }
     assert!(matches!(
-        shared::record_adoption(&app.db, &angus, &test_client(), "council-fife", &swan()).await,
+        async {
+            let actor = tests::actor(&angus, Some(&test_client()));
+            shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM adoptions")
@@ -245,10 +282,18 @@ async fn bad_adoption_input_is_refused_and_nothing_is_saved(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(stored, 0);
-    shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
-        .await
-        .unwrap();
-    match shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan()).await {
+    async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+    }
+    .await
+    .unwrap();
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => {
             assert!(errors[0].message.contains("is in progress"))
         }
@@ -261,10 +306,19 @@ async fn bad_adoption_input_is_refused_and_nothing_is_saved(backend: Backend) {
         ("description", "x"),
     ]);
     assert!(matches!(
-        shared::save_service(&app.db, &board, &test_client(), &service).await,
+        async {
+            let actor = tests::actor(&board, Some(&test_client()));
+            shared::save_service(&app.db, &actor.office()?, &service).await
+        }
+        .await,
         Err(AppError::Forbidden)
     ));
-    match shared::save_service(&app.db, &admin, &test_client(), &service).await {
+    match async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        shared::save_service(&app.db, &actor.office()?, &service).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => {
             assert_eq!(
                 errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
@@ -278,15 +332,21 @@ async fn bad_adoption_input_is_refused_and_nothing_is_saved(backend: Backend) {
         ("name", "Shared payroll"),
         ("description", "Payroll run for several bodies"),
     ]);
-    shared::save_service(&app.db, &admin, &test_client(), &good)
-        .await
-        .unwrap();
+    async {
+        let actor = tests::actor(&admin, Some(&test_client()));
+        shared::save_service(&app.db, &actor.office()?, &good).await
+    }
+    .await
+    .unwrap();
     assert_eq!(
-        shared::front_page(&app.db, &board)
-            .await
-            .unwrap()
-            .services
-            .len(),
+        async {
+            let actor = tests::actor(&board, None);
+            shared::front_page(&app.db, &actor).await
+        }
+        .await
+        .unwrap()
+        .services
+        .len(),
         7
     );
     app.teardown().await;
@@ -356,25 +416,30 @@ async fn an_adoption_is_abandoned_before_live_and_taken_up_again_after_exit(back
                 .fetch_one(app.db.pool())
                 .await
                 .unwrap();
-            shared::move_adoption(
-                &app.db,
-                fife,
-                &test_client(),
-                "council-fife",
-                &shared::Step {
-                    id,
-                    row_version: rv,
-                    stage,
-                    date,
-                    reason,
-                },
-            )
+            async {
+                let actor = tests::actor(fife, Some(&test_client()));
+                shared::move_adoption(
+                    &app.db,
+                    &actor.write_body("council-fife")?,
+                    &shared::Step {
+                        id,
+                        row_version: rv,
+                        stage,
+                        date,
+                        reason,
+                    },
+                )
+                .await
+            }
             .await
         }
     };
-    let first = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
-        .await
-        .unwrap();
+    let first = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+    }
+    .await
+    .unwrap();
     step(first, "contracted", "2014-02-01", "").await.unwrap();
     match step(first, "abandoned", "2014-03-01", " ").await {
         Err(AppError::Form { errors, values }) => {
@@ -396,9 +461,12 @@ async fn an_adoption_is_abandoned_before_live_and_taken_up_again_after_exit(back
         .await
         .unwrap();
     assert_eq!(initiatives, 0, "never live: no saving recorded");
-    let page = shared::adoptions_page(&app.db, &fife, "council-fife")
-        .await
-        .unwrap();
+    let page = async {
+        let actor = tests::actor(&fife, None);
+        shared::adoptions_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     assert_eq!(page.adoptions[0].stage, "abandoned");
     assert_eq!(page.adoptions[0].abandoned.as_deref(), Some("2014-03-01"));
     assert_eq!(
@@ -416,12 +484,20 @@ async fn an_adoption_is_abandoned_before_live_and_taken_up_again_after_exit(back
     ));
 
     // Taken up again: a new adoption, the abandoned one kept as history.
-    let second = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
-        .await
-        .unwrap();
+    let second = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+    }
+    .await
+    .unwrap();
     assert_ne!(second, first);
     // Only one in progress: a third is refused while the second is.
-    match shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan()).await {
+    match async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+    }
+    .await
+    {
         Err(AppError::Form { errors, .. }) => assert_eq!(errors[0].field, "service"),
         other => panic!("a second adoption in progress must be refused: {other:?}"),
     }
@@ -452,12 +528,18 @@ async fn an_adoption_is_abandoned_before_live_and_taken_up_again_after_exit(back
         "a live adoption is exited, not abandoned"
     );
     step(second, "exited", "2017-03-31", "").await.unwrap();
-    let third = shared::record_adoption(&app.db, &fife, &test_client(), "council-fife", &swan())
-        .await
-        .unwrap();
-    let page = shared::adoptions_page(&app.db, &fife, "council-fife")
-        .await
-        .unwrap();
+    let third = async {
+        let actor = tests::actor(&fife, Some(&test_client()));
+        shared::record_adoption(&app.db, &actor.write_body("council-fife")?, &swan()).await
+    }
+    .await
+    .unwrap();
+    let page = async {
+        let actor = tests::actor(&fife, None);
+        shared::adoptions_page(&app.db, &actor.read_body("council-fife")?).await
+    }
+    .await
+    .unwrap();
     assert_eq!(page.adoptions.len(), 1);
     assert_eq!(
         (page.adoptions[0].id, page.adoptions[0].stage.as_str()),
@@ -477,11 +559,14 @@ async fn an_adoption_is_abandoned_before_live_and_taken_up_again_after_exit(back
             .unwrap();
     assert_eq!(saving, (format!("adoption:{second}"), 2015, Some(2016)));
     // The matrix shows where the body is now.
-    let matrix = shared::front_page(&app.db, &board)
-        .await
-        .unwrap()
-        .matrix
-        .unwrap();
+    let matrix = async {
+        let actor = tests::actor(&board, None);
+        shared::front_page(&app.db, &actor).await
+    }
+    .await
+    .unwrap()
+    .matrix
+    .unwrap();
     let row = matrix.iter().find(|r| r.code == "council-fife").unwrap();
     assert!(row.stages.contains(&Some("Considering".to_owned())));
     assert!(!row.stages.contains(&Some("Exited".to_owned())));

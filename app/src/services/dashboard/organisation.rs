@@ -1,12 +1,12 @@
 //! One body's dashboard and its charts.
 
 use super::{pounds, running, today, view, year_of, Labels, FIRST_YEAR};
+use crate::access::ReadBody;
 use crate::db::Db;
 use crate::domain::{FinancialYear, Money};
 use crate::error::AppError;
 use crate::model::chart::{Chart, ChartKind, Series, SeriesStyle};
 use crate::model::dashboard::{DashboardQuery, OrgDashboard};
-use crate::model::CurrentUser;
 use crate::services::savings::{self};
 use crate::services::{estate, returns, shared};
 use rust_decimal::Decimal;
@@ -23,16 +23,14 @@ pub(super) fn open_at_end(s: &crate::model::estate::SiteView, year: FinancialYea
 /// returns, sites and adoptions, with the links to how each year was calculated. For those who
 /// may read the body (its officers, the board, the office). Kept per user, data version and
 /// day like the programme dashboard.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, ?q))]
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code(), ?q))]
 pub async fn organisation(
     db: &Db,
-    user: &CurrentUser,
-    code: &str,
+    read: &ReadBody<'_>,
     q: &DashboardQuery,
 ) -> Result<Arc<OrgDashboard>, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = read.code();
+    let user = read.user();
     let key = format!(
         "organisation|{}|{}|{code}|{}",
         user.id,
@@ -40,7 +38,7 @@ pub async fn organisation(
         q.to_query()
     );
     db.cache()
-        .get_or_compute(db.pool(), &key, || compute_organisation(db, user, code, q))
+        .get_or_compute(db.pool(), &key, || compute_organisation(db, read, q))
         .await
 }
 
@@ -50,11 +48,11 @@ pub async fn organisation(
 )]
 pub(super) async fn compute_organisation(
     db: &Db,
-    user: &CurrentUser,
-    code: &str,
+    read: &ReadBody<'_>,
     q: &DashboardQuery,
 ) -> Result<OrgDashboard, AppError> {
-    let body = savings::body(db, user, code, q.basis.as_deref()).await?;
+    let code = read.code();
+    let body = savings::body(db, read, q.basis.as_deref()).await?;
     let from_asked = year_of("from", "From", q.from.as_deref())?;
     let to_asked = year_of("to", "To", q.to.as_deref())?;
     let first =
@@ -81,9 +79,9 @@ pub(super) async fn compute_organisation(
         .take_while(|y| *y <= to)
         .collect();
     let labels: Vec<String> = range.iter().map(ToString::to_string).collect();
-    let sites = estate::sites_page(db, user, code).await?;
-    let adoptions = shared::adoptions_page(db, user, code).await?;
-    let returns = returns::export(db, user, None, Some(code)).await?;
+    let sites = estate::sites_page(db, read).await?;
+    let adoptions = shared::adoptions_page(db, read).await?;
+    let returns = returns::export(db, read.actor(), None, Some(code)).await?;
     let applied = DashboardQuery {
         basis: Some(body.basis.clone()),
         sector: None,
@@ -221,15 +219,14 @@ pub(super) async fn compute_organisation(
 }
 
 /// One chart of a body's dashboard, for its CSV download.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, ?q, %id))]
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code(), ?q, %id))]
 pub async fn organisation_chart(
     db: &Db,
-    user: &CurrentUser,
-    code: &str,
+    read: &ReadBody<'_>,
     q: &DashboardQuery,
     id: &str,
 ) -> Result<Chart, AppError> {
-    organisation(db, user, code, q)
+    organisation(db, read, q)
         .await?
         .charts
         .iter()

@@ -1,6 +1,7 @@
 //! The programme dashboard and its charts (board and office; a few figures for everyone).
 
 use super::{pounds, running, today, view, year_of, Labels, BODIES_BEHIND_SHOWN, FIRST_YEAR};
+use crate::access::ReadAll;
 use crate::db::Db;
 use crate::domain::savings::Rag;
 use crate::domain::{FinancialYear, Money, Sector};
@@ -8,7 +9,6 @@ use crate::error::AppError;
 use crate::model::chart::{Chart, ChartKind, Series, SeriesStyle};
 use crate::model::dashboard::{DashboardQuery, ProgrammeDashboard, RagSectorRow, SubmissionRow};
 use crate::model::returns::StatusCounts;
-use crate::model::CurrentUser;
 use crate::services::savings::{self, SummaryQuery};
 use crate::services::{estate, returns, shared};
 use rust_decimal::Decimal;
@@ -17,15 +17,13 @@ use std::sync::Arc;
 /// The programme dashboard for the filters `q`: computed once per data version and day and
 /// kept by this instance (`db::cache`); it is the same for every board member and officer of
 /// the programme office.
-#[tracing::instrument(skip_all, fields(user = user.id, ?q))]
+#[tracing::instrument(skip_all, fields(user = all.user().id, ?q))]
 pub async fn programme(
     db: &Db,
-    user: &CurrentUser,
+    all: &ReadAll<'_>,
     q: &DashboardQuery,
 ) -> Result<Arc<ProgrammeDashboard>, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
+    let user = all.user();
     let key = format!(
         "programme|{}|{}|{}",
         user.role.code(),
@@ -33,7 +31,7 @@ pub async fn programme(
         q.to_query()
     );
     db.cache()
-        .get_or_compute(db.pool(), &key, || compute_programme(db, user, q))
+        .get_or_compute(db.pool(), &key, || compute_programme(db, all, q))
         .await
 }
 
@@ -43,7 +41,7 @@ pub async fn programme(
 )]
 pub(super) async fn compute_programme(
     db: &Db,
-    user: &CurrentUser,
+    all: &ReadAll<'_>,
     q: &DashboardQuery,
 ) -> Result<ProgrammeDashboard, AppError> {
     let sector = match q.sector.as_deref().filter(|s| !s.is_empty()) {
@@ -74,7 +72,7 @@ pub(super) async fn compute_programme(
     };
     let summary = savings::summary(
         db,
-        user,
+        all,
         &SummaryQuery {
             // Initiative-based savings are recorded in cash, so their targets are too (one
             // basis, ADR 0010 rule 4).
@@ -109,13 +107,13 @@ pub(super) async fn compute_programme(
         .collect();
     let labels: Vec<String> = range.iter().map(ToString::to_string).collect();
     mark("summary");
-    let breakdown = savings::breakdown(db, user, q.basis.as_deref(), sector, from, to).await?;
+    let breakdown = savings::breakdown(db, all, q.basis.as_deref(), sector, from, to).await?;
     mark("breakdown");
-    let estate_summary = estate::estate_summary(db, user, sector.map(|s| s.code()), None).await?;
+    let estate_summary = estate::estate_summary(db, all, sector.map(|s| s.code()), None).await?;
     mark("estate");
-    let adoption = shared::adoption_matrix(db, user, sector).await?;
+    let adoption = shared::adoption_matrix(db, all, sector).await?;
     mark("adoption");
-    let status = returns::status_board(db, user, returns::BoardYears::One(to), sector).await?;
+    let status = returns::status_board(db, all, returns::BoardYears::One(to), sector).await?;
     mark("returns");
 
     let applied = DashboardQuery {
@@ -468,14 +466,14 @@ pub(super) async fn compute_programme(
 }
 
 /// One chart of the dashboard, for its CSV download.
-#[tracing::instrument(skip_all, fields(user = user.id, ?q, %id))]
+#[tracing::instrument(skip_all, fields(user = all.user().id, ?q, %id))]
 pub async fn chart(
     db: &Db,
-    user: &CurrentUser,
+    all: &ReadAll<'_>,
     q: &DashboardQuery,
     id: &str,
 ) -> Result<Chart, AppError> {
-    programme(db, user, q)
+    programme(db, all, q)
         .await?
         .charts
         .iter()

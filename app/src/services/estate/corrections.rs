@@ -2,6 +2,7 @@
 //! in error.
 
 use super::{conflict, entry, own_site, refused};
+use crate::access::{Office, WriteBody};
 use crate::db::audit::{self};
 use crate::db::estate::{self as store, Lifecycle};
 use crate::db::{savings as savings_store, Db, DbError};
@@ -9,8 +10,7 @@ use crate::domain::estate::SiteStatus;
 use crate::domain::spend_line::FieldError;
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use std::collections::HashMap;
 
 /// The reason a correction needs (`why`, as in "say why the site is archived"), or the refused
@@ -34,19 +34,16 @@ pub(super) fn reason_of<'a>(
 /// Reverses a closure recorded in error (the programme office, with a reason; issue 15): the
 /// site is open again — closure planned if it had a target date and destination, otherwise
 /// operational — and the saving its closure recorded is withdrawn from the savings engine.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, id, row_version))]
+#[tracing::instrument(skip_all, fields(user = office.user().id, %code, id, row_version))]
 pub async fn reverse_closure(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     code: &str,
     id: i64,
     row_version: i64,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    if user.role != crate::domain::Role::Admin || !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let (user, client) = (office.user(), office.client());
     let reason = reason_of(form, "the closure is reversed")?;
     let mut tx = db.begin().await?;
     let current = own_site(&mut tx, code, id).await?;
@@ -110,19 +107,17 @@ pub async fn reverse_closure(
 /// Archives a site entered in error (officers of the body, with a reason; issue 15): it leaves
 /// every list, count and figure. A closed site is refused (its saving is counted: the office
 /// reverses the closure first), and so is a site other closures name as their destination.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, id, row_version))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code(), id, row_version))]
 pub async fn archive_site(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     id: i64,
     row_version: i64,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let reason = reason_of(form, "the site is archived")?;
     let mut tx = db.begin().await?;
     let current = own_site(&mut tx, code, id).await?;

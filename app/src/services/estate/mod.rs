@@ -7,6 +7,7 @@
 //! Energy of a closed site moves to its destination — counted there (× the destination's PUE when
 //! it is a site in the inventory), not dropped.
 
+use crate::access::ReadBody;
 use crate::db::audit::AuditEntry;
 use crate::db::estate::{self as store, SiteRecord};
 use crate::db::{savings as savings_store, Db, DbError};
@@ -233,11 +234,10 @@ pub(super) async fn org_id(
 }
 
 /// A body's sites, with what its officers may do.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
-pub async fn sites_page(db: &Db, user: &CurrentUser, code: &str) -> Result<SitesPage, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code()))]
+pub async fn sites_page(db: &Db, read: &ReadBody<'_>) -> Result<SitesPage, AppError> {
+    let actor = read.actor();
+    let code = read.code();
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let (org, name) = org_id(&mut conn, code).await?;
     let all = store::sites(&mut conn, None, None).await?;
@@ -272,8 +272,8 @@ pub async fn sites_page(db: &Db, user: &CurrentUser, code: &str) -> Result<Sites
         code: code.to_owned(),
         name,
         sites,
-        may_edit: user.may_write_org(code),
-        may_reverse: user.role == crate::domain::Role::Admin,
+        may_edit: actor.can_write_body(code),
+        may_reverse: actor.is_office(),
         destinations,
         archived,
     })

@@ -1,6 +1,7 @@
 //! Adding and changing a site, and moving it along its lifecycle (plan, migrate, close, cancel).
 
 use super::{conflict, entry, org_id, own_site, refused, site_input};
+use crate::access::WriteBody;
 use crate::db::audit::{self};
 use crate::db::estate::{self as store, Lifecycle};
 use crate::db::{savings as savings_store, Db, DbError};
@@ -20,19 +21,17 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// Adds a site (`id` None) or saves its inventory figures (`id` and the `row_version` edited).
-#[tracing::instrument(skip_all, fields(user = user.id, %code, ?id, ?row_version))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code(), ?id, ?row_version))]
 pub async fn save_site(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     id: Option<i64>,
     row_version: Option<i64>,
     form: &HashMap<String, String>,
 ) -> Result<i64, AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let site = parse_site(&site_input(form)).map_err(|errors| refused(errors, form))?;
     let mut tx = db.begin().await?;
     let (org, _) = org_id(&mut tx, code).await?;
@@ -118,23 +117,21 @@ pub(crate) async fn save_site_in(
 }
 
 /// Moves a site along its lifecycle: `action` is plan, migrate, close or cancel.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, id, row_version))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code(), id, row_version))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn site_action(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     id: i64,
     row_version: i64,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
     let mut tx = db.begin().await?;
     let current = own_site(&mut tx, code, id).await?;

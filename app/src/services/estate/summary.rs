@@ -1,6 +1,7 @@
 //! The estate's consolidation over time (board and office), the front page, and the export.
 
 use super::{check_cash, org_id, this_year, view};
+use crate::access::{Actor, ReadAll};
 use crate::db::estate::{self as store, SiteRecord};
 use crate::db::{Db, DbError};
 use crate::domain::estate::carbon::tonnes;
@@ -9,7 +10,6 @@ use crate::domain::estate::{SiteStatus, SiteType};
 use crate::domain::{FinancialYear, Sector};
 use crate::error::AppError;
 use crate::model::estate::*;
-use crate::model::CurrentUser;
 use rust_decimal::Decimal;
 
 /// Whether a site was open at the end of a year (31 March).
@@ -19,20 +19,18 @@ pub(super) fn open_at_end(r: &SiteRecord, year: FinancialYear) -> bool {
 }
 
 /// The consolidation of the estate over time, its energy and carbon (board and office).
-#[tracing::instrument(skip_all, fields(user = user.id, ?sector, ?site_type))]
+#[tracing::instrument(skip_all, fields(user = cap.user().id, ?sector, ?site_type))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn estate_summary(
     db: &Db,
-    user: &CurrentUser,
+    cap: &ReadAll<'_>,
     sector: Option<&str>,
     site_type: Option<&str>,
 ) -> Result<EstateSummary, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
+    let actor = cap.actor();
     let site_type = match site_type.filter(|s| !s.is_empty()) {
         Some(text) => {
             Some(SiteType::parse(text).map_err(|e| AppError::validation("type", e.to_string()))?)
@@ -146,7 +144,7 @@ pub async fn estate_summary(
                 })
             })
             .collect(),
-        may_set_targets: user.role == crate::domain::Role::Admin,
+        may_set_targets: actor.is_office(),
         sector: sector.map(|s| s.code().to_owned()),
         sectors: Sector::ALL
             .iter()
@@ -161,17 +159,17 @@ pub async fn estate_summary(
 }
 
 /// The data-centres front page for whoever is asking.
-#[tracing::instrument(skip_all, fields(user = user.id, ?sector, ?site_type))]
+#[tracing::instrument(skip_all, fields(user = actor.user.id, ?sector, ?site_type))]
 pub async fn overview(
     db: &Db,
-    user: &CurrentUser,
+    actor: &Actor,
     sector: Option<&str>,
     site_type: Option<&str>,
 ) -> Result<EstateOverview, AppError> {
-    let summary = if user.role.reads_all_organisations() {
-        Some(estate_summary(db, user, sector, site_type).await?)
-    } else {
-        None
+    let user = &actor.user;
+    let summary = match actor.read_all() {
+        Ok(all) => Some(estate_summary(db, &all, sector, site_type).await?),
+        Err(_) => None,
     };
     Ok(EstateOverview {
         summary,
@@ -185,17 +183,15 @@ pub async fn overview(
 
 /// The sites the caller may read: one body's (`org`), a sector's, or all of them (officers: their
 /// own bodies' only), for the REST export.
-#[tracing::instrument(skip_all, fields(user = user.id, ?org, ?sector))]
+#[tracing::instrument(skip_all, fields(user = actor.user.id, ?org, ?sector))]
 pub async fn export(
     db: &Db,
-    user: &CurrentUser,
+    actor: &Actor,
     org: Option<&str>,
     sector: Option<&str>,
 ) -> Result<Vec<SiteView>, AppError> {
     if let Some(code) = org {
-        if !user.may_read_org(code) {
-            return Err(AppError::Forbidden);
-        }
+        actor.read_body(code)?;
     }
     let sector = match sector.filter(|s| !s.is_empty()) {
         Some(text) => Some(
@@ -214,7 +210,7 @@ pub async fn export(
         .iter()
         .filter(|r| org.is_none_or(|c| r.org_code == c))
         .filter(|r| sector.is_none_or(|s| r.sector_code == s.code()))
-        .filter(|r| user.may_read_org(&r.org_code))
+        .filter(|r| actor.can_read_body(&r.org_code))
         .map(|r| view(r, &all, &factors))
         .collect();
     check_cash(&mut conn, &mut views, &all).await?;

@@ -1,6 +1,7 @@
 //! Consolidation target lines (programme office).
 
 use super::refused;
+use crate::access::Office;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::estate::{self as store};
 use crate::db::{Db, DbError};
@@ -9,26 +10,23 @@ use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Sector};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use std::collections::HashMap;
 
 /// Sets (or, with `remove`, removes) a point of a consolidation target line: the programme
 /// office only. Every problem is named by its field; nothing is saved if there is one.
-#[tracing::instrument(skip_all, fields(user = user.id))]
+#[tracing::instrument(skip_all, fields(user = office.user().id))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn set_consolidation_target(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    if user.role != crate::domain::Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    let user = office.user();
+    let client = office.client();
     let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
     let mut errors = Vec::new();
     let mut fail = |field: &str, message: String| {

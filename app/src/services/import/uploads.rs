@@ -3,6 +3,7 @@
 
 use super::UPLOAD_RETENTION_SECS;
 use super::{compare, parse_in_background, sha256_hex, total};
+use crate::access::{Actor, WriteBody};
 use crate::db::imports::{self, NewUpload, UploadRow};
 use crate::db::{Db, DbError};
 use crate::domain::{FinancialYear, SpendCategory};
@@ -10,25 +11,22 @@ use crate::error::AppError;
 use crate::import::reader::{self};
 use crate::import::spend::ParsedSpend;
 use crate::model::import::{ImportPreview, IncomeChange, Problem, Severity};
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use crate::services::estate_import;
 use crate::services::returns::{self, ImportedFile, ReturnRef};
 use crate::util::capitalise;
 
 /// Stores an upload for the body and year; its token names the preview.
-#[tracing::instrument(skip_all, fields(user = user.id, %org_code, %fy, %file_name))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, org_code = write.code(), %fy, %file_name))]
 pub async fn upload(
     db: &Db,
-    user: &CurrentUser,
-    org_code: &str,
+    write: &WriteBody<'_>,
     fy: FinancialYear,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<String, AppError> {
-    if !user.may_write_org(org_code) {
-        return Err(AppError::Forbidden);
-    }
+    let org_code = write.code();
+    let user = write.user();
     let file_name = file_name
         .rsplit(['/', '\\'])
         .next()
@@ -71,7 +69,7 @@ pub async fn upload(
 
 pub(super) async fn load(
     db: &Db,
-    user: &CurrentUser,
+    actor: &Actor,
     token: &str,
 ) -> Result<(UploadRow, FinancialYear), AppError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
@@ -81,7 +79,7 @@ pub(super) async fn load(
     let row = imports::find(&mut conn, token)
         .await?
         .ok_or_else(not_found)?;
-    if !user.may_write_org(&row.org_code) {
+    if !actor.can_write_body(&row.org_code) {
         return Err(not_found());
     }
     let fy = i32::try_from(row.fy_start)
@@ -136,9 +134,9 @@ pub async fn year_refusal(db: &Db, key: &ReturnRef<'_>) -> Result<Option<String>
 /// Parses a stored upload again and compares it with the stored return. The import is pinned
 /// to the versions read first, before the comparison reads them: a change in between makes
 /// the commit refuse (never import over something the preview did not show).
-#[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn preview(db: &Db, user: &CurrentUser, token: &str) -> Result<ImportPreview, AppError> {
-    let (row, fy) = load(db, user, token).await?;
+#[tracing::instrument(skip_all, fields(user = actor.user.id))]
+pub async fn preview(db: &Db, actor: &Actor, token: &str) -> Result<ImportPreview, AppError> {
+    let (row, fy) = load(db, actor, token).await?;
     if row.committed_at.is_none() {
         let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
         let pinned = imports::pinned_state(&mut conn, row.org_id, row.fy_start).await?;
@@ -281,19 +279,20 @@ pub struct Committed {
 /// Validates the stored upload again and, if it has no errors and its warnings are
 /// acknowledged, replaces the return's lines and saves the estate sheets' sites and adoptions,
 /// all in one transaction.
-#[tracing::instrument(skip_all, fields(user = user.id, acknowledged))]
+#[tracing::instrument(skip_all, fields(user = actor.user.id, acknowledged))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn commit(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    actor: &Actor,
     token: &str,
     acknowledged: bool,
 ) -> Result<Committed, AppError> {
-    let (row, fy) = load(db, user, token).await?;
+    let user = &actor.user;
+    let client = &actor.client;
+    let (row, fy) = load(db, actor, token).await?;
     if row.committed_at.is_some() {
         return Err(AppError::Conflict(
             "This upload was imported already; upload the file again to import it again.".into(),

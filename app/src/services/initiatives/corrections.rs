@@ -2,17 +2,17 @@
 
 use super::body_row;
 use super::{check_form, initiative_json, initiative_views};
+use crate::access::{Actor, ReadBody};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, InitiativeChange};
 use crate::db::{Db, DbError};
 use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
 use crate::domain::spend_line::FieldError;
-use crate::domain::{FinancialYear, Money, OrgId, Role};
+use crate::domain::{FinancialYear, Money, OrgId};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::savings::{InitiativePage, InitiativeVersionView};
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
@@ -72,20 +72,18 @@ pub(super) async fn initiative_row(
 }
 
 /// One initiative of a body, its history, and the corrections this person may make.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, id))]
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code(), id))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn initiative_page(
     db: &Db,
-    user: &CurrentUser,
-    code: &str,
+    read: &ReadBody<'_>,
     id: i64,
 ) -> Result<InitiativePage, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let actor = read.actor();
+    let code = read.code();
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
     let row = initiative_row(&mut conn, org.id, id).await?;
@@ -164,8 +162,8 @@ pub async fn initiative_page(
         row_version: row.row_version,
         withdrawn,
         view,
-        may_edit: !withdrawn && source.is_none() && user.may_write_org(code),
-        may_regrade: !withdrawn && user.role == Role::Admin,
+        may_edit: !withdrawn && source.is_none() && actor.can_write_body(code),
+        may_regrade: !withdrawn && actor.is_office(),
         source,
         values,
         history,
@@ -182,18 +180,19 @@ pub(super) enum Correction {
 
 /// Corrects an initiative (`form["action"]`: edit, regrade or withdraw) as its next version,
 /// with the reason in `form["reason"]`; refused with 409 if it changed since `form["row_version"]`.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
+#[tracing::instrument(skip_all, fields(user = actor.user.id, %code))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn correct_initiative(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    actor: &Actor,
     code: &str,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
+    let user = &actor.user;
+    let client = &actor.client;
     let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
     let correction = match field("action") {
         "edit" => Correction::Edit,
@@ -206,12 +205,10 @@ pub async fn correct_initiative(
             ))
         }
     };
-    let allowed = match correction {
-        Correction::Edit | Correction::Withdraw => user.may_write_org(code),
-        Correction::Regrade => user.role == Role::Admin && user.may_read_org(code),
-    };
-    if !allowed {
-        return Err(AppError::Forbidden);
+    // Officers edit or withdraw their body's initiatives; the office regrades any.
+    match correction {
+        Correction::Edit | Correction::Withdraw => actor.write_body(code).map(drop)?,
+        Correction::Regrade => actor.office().map(drop)?,
     }
     let id: i64 = field("id")
         .parse()

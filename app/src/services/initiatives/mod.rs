@@ -10,6 +10,7 @@
 //! A correction made on a version someone else has since changed is refused (409).
 
 use super::body_row;
+use crate::access::{ReadBody, WriteBody};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, Scope};
 use crate::db::{Db, DbError};
@@ -21,8 +22,7 @@ use crate::domain::{FinancialYear, Money, OrgId};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::savings::{InitiativeView, InitiativesPage, WithdrawnInitiative};
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -105,15 +105,10 @@ pub(super) async fn initiative_views(
 }
 
 /// A body's initiatives, and for its officers the form to record one.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
-pub async fn initiatives_page(
-    db: &Db,
-    user: &CurrentUser,
-    code: &str,
-) -> Result<InitiativesPage, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code()))]
+pub async fn initiatives_page(db: &Db, read: &ReadBody<'_>) -> Result<InitiativesPage, AppError> {
+    let actor = read.actor();
+    let code = read.code();
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
     let names: HashMap<i64, String> = store::bodies(&mut conn)
@@ -136,7 +131,7 @@ pub async fn initiatives_page(
                 withdrawn_on: date_of(r.withdrawn_at.unwrap_or_default()),
             })
             .collect(),
-        may_record: user.may_write_org(code),
+        may_record: actor.can_write_body(code),
     })
 }
 
@@ -328,17 +323,15 @@ pub(super) async fn check_form(
 
 /// Records an initiative's claimed saving (officers of the body). Every field is checked and
 /// all problems are reported together; a provider or consumer must name the shared service.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code()))]
 pub async fn record_initiative(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     form: &HashMap<String, String>,
 ) -> Result<i64, AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let mut tx = db.begin().await?;
     let org = body_row(&mut tx, code).await?;
     let (initiative, note) = check_form(&mut tx, org.id, form).await?;

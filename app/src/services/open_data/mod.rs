@@ -7,14 +7,14 @@
 //! board and office only (to check it before publishing); anyone else gets "not found".
 //! Publishing and withdrawing are the programme office's, audited.
 
+use crate::access::Office;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::open_data as store;
 use crate::db::{Db, DbError};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use serde::{Deserialize, Serialize};
 
 mod tables;
@@ -168,17 +168,15 @@ pub async fn publications(
 }
 
 /// Publishes or withdraws a dataset (the programme office).
-#[tracing::instrument(skip_all, fields(user = user.id, %name, published))]
+#[tracing::instrument(skip_all, fields(user = office.user().id, %name, published))]
 pub async fn set_published(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     name: &str,
     published: bool,
 ) -> Result<(), AppError> {
-    if user.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    let user = office.user();
+    let client = office.client();
     let (name, ..) = dataset_of(name)?;
     let mut tx = db.begin().await?;
     let at = now();

@@ -1,6 +1,7 @@
 //! Each dataset as an open table: the figures as the public may read them.
 
 use super::{dataset_of, publications, OpenTable, DATASETS, SUPPRESSIBLE};
+use crate::access::Actor;
 use crate::db::open_data as store;
 use crate::db::{Db, DbError};
 use crate::domain::{FinancialYear, Money, Role, Sector, SpendCategory};
@@ -10,14 +11,18 @@ use crate::services::{estate, savings, shared};
 
 /// The reader open data is computed as: it reads every body's data, but only aggregates (and
 /// the site list, with fields suppressed) leave this module.
-pub(super) fn reader() -> CurrentUser {
-    CurrentUser {
+pub(super) fn reader() -> Actor {
+    let user = CurrentUser {
         id: 0,
         email: "open-data@tracker.invalid".into(),
         display_name: "Open data".into(),
         role: Role::Board,
         organisations: Vec::new(),
-    }
+    };
+    let client = crate::access::Client {
+        addr: "open data".into(),
+    };
+    Actor::new(user, client)
 }
 
 pub(super) const SAVINGS_COLUMNS: [&str; 11] = [
@@ -134,7 +139,7 @@ pub async fn dataset(
     let mut notes: Vec<String> = demo.then(|| DEMO_NOTE.to_owned()).into_iter().collect();
     let (columns, rows): (Vec<&str>, Vec<Vec<String>>) = match name {
         "savings" => {
-            let s = savings::summary(db, &r, &savings::SummaryQuery::default()).await?;
+            let s = savings::summary(db, &r.read_all()?, &savings::SummaryQuery::default()).await?;
             let t = savings_table(&s);
             notes = t.notes.clone();
             (
@@ -147,7 +152,7 @@ pub async fn dataset(
             for sector in Sector::ALL {
                 let s = savings::summary(
                     db,
-                    &r,
+                    &r.read_all()?,
                     &savings::SummaryQuery {
                         sector: Some(sector.code().to_owned()),
                         ..savings::SummaryQuery::default()

@@ -2,26 +2,24 @@
 
 use super::org_id;
 use super::page::year_of;
+use crate::access::Actor;
 use crate::db::returns::{self};
 use crate::db::{Db, DbError};
 use crate::domain::income::INCOME_CODE;
 use crate::domain::{FinancialYear, Money};
 use crate::error::AppError;
 use crate::model::returns::{ReturnExport, WarningExplanation};
-use crate::model::CurrentUser;
 
 /// The newest version of each return the user may read, optionally for one year and one body.
-#[tracing::instrument(skip_all, fields(user = user.id, ?fy, ?org_code))]
+#[tracing::instrument(skip_all, fields(user = actor.user.id, ?fy, ?org_code))]
 pub async fn export(
     db: &Db,
-    user: &CurrentUser,
+    actor: &Actor,
     fy: Option<FinancialYear>,
     org_code: Option<&str>,
 ) -> Result<Vec<ReturnExport>, AppError> {
     if let Some(code) = org_code {
-        if !user.may_read_org(code) {
-            return Err(AppError::Forbidden);
-        }
+        actor.read_body(code)?;
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     if let Some(code) = org_code {
@@ -30,7 +28,10 @@ pub async fn export(
     let rows =
         returns::latest_returns(&mut conn, fy.map(|f| i64::from(f.start_year())), org_code).await?;
     let mut out = Vec::new();
-    for r in rows.into_iter().filter(|r| user.may_read_org(&r.org_code)) {
+    for r in rows
+        .into_iter()
+        .filter(|r| actor.can_read_body(&r.org_code))
+    {
         out.push(ReturnExport {
             lines: returns::lines(&mut conn, r.id).await?,
             income: returns::income(&mut conn, r.id).await?,

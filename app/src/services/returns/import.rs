@@ -2,11 +2,12 @@
 
 use super::save::last_year_lines;
 use super::{conflict, entry, latest_or_new, org_id, read_back_and_commit, ReturnRef};
+use crate::access::WriteBody;
 use crate::db::audit::{self};
 use crate::db::returns::{self};
 use crate::db::{Db, DbError};
 use crate::domain::spend_line::SpendLine;
-use crate::domain::{ReturnAction, ReturnStatus};
+use crate::domain::{FinancialYear, ReturnAction, ReturnStatus};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::returns::Figures;
@@ -53,18 +54,20 @@ pub struct ImportedFile<'a> {
 /// from an imported file, in one transaction: the return is created (version 1, draft) if there
 /// is none; a submitted or approved one is refused. Returns the stored return and whether
 /// anything changed (the same figures again change nothing and write nothing).
-#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, org = write.code(), %fy))]
 pub async fn import_lines(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    key: &ReturnRef<'_>,
+    write: &WriteBody<'_>,
+    fy: FinancialYear,
     figures: &Figures,
     file: &ImportedFile<'_>,
 ) -> Result<(ReturnView, bool), AppError> {
-    if !user.may_write_org(key.org_code) {
-        return Err(AppError::Forbidden);
-    }
+    let key = &ReturnRef {
+        org_code: write.code(),
+        fy,
+    };
+    let user = write.user();
+    let client = write.client();
     let mut tx = db.begin().await?;
     let org = org_id(&mut tx, key.org_code).await?;
     let changed = import_lines_in(&mut tx, user, client, org, key, figures, file).await?;

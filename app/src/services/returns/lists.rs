@@ -2,6 +2,7 @@
 
 use super::entry;
 use super::page::{due_date, is_overdue, timestamp, today, year_of};
+use crate::access::{Actor, Office, ReadAll};
 use crate::db::audit::{self};
 use crate::db::returns::{self};
 use crate::db::{Db, DbError};
@@ -9,8 +10,7 @@ use crate::domain::{FinancialYear, ReturnStatus};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::returns::{ReturnListRow, StatusBoard, StatusCounts};
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use chrono::NaiveDate;
 use sqlx::AnyConnection;
 
@@ -21,17 +21,15 @@ pub fn parse_due_date(text: &str) -> Result<NaiveDate, AppError> {
 }
 
 /// Sets a year's deadline (programme office only).
-#[tracing::instrument(skip_all, fields(user = user.id, %fy))]
+#[tracing::instrument(skip_all, fields(user = office.user().id, %fy))]
 pub async fn set_deadline(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     fy: FinancialYear,
     due: NaiveDate,
 ) -> Result<(), AppError> {
-    if user.role != crate::domain::Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    let user = office.user();
+    let client = office.client();
     if due < fy.first_day() {
         return Err(AppError::validation(
             "due",
@@ -117,8 +115,9 @@ pub(super) fn current_year() -> FinancialYear {
 
 /// An officer's returns: each of their bodies for every year with a deadline or a return, and
 /// the current year, newest year first. Board and admin have none of their own.
-#[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn my_returns(db: &Db, user: &CurrentUser) -> Result<Vec<ReturnListRow>, AppError> {
+#[tracing::instrument(skip_all, fields(user = actor.user.id))]
+pub async fn my_returns(db: &Db, actor: &Actor) -> Result<Vec<ReturnListRow>, AppError> {
+    let user = &actor.user;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let deadlines = deadline_map(&mut conn).await?;
     let mut rows = Vec::new();
@@ -161,16 +160,13 @@ pub enum BoardYears {
 
 /// The submission status board (board and programme office): every body that existed in the
 /// year, optionally of one sector, with its return's status and last change, and the counts.
-#[tracing::instrument(skip_all, fields(user = user.id, ?choice, ?sector))]
+#[tracing::instrument(skip_all, fields(user = all.user().id, ?choice, ?sector))]
 pub async fn status_board(
     db: &Db,
-    user: &CurrentUser,
+    all: &ReadAll<'_>,
     choice: BoardYears,
     sector: Option<crate::domain::Sector>,
 ) -> Result<StatusBoard, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let deadlines = deadline_map(&mut conn).await?;
     let mut years: Vec<FinancialYear> = deadlines

@@ -6,6 +6,7 @@
 //! and after) in the same transaction. A restatement copies the approved lines into a new draft
 //! version; the approved version is never changed.
 
+use crate::access::{ReadBody, WriteBody};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::returns::{self, ReturnRecord};
 use crate::db::{Db, DbError};
@@ -126,12 +127,13 @@ pub(super) async fn read_back_and_commit(
 }
 
 /// The newest version of the body's return for the year, or `NotFound`.
-#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy))]
-pub async fn get(db: &Db, user: &CurrentUser, key: &ReturnRef<'_>) -> Result<ReturnView, AppError> {
+#[tracing::instrument(skip_all, fields(user = read.user().id, org = read.code(), %fy))]
+pub async fn get(db: &Db, read: &ReadBody<'_>, fy: FinancialYear) -> Result<ReturnView, AppError> {
+    let key = &ReturnRef {
+        org_code: read.code(),
+        fy,
+    };
     let (org_code, fy) = (key.org_code, key.fy);
-    if !user.may_read_org(org_code) {
-        return Err(AppError::Forbidden);
-    }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = org_id(&mut conn, org_code).await?;
     let record = returns::latest(&mut conn, org, i64::from(fy.start_year()))
@@ -165,17 +167,19 @@ pub(super) async fn latest_or_new(
 }
 
 /// The body's return for the year, creating an empty draft (version 1) if there is none.
-#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, org = write.code(), %fy))]
 pub async fn open(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    key: &ReturnRef<'_>,
+    write: &WriteBody<'_>,
+    fy: FinancialYear,
 ) -> Result<ReturnView, AppError> {
+    let key = &ReturnRef {
+        org_code: write.code(),
+        fy,
+    };
+    let user = write.user();
+    let client = write.client();
     let org_code = key.org_code;
-    if !user.may_write_org(org_code) {
-        return Err(AppError::Forbidden);
-    }
     let mut tx = db.begin().await?;
     let org = org_id(&mut tx, org_code).await?;
     let record = latest_or_new(&mut tx, user, client, org, key).await?;

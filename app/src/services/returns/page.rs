@@ -2,6 +2,7 @@
 
 use super::save::{last_year_lines, line_changes, warnings_for};
 use super::{org_id, view, year_refusal, ReturnRef};
+use crate::access::ReadBody;
 use crate::db::audit::AuditRow;
 use crate::db::returns::{self};
 use crate::db::{Db, DbError};
@@ -13,7 +14,6 @@ use crate::model::audit::AuditAction;
 use crate::model::returns::{
     DeadlineView, HistoryEntry, ReturnPage, ReturnPermissions, WarningView,
 };
-use crate::model::CurrentUser;
 use chrono::NaiveDate;
 
 pub(super) fn today() -> NaiveDate {
@@ -155,16 +155,14 @@ pub(super) fn history_entry(row: AuditRow) -> HistoryEntry {
 
 /// Everything the return page shows: the newest version, last year's lines, the warnings with
 /// their explanations, the revision history and what this person may do.
-#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy))]
-pub async fn page(
-    db: &Db,
-    user: &CurrentUser,
-    key: &ReturnRef<'_>,
-) -> Result<ReturnPage, AppError> {
+#[tracing::instrument(skip_all, fields(user = read.user().id, org = read.code(), %fy))]
+pub async fn page(db: &Db, read: &ReadBody<'_>, fy: FinancialYear) -> Result<ReturnPage, AppError> {
+    let actor = read.actor();
+    let key = &ReturnRef {
+        org_code: read.code(),
+        fy,
+    };
     let (org_code, fy) = (key.org_code, key.fy);
-    if !user.may_read_org(org_code) {
-        return Err(AppError::Forbidden);
-    }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = org_id(&mut conn, org_code).await?;
     let (org_name, _) = crate::db::organisations::name_and_sector(&mut conn, org)
@@ -197,8 +195,8 @@ pub async fn page(
     let deadline = due_date(returns::deadline(&mut conn, year).await?)?;
     let status = current.as_ref().map(|c| c.status);
     let outside_life = year_refusal(&mut conn, org_code, fy).await?;
-    let writer = user.may_write_org(org_code) && outside_life.is_none();
-    let reviewer = user.role.reads_all_organisations();
+    let writer = actor.can_write_body(org_code) && outside_life.is_none();
+    let reviewer = actor.reads_all();
     let may = ReturnPermissions {
         start: writer && current.is_none(),
         edit: writer && status.is_some_and(ReturnStatus::is_editable),

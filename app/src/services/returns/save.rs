@@ -2,6 +2,7 @@
 //! warnings on big changes from last year.
 
 use super::{check_year, conflict, entry, org_id, read_back_and_commit, ReturnRef};
+use crate::access::WriteBody;
 use crate::db::audit::{self};
 use crate::db::returns::{self, ReturnRecord};
 use crate::db::Db;
@@ -59,20 +60,22 @@ pub fn parse_figures(
 /// Saves the figures (lines and income) of an editable return that nobody changed since
 /// `row_version`, with the officer's explanations of its warnings (explanations for lines that
 /// no longer warn are dropped).
-#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy, row_version))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, org = write.code(), %fy, row_version))]
 pub async fn save_lines(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    key: &ReturnRef<'_>,
+    write: &WriteBody<'_>,
+    fy: FinancialYear,
     row_version: i64,
     figures: &Figures,
     explanations: &[(SpendCategory, String)],
 ) -> Result<ReturnView, AppError> {
+    let key = &ReturnRef {
+        org_code: write.code(),
+        fy,
+    };
+    let user = write.user();
+    let client = write.client();
     let lines = figures.lines.as_slice();
-    if !user.may_write_org(key.org_code) {
-        return Err(AppError::Forbidden);
-    }
     check_explanations(explanations)?;
     let mut tx = db.begin().await?;
     let org = org_id(&mut tx, key.org_code).await?;

@@ -2,6 +2,7 @@
 
 use super::save::warnings_for;
 use super::{check_year, conflict, current_at, entry, read_back_and_commit, ReturnRef};
+use crate::access::Actor;
 use crate::db::audit::{self};
 use crate::db::returns::{self};
 use crate::db::Db;
@@ -10,32 +11,30 @@ use crate::domain::{FinancialYear, ReturnAction};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::returns::ReturnView;
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use sqlx::AnyConnection;
 
 /// Submits, approves, sends back (with a reason) or restates the newest version.
-#[tracing::instrument(skip_all, fields(user = user.id, org = %key.org_code, fy = %key.fy, row_version, ?action))]
+#[tracing::instrument(skip_all, fields(user = actor.user.id, org = %key.org_code, fy = %key.fy, row_version, ?action))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn act(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    actor: &Actor,
     key: &ReturnRef<'_>,
     row_version: i64,
     action: ReturnAction,
     reason: Option<&str>,
 ) -> Result<ReturnView, AppError> {
+    let user = &actor.user;
+    let client = &actor.client;
     let (org_code, fy) = (key.org_code, key.fy);
-    let allowed = match action {
-        ReturnAction::Approve | ReturnAction::SendBack => user.may_read_org(org_code),
-        _ => user.may_write_org(org_code),
-    };
-    if !allowed {
-        return Err(AppError::Forbidden);
+    // Officers move their own returns; the board and office approve or send back any.
+    match action {
+        ReturnAction::Approve | ReturnAction::SendBack => actor.read_body(org_code).map(drop)?,
+        _ => actor.write_body(org_code).map(drop)?,
     }
     let mut tx = db.begin().await?;
     // A return stored for a year its body does not answer for can still be sent back.

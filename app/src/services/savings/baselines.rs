@@ -1,5 +1,6 @@
 //! A body's baselines: proposing, restating and deciding them, and explaining a missed target.
 
+use crate::access::{Office, ReadBody, WriteBody};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store};
 use crate::db::{returns, Db, DbError};
@@ -7,12 +8,11 @@ use crate::domain::savings::counting;
 use crate::domain::savings::spend::to_money;
 use crate::domain::savings::{effective_baselines, Actual};
 use crate::domain::spend_line::{FieldError, MAX_LINE_POUNDS, MAX_NOTE_CHARS};
-use crate::domain::{FinancialYear, Money, OrgId, Role, SpendCategory};
+use crate::domain::{FinancialYear, Money, OrgId, SpendCategory};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::savings::*;
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use crate::services::body_row;
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
@@ -26,24 +26,22 @@ use super::successions::checked_note;
 
 /// A body's baseline versions and the form to record a new one; `from` prefills the form with
 /// the totals of the body's return for that year.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, ?from))]
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code(), ?from))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn baseline_page(
     db: &Db,
-    user: &CurrentUser,
-    code: &str,
+    read: &ReadBody<'_>,
     from: Option<&str>,
 ) -> Result<BaselinePage, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let actor = read.actor();
+    let code = read.code();
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
     let versions = store::baseline_versions(&mut conn, org.id).await?;
-    let may_decide = user.role == Role::Admin;
+    let may_decide = actor.is_office();
     let mut effects: HashMap<i64, Vec<BaselineEffectRow>> = HashMap::new();
     if may_decide {
         for v in versions.iter().filter(|v| v.status == "proposed") {
@@ -136,7 +134,7 @@ pub async fn baseline_page(
             })
             .collect(),
         inherited,
-        may_record: user.may_write_org(code),
+        may_record: actor.can_write_body(code),
         may_decide,
         form_year,
         form_amounts: SpendCategory::ALL
@@ -155,21 +153,19 @@ pub async fn baseline_page(
 
 /// Records a new version of a body's baseline: every amount and the reason, checked; the
 /// read model of the body and its successors is refreshed in the same transaction.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code()))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn record_baseline(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     form: &HashMap<String, String>,
 ) -> Result<i64, AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     let mut errors = Vec::new();
     let year = match field("year").parse::<FinancialYear>() {
@@ -358,19 +354,17 @@ pub(super) async fn baseline_effect(
 /// The programme office approves a proposed baseline version (it then counts, and the read
 /// model of the body and its successors is refreshed in the same transaction) or returns it with
 /// a reason (it never counts). Audited. Board packs keep the figures they were frozen with.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, version, approve))]
+#[tracing::instrument(skip_all, fields(user = office.user().id, %code, version, approve))]
 pub async fn decide_baseline(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     code: &str,
     version: i64,
     approve: bool,
     reason: &str,
 ) -> Result<(), AppError> {
-    if user.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    let user = office.user();
+    let client = office.client();
     let reason = checked_note(
         "reason",
         "Reason",
@@ -436,18 +430,16 @@ pub async fn decide_baseline(
 }
 
 /// A body's explanation of a missed target for a year (officers of the body).
-#[tracing::instrument(skip_all, fields(user = user.id, %code, %fy))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code(), %fy))]
 pub async fn explain_target(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     fy: FinancialYear,
     explanation: &str,
 ) -> Result<(), AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let text = checked_note(
         "explanation",
         "Explanation",

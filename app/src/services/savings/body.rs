@@ -1,5 +1,6 @@
 //! One body's savings year by year, and "how this was calculated" for a body and year.
 
+use crate::access::ReadBody;
 use crate::db::savings::{self as store, BodyYearRow, Scope};
 use crate::db::{returns, Db, DbError};
 use crate::domain::savings::spend::{cumulative, explain, to_money};
@@ -10,7 +11,6 @@ use crate::domain::savings::{
 use crate::domain::{FinancialYear, Money, OrgId};
 use crate::error::AppError;
 use crate::model::savings::*;
-use crate::model::CurrentUser;
 use crate::services::body_row;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -21,20 +21,18 @@ use super::FIRST_YEAR;
 // ---------------------------------------------------------------- one body
 
 /// One body's savings year by year, with its baseline's sources and its targets.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, ?basis))]
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code(), ?basis))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn body(
     db: &Db,
-    user: &CurrentUser,
-    code: &str,
+    read: &ReadBody<'_>,
     basis: Option<&str>,
 ) -> Result<BodySavings, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let actor = read.actor();
+    let code = read.code();
     let engine = Engine::shared(db, None, None).await?;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
@@ -131,8 +129,8 @@ pub async fn body(
         baseline_own: baseline.is_some_and(|b| b.is_own(OrgId(org.id))),
         baseline_sources: baseline.map(|b| engine.sources(b)).unwrap_or_default(),
         years,
-        may_explain: user.may_write_org(code),
-        may_record_baseline: user.may_write_org(code),
+        may_explain: actor.can_write_body(code),
+        may_record_baseline: actor.can_write_body(code),
         initiatives: crate::services::initiatives::initiative_views(
             &mut conn,
             &engine
@@ -152,21 +150,18 @@ pub async fn body(
 }
 
 /// How one body's saving for one year was calculated: every input and every step.
-#[tracing::instrument(skip_all, fields(user = user.id, %code, %fy, ?basis))]
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code(), %fy, ?basis))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn trace(
     db: &Db,
-    user: &CurrentUser,
-    code: &str,
+    read: &ReadBody<'_>,
     fy: FinancialYear,
     basis: Option<&str>,
 ) -> Result<TraceView, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = read.code();
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let org = body_row(&mut conn, code).await?;
     let engine = Engine::load(&mut conn, None, None).await?;

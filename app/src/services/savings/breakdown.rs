@@ -1,12 +1,12 @@
 //! Savings over a range of years, broken down for the programme dashboard.
 
+use crate::access::ReadAll;
 use crate::db::savings::{self as store, Scope};
 use crate::db::{Db, DbError};
 use crate::domain::savings::spend::{evaluate, to_money};
 use crate::domain::savings::{initiative, FactSum};
 use crate::domain::{FinancialYear, Money, OrgId, Sector, SpendCategory};
 use crate::error::AppError;
-use crate::model::CurrentUser;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -32,22 +32,15 @@ pub struct Breakdown {
 
 /// Spend-based savings by sector and category, and initiative-based savings by year, sector
 /// and class, over `from..=to` (board and office). `sector` narrows everything to one sector.
-#[tracing::instrument(skip_all, fields(user = user.id, ?basis, ?sector, %from, %to))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
+#[tracing::instrument(skip_all, fields(user = all.user().id, ?basis, ?sector, %from, %to))]
 pub async fn breakdown(
     db: &Db,
-    user: &CurrentUser,
+    all: &ReadAll<'_>,
     basis: Option<&str>,
     sector: Option<Sector>,
     from: FinancialYear,
     to: FinancialYear,
 ) -> Result<Breakdown, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
     let engine = Engine::shared(db, None, None).await?;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let basis = basis_of(basis.filter(|b| !b.is_empty()), &engine)?;

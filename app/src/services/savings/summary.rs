@@ -1,6 +1,7 @@
 //! The national and sector savings summary (board and office) and the figures the review
 //! reported.
 
+use crate::access::ReadAll;
 use crate::db::savings::{self as store, BodyRow, Scope};
 use crate::db::{Db, DbError};
 use crate::domain::savings::spend::{by_year, cumulative, evaluate, to_money};
@@ -9,7 +10,6 @@ use crate::domain::savings::{initiative, ApportionMethod, Basis, FactSum, Figure
 use crate::domain::{FinancialYear, Money, OrgId, Sector, SpendCategory};
 use crate::error::AppError;
 use crate::model::savings::*;
-use crate::model::CurrentUser;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -29,19 +29,16 @@ pub struct SummaryQuery {
 }
 
 /// The national (or one sector's) savings against the trajectory: board and programme office.
-#[tracing::instrument(skip_all, fields(user = user.id, ?q))]
+#[tracing::instrument(skip_all, fields(user = cap.user().id, ?q))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn summary(
     db: &Db,
-    user: &CurrentUser,
+    cap: &ReadAll<'_>,
     q: &SummaryQuery,
 ) -> Result<SavingsSummary, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
     let sector = match q.sector.as_deref().filter(|s| !s.is_empty()) {
         Some(text) => Some(
             text.parse::<Sector>()

@@ -1,26 +1,24 @@
 //! The national trajectory and the engine's settings (programme office).
 
+use crate::access::{Office, ReadAll};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store};
 use crate::db::{Db, DbError};
 use crate::domain::savings::ApportionMethod;
 use crate::domain::spend_line::FieldError;
-use crate::domain::{Money, Role};
+use crate::domain::Money;
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::savings::*;
-use crate::model::CurrentUser;
-use crate::services::auth::{now, Client};
+use crate::services::auth::now;
 use std::collections::HashMap;
 
 // ---------------------------------------------------------------- trajectory and settings
 
 /// The trajectory profiles and the engine's settings (everyone signed in as board or admin).
-#[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn targets_page(db: &Db, user: &CurrentUser) -> Result<TargetsPage, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
+#[tracing::instrument(skip_all, fields(user = all.user().id))]
+pub async fn targets_page(db: &Db, all: &ReadAll<'_>) -> Result<TargetsPage, AppError> {
+    let actor = all.actor();
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let rows = store::trajectory(&mut conn).await?;
     let mut profiles: Vec<ProfileView> = Vec::new();
@@ -50,26 +48,24 @@ pub async fn targets_page(db: &Db, user: &CurrentUser) -> Result<TargetsPage, Ap
             .and_then(|m| ApportionMethod::parse(&m))
             .unwrap_or(ApportionMethod::ReviewNationalShare),
         profiles,
-        may_edit: user.role == Role::Admin,
+        may_edit: actor.is_office(),
     })
 }
 
 /// Saves the trajectory and settings (admins): `profile`, `method`, and
 /// `target-PROFILE-YEAR` in whole or decimal pounds for each year shown.
-#[tracing::instrument(skip_all, fields(user = user.id))]
+#[tracing::instrument(skip_all, fields(user = office.user().id))]
 #[expect(
     clippy::too_many_lines,
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub async fn save_targets(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    if user.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    let user = office.user();
+    let client = office.client();
     let mut conn = db.begin().await?;
     let current = store::trajectory(&mut conn).await?;
     let mut errors = Vec::new();

@@ -2,6 +2,7 @@
 //! it (issue 15).
 
 use super::{entry, latest, view};
+use crate::access::{ReadBody, WriteBody};
 use crate::db::audit::{self};
 use crate::db::shared::{self as store, AdoptionRecord, NewAdoption};
 use crate::db::{savings as savings_store, Db, DbError};
@@ -21,15 +22,10 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// A body's adoptions, with the services it has not adopted yet.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
-pub async fn adoptions_page(
-    db: &Db,
-    user: &CurrentUser,
-    code: &str,
-) -> Result<AdoptionsPage, AppError> {
-    if !user.may_read_org(code) {
-        return Err(AppError::Forbidden);
-    }
+#[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code()))]
+pub async fn adoptions_page(db: &Db, read: &ReadBody<'_>) -> Result<AdoptionsPage, AppError> {
+    let actor = read.actor();
+    let code = read.code();
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let body = savings_store::body(&mut conn, code)
         .await?
@@ -59,7 +55,7 @@ pub async fn adoptions_page(
         adoptions: adoptions.iter().map(view).collect(),
         history,
         services,
-        may_edit: user.may_write_org(code),
+        may_edit: actor.can_write_body(code),
     })
 }
 
@@ -89,17 +85,15 @@ pub(super) fn count(
 }
 
 /// Records that a body is considering a shared service, with its costs before and after.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code()))]
 pub async fn record_adoption(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     form: &HashMap<String, String>,
 ) -> Result<i64, AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
     let mut errors = Vec::new();
     let mut money = |name: &str, label: &str| -> Money {
@@ -255,17 +249,15 @@ pub struct Step<'a> {
 }
 
 /// Moves an adoption to its next stage, dated.
-#[tracing::instrument(skip_all, fields(user = user.id, %code))]
+#[tracing::instrument(skip_all, fields(user = write.user().id, code = write.code()))]
 pub async fn move_adoption(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
-    code: &str,
+    write: &WriteBody<'_>,
     step: &Step<'_>,
 ) -> Result<(), AppError> {
-    if !user.may_write_org(code) {
-        return Err(AppError::Forbidden);
-    }
+    let code = write.code();
+    let user = write.user();
+    let client = write.client();
     let Step {
         id,
         row_version,

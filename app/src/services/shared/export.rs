@@ -1,23 +1,21 @@
 //! The REST export of adoptions, as JSON rows and CSV.
 
 use super::view;
+use crate::access::Actor;
 use crate::db::shared::{self as store};
 use crate::db::{savings as savings_store, Db, DbError};
 use crate::error::AppError;
 use crate::model::estate::*;
-use crate::model::CurrentUser;
 
 /// The adoptions the caller may read (officers: their own bodies'), for the REST export.
-#[tracing::instrument(skip_all, fields(user = user.id, ?org))]
+#[tracing::instrument(skip_all, fields(user = actor.user.id, ?org))]
 pub async fn export(
     db: &Db,
-    user: &CurrentUser,
+    actor: &Actor,
     org: Option<&str>,
 ) -> Result<Vec<AdoptionView>, AppError> {
     if let Some(code) = org {
-        if !user.may_read_org(code) {
-            return Err(AppError::Forbidden);
-        }
+        actor.read_body(code)?;
     }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     if let Some(code) = org {
@@ -29,7 +27,7 @@ pub async fn export(
         .await?
         .iter()
         .filter(|a| org.is_none_or(|c| a.org_code == c))
-        .filter(|a| user.may_read_org(&a.org_code))
+        .filter(|a| actor.can_read_body(&a.org_code))
         .map(view)
         .collect())
 }

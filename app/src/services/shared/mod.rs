@@ -6,13 +6,14 @@
 //! (`source_ref adoption:ID`, the body as consumer of the service); when it is exited, that
 //! initiative ends in the exit year.
 
+use crate::access::{Actor, Office, ReadAll};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::shared::{self as store, AdoptionRecord};
 use crate::db::{Db, DbError};
 use crate::domain::estate::adoption::recurring_saving;
 use crate::domain::estate::AdoptionStage;
 use crate::domain::spend_line::FieldError;
-use crate::domain::{OrgCode, Role};
+use crate::domain::OrgCode;
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::estate::*;
@@ -124,15 +125,12 @@ pub(super) fn body_rows(
 /// bodies × services, each cell the body's stage; for every sector, services × sectors, each
 /// cell how many bodies are live and how many on the way (considering, contracted or
 /// migrating) — a table whose size does not grow with the number of bodies.
-#[tracing::instrument(skip_all, fields(user = user.id, ?sector))]
+#[tracing::instrument(skip_all, fields(user = all.user().id, ?sector))]
 pub async fn adoption_matrix(
     db: &Db,
-    user: &CurrentUser,
+    all: &ReadAll<'_>,
     sector: Option<crate::domain::Sector>,
 ) -> Result<AdoptionMatrix, AppError> {
-    if !user.role.reads_all_organisations() {
-        return Err(AppError::Forbidden);
-    }
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let services = store::services(&mut conn).await?;
     if let Some(sector) = sector {
@@ -195,8 +193,9 @@ pub async fn adoption_matrix(
 }
 
 /// The catalogue for anyone signed in; the adoption matrix for the board and office.
-#[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn front_page(db: &Db, user: &CurrentUser) -> Result<SharedServicesPage, AppError> {
+#[tracing::instrument(skip_all, fields(user = actor.user.id))]
+pub async fn front_page(db: &Db, actor: &Actor) -> Result<SharedServicesPage, AppError> {
+    let user = &actor.user;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let services = store::services(&mut conn).await?;
     let adoptions = latest(store::adoptions(&mut conn, None).await?);
@@ -224,21 +223,19 @@ pub async fn front_page(db: &Db, user: &CurrentUser) -> Result<SharedServicesPag
             .iter()
             .map(|o| (o.code.clone(), o.name.clone()))
             .collect(),
-        may_edit_catalogue: user.role == Role::Admin,
+        may_edit_catalogue: actor.is_office(),
     })
 }
 
 /// Adds or renames a catalogue entry (programme office).
-#[tracing::instrument(skip_all, fields(user = user.id))]
+#[tracing::instrument(skip_all, fields(user = office.user().id))]
 pub async fn save_service(
     db: &Db,
-    user: &CurrentUser,
-    client: &Client,
+    office: &Office<'_>,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    if user.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    let user = office.user();
+    let client = office.client();
     let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
     let mut errors = Vec::new();
     let code = f("code")
