@@ -211,28 +211,9 @@ impl Resolver<'_> {
         result
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "issue 16: still to be split along the steps it marks"
-    )]
     fn compute(&mut self, org: OrgId) -> Option<EffectiveBaseline> {
         if let Some(recorded) = self.own.get(&org) {
-            let parts = recorded
-                .amounts
-                .iter()
-                .map(|(category, amount)| BaselinePart {
-                    category: *category,
-                    amount: *amount,
-                    source: org,
-                    source_version: recorded.version,
-                    year: recorded.year,
-                    via: Vec::new(),
-                })
-                .collect();
-            return Some(EffectiveBaseline {
-                parts,
-                incomplete: false,
-            });
+            return Some(own_baseline(org, recorded));
         }
         let mut predecessors: Vec<OrgId> = self
             .successions
@@ -298,6 +279,26 @@ impl Resolver<'_> {
             }
         }
         Some(EffectiveBaseline { parts, incomplete })
+    }
+}
+
+/// A body's own recorded baseline, every part its own (nothing inherited).
+fn own_baseline(org: OrgId, recorded: &RecordedBaseline) -> EffectiveBaseline {
+    let parts = recorded
+        .amounts
+        .iter()
+        .map(|(category, amount)| BaselinePart {
+            category: *category,
+            amount: *amount,
+            source: org,
+            source_version: recorded.version,
+            year: recorded.year,
+            via: Vec::new(),
+        })
+        .collect();
+    EffectiveBaseline {
+        parts,
+        incomplete: false,
     }
 }
 

@@ -76,100 +76,47 @@ pub(super) fn describe(s: &Site) -> String {
     parts.join(", ")
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub(super) fn differences(before: &Site, after: &Site) -> String {
-    let mut out = Vec::new();
-    let mut diff = |label: &str, a: String, b: String| {
-        if a != b {
-            out.push(format!("{label} {a} → {b}"));
-        }
-    };
-    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
-    let kwh = |e: Option<crate::domain::estate::site::Energy>| {
+    fn opt(v: Option<i64>) -> String {
+        v.map(|n| n.to_string()).unwrap_or_else(|| "—".into())
+    }
+    fn kwh(e: Option<crate::domain::estate::site::Energy>) -> String {
         e.map(|e| format!("{} kWh ({})", e.kwh, e.metering.code()))
             .unwrap_or_else(|| "—".into())
-    };
-    diff(
-        "postcode",
-        before.postcode.clone().unwrap_or_default(),
-        after.postcode.clone().unwrap_or_default(),
-    );
-    diff(
-        "type",
-        before.site_type.name().into(),
-        after.site_type.name().into(),
-    );
-    diff(
-        "ownership",
-        before.ownership.code().into(),
-        after.ownership.code().into(),
-    );
-    diff("tier", opt(before.tier), opt(after.tier));
-    diff(
-        "floor area",
-        opt(before.floor_area_m2),
-        opt(after.floor_area_m2),
-    );
-    diff("racks", opt(before.racks), opt(after.racks));
-    diff(
-        "physical servers",
-        before.physical_servers.to_string(),
-        after.physical_servers.to_string(),
-    );
-    diff(
-        "virtual hosts",
-        before.virtual_hosts.to_string(),
-        after.virtual_hosts.to_string(),
-    );
-    diff(
-        "virtual machines",
-        before.virtual_machines.to_string(),
-        after.virtual_machines.to_string(),
-    );
-    diff(
-        "IT load",
-        before
-            .it_load_kw
-            .map(|k| format!("{} kW", k.normalize()))
-            .unwrap_or_default(),
-        after
-            .it_load_kw
-            .map(|k| format!("{} kW", k.normalize()))
-            .unwrap_or_default(),
-    );
-    diff(
-        "total energy",
-        kwh(before.total_energy),
-        kwh(after.total_energy),
-    );
-    diff("IT energy", kwh(before.it_energy), kwh(after.it_energy));
-    diff(
-        "power cost",
-        before.costs.power.to_string(),
-        after.costs.power.to_string(),
-    );
-    diff(
-        "accommodation cost",
-        before.costs.accommodation.to_string(),
-        after.costs.accommodation.to_string(),
-    );
-    diff(
-        "maintenance cost",
-        before.costs.maintenance.to_string(),
-        after.costs.maintenance.to_string(),
-    );
-    diff(
-        "staff cost",
-        before.costs.staff.to_string(),
-        after.costs.staff.to_string(),
-    );
-    diff(
-        "opened",
-        before.opened.map(|d| d.to_string()).unwrap_or_default(),
-        after.opened.map(|d| d.to_string()).unwrap_or_default(),
-    );
-    out.join("; ")
+    }
+    // Each field a person would check, as the sheet shows it.
+    type Field = (&'static str, fn(&Site) -> String);
+    let fields: [Field; 17] = [
+        ("postcode", |s| s.postcode.clone().unwrap_or_default()),
+        ("type", |s| s.site_type.name().into()),
+        ("ownership", |s| s.ownership.code().into()),
+        ("tier", |s| opt(s.tier)),
+        ("floor area", |s| opt(s.floor_area_m2)),
+        ("racks", |s| opt(s.racks)),
+        ("physical servers", |s| s.physical_servers.to_string()),
+        ("virtual hosts", |s| s.virtual_hosts.to_string()),
+        ("virtual machines", |s| s.virtual_machines.to_string()),
+        ("IT load", |s| {
+            s.it_load_kw
+                .map(|k| format!("{} kW", k.normalize()))
+                .unwrap_or_default()
+        }),
+        ("total energy", |s| kwh(s.total_energy)),
+        ("IT energy", |s| kwh(s.it_energy)),
+        ("power cost", |s| s.costs.power.to_string()),
+        ("accommodation cost", |s| s.costs.accommodation.to_string()),
+        ("maintenance cost", |s| s.costs.maintenance.to_string()),
+        ("staff cost", |s| s.costs.staff.to_string()),
+        ("opened", |s| {
+            s.opened.map(|d| d.to_string()).unwrap_or_default()
+        }),
+    ];
+    fields
+        .iter()
+        .filter_map(|(label, value)| {
+            let (a, b) = (value(before), value(after));
+            (a != b).then(|| format!("{label} {a} → {b}"))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

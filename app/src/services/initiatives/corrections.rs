@@ -71,12 +71,40 @@ pub(super) async fn initiative_row(
         .ok_or_else(|| AppError::NotFound("The initiative".to_owned()))
 }
 
+/// A financial year stored as its starting year, as people write it ("2014-15").
+fn fy_text(start: i64) -> String {
+    i32::try_from(start)
+        .ok()
+        .and_then(|y| FinancialYear::starting(y).ok())
+        .map(|y| y.to_string())
+        .unwrap_or_default()
+}
+
+/// One version of an initiative as its history lists it.
+fn version_view(v: store::VersionRow) -> InitiativeVersionView {
+    InitiativeVersionView {
+        version: v.version,
+        change: v.change,
+        reason: v.reason,
+        title: v.title,
+        class: SavingClass::parse(&v.class).map_or(v.class.clone(), |c| c.name().to_owned()),
+        evidence: Evidence::parse(&v.evidence).map_or(v.evidence.clone(), |e| e.name().to_owned()),
+        recurring: Money::from_pence(v.recurring_pence),
+        one_off: Money::from_pence(v.one_off_pence),
+        years: match v.last_fy {
+            Some(last) => format!("{} to {}", fy_text(v.first_fy), fy_text(last)),
+            None => format!("from {}", fy_text(v.first_fy)),
+        },
+        withdrawn: v.withdrawn == 1,
+        changed_at: chrono::DateTime::from_timestamp(v.changed_at, 0)
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        changed_by: v.changed_by,
+    }
+}
+
 /// One initiative of a body, its history, and the corrections this person may make.
 #[tracing::instrument(skip_all, fields(user = read.user().id, code = read.code(), id))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub async fn initiative_page(
     db: &Db,
     read: &ReadBody<'_>,
@@ -96,36 +124,11 @@ pub async fn initiative_page(
         .into_iter()
         .find(|v| v.id == id);
     let withdrawn = row.withdrawn_at.is_some();
-    let fy = |start: i64| {
-        i32::try_from(start)
-            .ok()
-            .and_then(|y| FinancialYear::starting(y).ok())
-            .map(|y| y.to_string())
-            .unwrap_or_default()
-    };
+    let fy = fy_text;
     let history = store::initiative_versions(&mut conn, id)
         .await?
         .into_iter()
-        .map(|v| InitiativeVersionView {
-            version: v.version,
-            change: v.change,
-            reason: v.reason,
-            title: v.title,
-            class: SavingClass::parse(&v.class).map_or(v.class.clone(), |c| c.name().to_owned()),
-            evidence: Evidence::parse(&v.evidence)
-                .map_or(v.evidence.clone(), |e| e.name().to_owned()),
-            recurring: Money::from_pence(v.recurring_pence),
-            one_off: Money::from_pence(v.one_off_pence),
-            years: match v.last_fy {
-                Some(last) => format!("{} to {}", fy(v.first_fy), fy(last)),
-                None => format!("from {}", fy(v.first_fy)),
-            },
-            withdrawn: v.withdrawn == 1,
-            changed_at: chrono::DateTime::from_timestamp(v.changed_at, 0)
-                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-            changed_by: v.changed_by,
-        })
+        .map(version_view)
         .collect();
     let money_text = |pence: i64| Money::from_pence(pence).as_decimal().to_string();
     let values = vec![

@@ -16,10 +16,6 @@ use sqlx::AnyConnection;
 
 /// Submits, approves, sends back (with a reason) or restates the newest version.
 #[tracing::instrument(skip_all, fields(user = actor.user.id, org = %key.org_code, fy = %key.fy, row_version, ?action))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub async fn act(
     db: &Db,
     actor: &Actor,
@@ -54,31 +50,10 @@ pub async fn act(
             other => AppError::Conflict(other.to_string()),
         })?;
     if action == ReturnAction::Submit {
-        let lines = returns::lines(&mut tx, current.id).await?;
-        let explained = returns::explanations(&mut tx, current.id).await?;
-        let mut missing = blank_categories(&mut tx, org, fy, &lines).await?;
-        missing.extend(
-            warnings_for(&mut tx, org, fy, &lines)
-                .await?
-                .into_iter()
-                .filter(|w| !explained.iter().any(|(c, _)| *c == w.category))
-                .map(|w| FieldError {
-                    field: format!("{}-explanation", w.category.code()),
-                    message: format!("{} Save an explanation before you submit.", w.message),
-                }),
-        );
-        if !missing.is_empty() {
-            return Err(AppError::Fields(missing));
-        }
+        check_submittable(&mut tx, org, fy, current.id).await?;
     }
     let (target, label) = if action == ReturnAction::Restate {
-        let lines = returns::lines(&mut tx, current.id).await?;
-        let id = returns::insert(&mut tx, org, year, current.version + 1, now(), user.id).await?;
-        returns::replace_lines(&mut tx, id, &lines).await?;
-        let income = returns::income(&mut tx, current.id).await?;
-        returns::replace_income(&mut tx, id, income.as_ref()).await?;
-        let explained = returns::explanations(&mut tx, current.id).await?;
-        returns::replace_explanations(&mut tx, id, &explained).await?;
+        let id = restate(&mut tx, org, year, &current, user.id).await?;
         (id, AuditAction::ReturnRestated)
     } else {
         let reason = (action == ReturnAction::SendBack)
@@ -113,6 +88,53 @@ pub async fn act(
     e.after = Some(serde_json::json!({ "status": next.code(), "reason": reason }));
     audit::record(&mut tx, &e).await?;
     read_back_and_commit(tx, org, key).await
+}
+
+/// Refuses to submit a return with a blank where the baseline has an amount, or a warning
+/// without its explanation: every such field named at once.
+async fn check_submittable(
+    conn: &mut AnyConnection,
+    org: i64,
+    fy: FinancialYear,
+    return_id: i64,
+) -> Result<(), AppError> {
+    let lines = returns::lines(conn, return_id).await?;
+    let explained = returns::explanations(conn, return_id).await?;
+    let mut missing = blank_categories(conn, org, fy, &lines).await?;
+    missing.extend(
+        warnings_for(conn, org, fy, &lines)
+            .await?
+            .into_iter()
+            .filter(|w| !explained.iter().any(|(c, _)| *c == w.category))
+            .map(|w| FieldError {
+                field: format!("{}-explanation", w.category.code()),
+                message: format!("{} Save an explanation before you submit.", w.message),
+            }),
+    );
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Fields(missing))
+    }
+}
+
+/// Starts the next version of an approved return as a draft holding the same lines, income
+/// and explanations; returns its id.
+async fn restate(
+    conn: &mut AnyConnection,
+    org: i64,
+    year: i64,
+    current: &returns::ReturnRecord,
+    user_id: i64,
+) -> Result<i64, AppError> {
+    let lines = returns::lines(conn, current.id).await?;
+    let id = returns::insert(conn, org, year, current.version + 1, now(), user_id).await?;
+    returns::replace_lines(conn, id, &lines).await?;
+    let income = returns::income(conn, current.id).await?;
+    returns::replace_income(conn, id, income.as_ref()).await?;
+    let explained = returns::explanations(conn, current.id).await?;
+    returns::replace_explanations(conn, id, &explained).await?;
+    Ok(id)
 }
 
 /// The categories the body's baseline has an amount in but the return leaves blank: each
