@@ -6,6 +6,7 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::estate::{self as store};
 use crate::db::{Db, DbError};
 use crate::domain::estate::SiteType;
+use crate::domain::input::Checker;
 use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Sector};
 use crate::error::AppError;
@@ -13,51 +14,45 @@ use crate::model::audit::AuditAction;
 use crate::services::auth::now;
 use std::collections::HashMap;
 
-/// Sets (or, with `remove`, removes) a point of a consolidation target line: the programme
-/// office only. Every problem is named by its field; nothing is saved if there is one.
-#[tracing::instrument(skip_all, fields(user = office.user().id))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
-pub async fn set_consolidation_target(
-    db: &Db,
-    office: &Office<'_>,
-    form: &HashMap<String, String>,
-) -> Result<(), AppError> {
-    let user = office.user();
-    let client = office.client();
+/// A consolidation target point as the form asks: its scope (a sector and a site type, blank
+/// for all), its year, the most sites, and where the figure comes from; or its removal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetCommand {
+    pub sector: String,
+    pub site_type: String,
+    pub year: FinancialYear,
+    pub max_sites: i64,
+    pub note: String,
+    pub remove: bool,
+}
+
+/// Checks the consolidation target form (pure): every problem named by its field.
+pub fn parse_target_form(form: &HashMap<String, String>) -> Result<TargetCommand, Vec<FieldError>> {
     let f = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let mut errors = Vec::new();
-    let mut fail = |field: &str, message: String| {
-        errors.push(FieldError {
-            field: field.into(),
-            message,
-        });
-    };
+    let mut c = Checker::new();
     let sector = match f("sector") {
         "" => String::new(),
-        text => match text.parse::<Sector>() {
-            Ok(s) => s.code().to_owned(),
-            Err(e) => {
-                fail("sector", format!("Sector: {e}"));
+        text => text.parse::<Sector>().map_or_else(
+            |e| {
+                c.error("sector", format!("Sector: {e}"));
                 String::new()
-            }
-        },
+            },
+            |s| s.code().to_owned(),
+        ),
     };
     let site_type = match f("type") {
         "" => String::new(),
-        text => match SiteType::parse(text) {
-            Ok(t) => t.code().to_owned(),
-            Err(e) => {
-                fail("type", format!("Type: {e}"));
+        text => SiteType::parse(text).map_or_else(
+            |e| {
+                c.error("type", format!("Type: {e}"));
                 String::new()
-            }
-        },
+            },
+            |t| t.code().to_owned(),
+        ),
     };
     let year = f("year").parse::<FinancialYear>().ok();
     if year.is_none() {
-        fail("year", "Year: a financial year like 2015-16".into());
+        c.error("year", "Year: a financial year like 2015-16".into());
     }
     let remove = !f("remove").is_empty();
     let max_sites = if remove {
@@ -66,7 +61,7 @@ pub async fn set_consolidation_target(
         match f("max_sites").replace(',', "").parse::<i64>() {
             Ok(n) if (0..=100_000).contains(&n) => n,
             _ => {
-                fail(
+                c.error(
                     "max_sites",
                     "Most sites: a whole number from 0 to 100000".into(),
                 );
@@ -76,36 +71,57 @@ pub async fn set_consolidation_target(
     };
     let note = f("note").to_owned();
     if !remove && note.is_empty() {
-        fail(
+        c.error(
             "note",
             "Source or reason: say where the target comes from".into(),
         );
     } else if note.chars().count() > 500 {
-        fail("note", "Source or reason: at most 500 characters".into());
+        c.error("note", "Source or reason: at most 500 characters".into());
     }
-    let Some(year) = year.filter(|_| errors.is_empty()) else {
-        return Err(refused(errors, form));
+    let Some(year) = year else {
+        return Err(c.into_errors());
     };
-    let row = (
+    c.finish(TargetCommand {
         sector,
         site_type,
-        i64::from(year.start_year()),
+        year,
         max_sites,
         note,
-    );
+        remove,
+    })
+}
+
+/// Sets (or removes) a point of a consolidation target line: the programme office only.
+/// Nothing is saved if the form has a problem; each is named by its field.
+#[tracing::instrument(skip_all, fields(user = office.user().id))]
+pub async fn set_consolidation_target(
+    db: &Db,
+    office: &Office<'_>,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    let (user, client) = (office.user(), office.client());
+    let t = parse_target_form(form).map_err(|errors| refused(errors, form))?;
+    let year = t.year;
     let mut tx = db.begin().await?;
     let mut e = AuditEntry::by(
         user,
         &client.addr,
-        if remove {
+        if t.remove {
             AuditAction::ConsolidationTargetRemoved
         } else {
             AuditAction::ConsolidationTargetSet
         },
         "consolidation_target",
-        format!("{}/{}/{year}", row.0, row.1),
+        format!("{}/{}/{year}", t.sector, t.site_type),
     );
-    if remove {
+    let row = (
+        t.sector,
+        t.site_type,
+        i64::from(year.start_year()),
+        t.max_sites,
+        t.note,
+    );
+    if t.remove {
         if !store::delete_target(&mut tx, &row.0, &row.1, row.2).await? {
             return Err(AppError::validation(
                 "year",
@@ -119,4 +135,69 @@ pub async fn set_consolidation_target(
     audit::record(&mut tx, &e).await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_target_form, TargetCommand};
+    use crate::domain::FinancialYear;
+    use std::collections::HashMap;
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_target_point_is_read_with_its_scope() {
+        let t = parse_target_form(&form(&[
+            ("sector", "nhs"),
+            ("type", "data-centre"),
+            ("year", "2015-16"),
+            ("max_sites", "1,200"),
+            ("note", " The review's aim "),
+        ]))
+        .expect("a good form");
+        assert_eq!(
+            t,
+            TargetCommand {
+                sector: "nhs".into(),
+                site_type: "data-centre".into(),
+                year: "2015-16".parse::<FinancialYear>().expect("a year"),
+                max_sites: 1200,
+                note: "The review's aim".into(),
+                remove: false,
+            }
+        );
+        // Removing needs only the scope and the year.
+        let gone =
+            parse_target_form(&form(&[("year", "2015-16"), ("remove", "yes")])).expect("a removal");
+        assert!(gone.remove && gone.sector.is_empty() && gone.site_type.is_empty());
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let errors = parse_target_form(&form(&[
+            ("sector", "space"),
+            ("type", "attic"),
+            ("year", "2015"),
+            ("max_sites", "lots"),
+        ]))
+        .expect_err("four problems and a missing note");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["sector", "type", "year", "max_sites", "note"]);
+        let long = "x".repeat(501);
+        let errors = parse_target_form(&form(&[
+            ("year", "2015-16"),
+            ("max_sites", "3"),
+            ("note", &long),
+        ]))
+        .expect_err("a long note");
+        assert_eq!(
+            errors[0].message,
+            "Source or reason: at most 500 characters"
+        );
+    }
 }

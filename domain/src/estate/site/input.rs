@@ -1,6 +1,7 @@
 //! A site as typed: every field checked at once, each problem naming its field.
 
 use super::*;
+use crate::input::Checker;
 use crate::spend_line::FieldError;
 use crate::Money;
 use chrono::NaiveDate;
@@ -36,43 +37,13 @@ pub const MAX_KWH: i64 = 10_000_000_000;
 /// The most of any count (servers, racks, m²).
 pub const MAX_COUNT: i64 = 10_000_000;
 
-pub(super) struct Checker {
-    errors: Vec<FieldError>,
+/// The checks only a site's form needs, on the shared `Checker` (`domain::input`).
+pub(super) trait SiteChecks {
+    fn energy(&mut self, field: &str, label: &str, kwh: &str, metering: &str) -> Option<Energy>;
+    fn money(&mut self, field: &str, label: &str, text: &str) -> Money;
 }
 
-impl Checker {
-    fn error(&mut self, field: &str, message: String) {
-        self.errors.push(FieldError {
-            field: field.to_owned(),
-            message,
-        });
-    }
-
-    fn count(&mut self, field: &str, label: &str, text: &str, required: bool) -> Option<i64> {
-        let text = text.trim().replace(',', "");
-        if text.is_empty() {
-            if required {
-                return Some(0);
-            }
-            return None;
-        }
-        match text.parse::<i64>() {
-            Ok(n) if n < 0 => {
-                self.error(field, format!("{label}: cannot be negative"));
-                None
-            }
-            Ok(n) if n > MAX_COUNT => {
-                self.error(field, format!("{label}: at most {MAX_COUNT}"));
-                None
-            }
-            Ok(n) => Some(n),
-            Err(_) => {
-                self.error(field, format!("{label}: a whole number, like 12"));
-                None
-            }
-        }
-    }
-
+impl SiteChecks for Checker {
     fn energy(&mut self, field: &str, label: &str, kwh: &str, metering: &str) -> Option<Energy> {
         let text = kwh.trim().replace(',', "");
         if text.is_empty() {
@@ -149,7 +120,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     reason = "issue 16: still to be split along the steps it marks"
 )]
 pub fn parse_site(input: &SiteInput<'_>) -> Result<Site, Vec<FieldError>> {
-    let mut c = Checker { errors: Vec::new() };
+    let mut c = Checker::new();
     let name = input.name.trim();
     if name.is_empty() {
         c.error(
@@ -178,27 +149,41 @@ pub fn parse_site(input: &SiteInput<'_>) -> Result<Site, Vec<FieldError>> {
     let ownership = Ownership::parse(input.ownership)
         .map_err(|e| c.error("ownership", format!("Ownership: {e}")))
         .ok();
-    let tier = c.count("tier", "Tier", input.tier, false);
+    let tier = c.count("tier", "Tier", input.tier, false, MAX_COUNT);
     if tier.is_some_and(|t| !(1..=4).contains(&t)) {
         c.error(
             "tier",
             "Tier: 1 to 4 (Uptime Institute tiers), or leave it empty".into(),
         );
     }
-    let floor_area_m2 = c.count("floor_area_m2", "Floor area", input.floor_area_m2, false);
-    let racks = c.count("racks", "Racks", input.racks, false);
+    let floor_area_m2 = c.count(
+        "floor_area_m2",
+        "Floor area",
+        input.floor_area_m2,
+        false,
+        MAX_COUNT,
+    );
+    let racks = c.count("racks", "Racks", input.racks, false, MAX_COUNT);
     let physical_servers = c.count(
         "physical_servers",
         "Physical servers",
         input.physical_servers,
         true,
+        MAX_COUNT,
     );
-    let virtual_hosts = c.count("virtual_hosts", "Virtual hosts", input.virtual_hosts, true);
+    let virtual_hosts = c.count(
+        "virtual_hosts",
+        "Virtual hosts",
+        input.virtual_hosts,
+        true,
+        MAX_COUNT,
+    );
     let virtual_machines = c.count(
         "virtual_machines",
         "Virtual machines",
         input.virtual_machines,
         true,
+        MAX_COUNT,
     );
     if let (Some(p), Some(h)) = (physical_servers, virtual_hosts) {
         if h > p {
@@ -284,7 +269,7 @@ pub fn parse_site(input: &SiteInput<'_>) -> Result<Site, Vec<FieldError>> {
         physical_servers,
         virtual_hosts,
         virtual_machines,
-        c.errors.is_empty(),
+        c.is_clean(),
     ) {
         (
             Some(site_type),
@@ -310,6 +295,6 @@ pub fn parse_site(input: &SiteInput<'_>) -> Result<Site, Vec<FieldError>> {
             costs,
             opened,
         }),
-        _ => Err(c.errors),
+        _ => Err(c.into_errors()),
     }
 }
