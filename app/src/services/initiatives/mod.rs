@@ -14,10 +14,11 @@ use crate::access::{ReadBody, WriteBody};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, Scope};
 use crate::db::{Db, DbError};
+use crate::domain::input::Checker;
 use crate::domain::savings::{
     initiative, Evidence, Initiative, InitiativeKind, Party, SavingClass,
 };
-use crate::domain::spend_line::{FieldError, MAX_LINE_POUNDS, MAX_NOTE_CHARS};
+use crate::domain::spend_line::{MAX_LINE_POUNDS, MAX_NOTE_CHARS};
 use crate::domain::{FinancialYear, Money, OrgId};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
@@ -137,142 +138,26 @@ pub async fn initiatives_page(db: &Db, read: &ReadBody<'_>) -> Result<Initiative
 
 /// Checks an initiative's form (recording or editing): every problem at once, each naming its
 /// field, with what was typed kept. Returns the initiative (id 0) and its quality note.
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub(super) async fn check_form(
     conn: &mut AnyConnection,
     org: i64,
     form: &HashMap<String, String>,
 ) -> Result<(Initiative, String), AppError> {
-    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let mut errors: Vec<FieldError> = Vec::new();
-    let mut error = |field: &str, message: String| {
-        errors.push(FieldError {
-            field: field.into(),
-            message,
-        })
-    };
-    let title = field("title");
-    if title.is_empty() {
-        error("title", "Title: say what the initiative is".into());
-    } else if title.chars().count() > 200 {
-        error("title", "Title: at most 200 characters".into());
-    }
-    let kind = InitiativeKind::parse(field("kind"))
-        .map_err(|e| error("kind", format!("Kind: {e}")))
-        .ok();
-    let class = SavingClass::parse(field("class"))
-        .map_err(|e| error("class", format!("Class: {e}")))
-        .ok();
-    let evidence = Evidence::parse(field("evidence"))
-        .map_err(|e| error("evidence", format!("Evidence: {e}")))
-        .ok();
-    let party = Party::parse(field("party"))
-        .map_err(|e| error("party", format!("Party: {e}")))
-        .ok();
-    let mut amount = |name: &str, label: &str| -> Option<Money> {
-        let text = field(name);
-        let text = if text.is_empty() { "0" } else { text };
-        match Money::parse(text) {
-            Ok(m) if m.is_negative() => {
-                error(name, format!("{label}: cannot be negative"));
-                None
-            }
-            Ok(m) if m.as_decimal() > Decimal::from(MAX_LINE_POUNDS) => {
-                error(
-                    name,
-                    format!("{label}: more than £1bn is not plausible for one initiative"),
-                );
-                None
-            }
-            Ok(m) => Some(m),
-            Err(e) => {
-                error(name, format!("{label}: {e}"));
-                None
-            }
-        }
-    };
-    let recurring = amount("recurring", "Recurring annual saving");
-    let one_off = amount("one_off", "One-off cost");
-    let first_year = field("first_year")
-        .parse::<FinancialYear>()
-        .map_err(|_| {
-            error(
-                "first_year",
-                "First year: enter a financial year like 2014-15".into(),
-            )
-        })
-        .ok();
-    let last_year = match field("last_year") {
-        "" => None,
-        text => match text.parse::<FinancialYear>() {
-            Ok(y) if first_year.is_some_and(|f| y < f) => {
-                error(
-                    "last_year",
-                    "Last year: cannot be before the first year".into(),
-                );
-                None
-            }
-            Ok(y) => Some(y),
-            Err(_) => {
-                error(
-                    "last_year",
-                    "Last year: enter a financial year like 2018-19, or leave it empty".into(),
-                );
-                None
-            }
-        },
-    };
-    let service = match field("service") {
-        "" => None,
-        text => match text.parse::<crate::domain::OrgCode>() {
-            // Service codes follow the same rule as body codes: lower case, digits, hyphens.
-            Ok(c) => Some(c.to_string()),
-            Err(_) => {
-                error(
-                    "service",
-                    "Shared service: a code like swan (letters, digits and hyphens)".into(),
-                );
-                None
-            }
-        },
-    };
-    if matches!(party, Some(Party::Provider | Party::Consumer))
-        && service.is_none()
-        && field("service").is_empty()
-    {
-        error(
-            "service",
-            "Shared service: a provider or consumer must name the shared service".into(),
-        );
-    }
-    let note = field("quality_note");
-    if note.is_empty() {
-        error(
-            "quality_note",
-            "Quality note: show that the saving is not a service cut or extra income".into(),
-        );
-    } else if note.chars().count() > MAX_NOTE_CHARS {
-        error(
-            "quality_note",
-            format!("Quality note: at most {MAX_NOTE_CHARS} characters"),
-        );
-    }
-    let counterparty = match field("counterparty") {
+    let mut c = Checker::new();
+    let fields = initiative_fields(form, &mut c);
+    let counterparty = match form.get("counterparty").map_or("", |v| v.trim()) {
         "" => None,
         text => match store::body(&mut *conn, text).await? {
             Some(b) if b.id != org => Some(OrgId(b.id)),
             Some(_) => {
-                error(
+                c.error(
                     "counterparty",
                     "Other body: name another body, not this one".into(),
                 );
                 None
             }
             None => {
-                error(
+                c.error(
                     "counterparty",
                     format!("Other body: there is no body with the code {text:?}"),
                 );
@@ -280,45 +165,189 @@ pub(super) async fn check_form(
             }
         },
     };
-    let (
-        Some(kind),
-        Some(class),
-        Some(evidence),
-        Some(party),
-        Some(recurring),
-        Some(one_off),
-        Some(first_year),
-        true,
-    ) = (
-        kind,
-        class,
-        evidence,
-        party,
-        recurring,
-        one_off,
-        first_year,
-        errors.is_empty(),
-    )
-    else {
+    let refused = |errors| {
         let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        return Err(AppError::Form { errors, values });
+        AppError::Form { errors, values }
+    };
+    let Some(f) = fields.filter(|_| c.is_clean()) else {
+        return Err(refused(c.into_errors()));
     };
     let initiative = Initiative {
         id: 0,
         org: OrgId(org),
-        kind,
-        title: title.to_owned(),
-        class,
-        evidence,
-        recurring,
-        one_off,
-        first_year,
-        last_year,
-        service,
-        party,
+        kind: f.kind,
+        title: f.title,
+        class: f.class,
+        evidence: f.evidence,
+        recurring: f.recurring,
+        one_off: f.one_off,
+        first_year: f.first_year,
+        last_year: f.last_year,
+        service: f.service,
+        party: f.party,
         counterparty,
     };
-    Ok((initiative, note.to_owned()))
+    Ok((initiative, f.quality_note))
+}
+
+/// An initiative's fields as typed, checked (all but the other body, which needs the list of
+/// bodies).
+pub struct InitiativeFields {
+    pub title: String,
+    pub kind: InitiativeKind,
+    pub class: SavingClass,
+    pub evidence: Evidence,
+    pub party: Party,
+    pub recurring: Money,
+    pub one_off: Money,
+    pub first_year: FinancialYear,
+    pub last_year: Option<FinancialYear>,
+    pub service: Option<String>,
+    pub quality_note: String,
+}
+
+/// Checks an initiative form's fields (pure), adding each problem to `c`; the fields when every
+/// one of them parsed.
+pub fn initiative_fields(
+    form: &HashMap<String, String>,
+    c: &mut Checker,
+) -> Option<InitiativeFields> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let title = field("title");
+    if title.is_empty() {
+        c.error("title", "Title: say what the initiative is".into());
+    } else if title.chars().count() > 200 {
+        c.error("title", "Title: at most 200 characters".into());
+    }
+    let kind = InitiativeKind::parse(field("kind"))
+        .map_err(|e| c.error("kind", format!("Kind: {e}")))
+        .ok();
+    let class = SavingClass::parse(field("class"))
+        .map_err(|e| c.error("class", format!("Class: {e}")))
+        .ok();
+    let evidence = Evidence::parse(field("evidence"))
+        .map_err(|e| c.error("evidence", format!("Evidence: {e}")))
+        .ok();
+    let party = Party::parse(field("party"))
+        .map_err(|e| c.error("party", format!("Party: {e}")))
+        .ok();
+    let recurring = amount(
+        c,
+        "recurring",
+        "Recurring annual saving",
+        field("recurring"),
+    );
+    let one_off = amount(c, "one_off", "One-off cost", field("one_off"));
+    let (first_year, last_year) = years(c, field("first_year"), field("last_year"));
+    let service = match field("service") {
+        "" => None,
+        // Service codes follow the same rule as body codes: lower case, digits, hyphens.
+        text => text
+            .parse::<crate::domain::OrgCode>()
+            .map(|code| code.to_string())
+            .map_err(|_| {
+                c.error(
+                    "service",
+                    "Shared service: a code like swan (letters, digits and hyphens)".into(),
+                )
+            })
+            .ok(),
+    };
+    if matches!(party, Some(Party::Provider | Party::Consumer))
+        && service.is_none()
+        && field("service").is_empty()
+    {
+        c.error(
+            "service",
+            "Shared service: a provider or consumer must name the shared service".into(),
+        );
+    }
+    let note = field("quality_note");
+    if note.is_empty() {
+        c.error(
+            "quality_note",
+            "Quality note: show that the saving is not a service cut or extra income".into(),
+        );
+    } else if note.chars().count() > MAX_NOTE_CHARS {
+        c.error(
+            "quality_note",
+            format!("Quality note: at most {MAX_NOTE_CHARS} characters"),
+        );
+    }
+    Some(InitiativeFields {
+        title: title.to_owned(),
+        kind: kind?,
+        class: class?,
+        evidence: evidence?,
+        party: party?,
+        recurring: recurring?,
+        one_off: one_off?,
+        first_year: first_year?,
+        last_year,
+        service,
+        quality_note: note.to_owned(),
+    })
+}
+
+/// An amount in pounds, blank meaning £0: never negative, at most £1bn.
+fn amount(c: &mut Checker, name: &str, label: &str, text: &str) -> Option<Money> {
+    let text = if text.is_empty() { "0" } else { text };
+    match Money::parse(text) {
+        Ok(m) if m.is_negative() => {
+            c.error(name, format!("{label}: cannot be negative"));
+            None
+        }
+        Ok(m) if m.as_decimal() > Decimal::from(MAX_LINE_POUNDS) => {
+            c.error(
+                name,
+                format!("{label}: more than £1bn is not plausible for one initiative"),
+            );
+            None
+        }
+        Ok(m) => Some(m),
+        Err(e) => {
+            c.error(name, format!("{label}: {e}"));
+            None
+        }
+    }
+}
+
+/// The first year (needed) and the last (optional, not before the first).
+fn years(
+    c: &mut Checker,
+    first: &str,
+    last: &str,
+) -> (Option<FinancialYear>, Option<FinancialYear>) {
+    let first_year = first
+        .parse::<FinancialYear>()
+        .map_err(|_| {
+            c.error(
+                "first_year",
+                "First year: enter a financial year like 2014-15".into(),
+            )
+        })
+        .ok();
+    let last_year = match last {
+        "" => None,
+        text => match text.parse::<FinancialYear>() {
+            Ok(y) if first_year.is_some_and(|f| y < f) => {
+                c.error(
+                    "last_year",
+                    "Last year: cannot be before the first year".into(),
+                );
+                None
+            }
+            Ok(y) => Some(y),
+            Err(_) => {
+                c.error(
+                    "last_year",
+                    "Last year: enter a financial year like 2018-19, or leave it empty".into(),
+                );
+                None
+            }
+        },
+    };
+    (first_year, last_year)
 }
 
 /// Records an initiative's claimed saving (officers of the body). Every field is checked and
@@ -362,4 +391,45 @@ pub async fn record_initiative(
     .await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initiative_fields;
+    use crate::domain::input::Checker;
+    use std::collections::HashMap;
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_provider_names_its_service_and_every_problem_is_named() {
+        let mut c = Checker::new();
+        let fields = initiative_fields(
+            &form(&[
+                ("title", "Shared e-mail"),
+                ("kind", "shared-service"),
+                ("class", "cash-releasing"),
+                ("evidence", "partial"),
+                ("party", "provider"),
+                ("recurring", "-1"),
+                ("first_year", "2015-16"),
+                ("last_year", "2014-15"),
+                ("quality_note", ""),
+            ]),
+            &mut c,
+        );
+        assert!(fields.is_none());
+        let errors = c.into_errors();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec!["recurring", "last_year", "service", "quality_note"],
+            "{errors:?}"
+        );
+    }
 }
