@@ -6,6 +6,7 @@ use crate::access::{Actor, ReadBody};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store, InitiativeChange};
 use crate::db::{Db, DbError};
+use crate::domain::input::Checker;
 use crate::domain::savings::{Evidence, Initiative, InitiativeKind, Party, SavingClass};
 use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Money, OrgId};
@@ -173,6 +174,90 @@ pub async fn initiative_page(
     })
 }
 
+/// A refused correction: the problems (and the reason's, if it has one), with what was typed.
+fn refused_correction(
+    form: &HashMap<String, String>,
+    mut errors: Vec<FieldError>,
+    reason_error: Option<String>,
+) -> AppError {
+    if let Some(message) = reason_error {
+        errors.push(FieldError {
+            field: "reason".into(),
+            message,
+        });
+    }
+    let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    AppError::Form { errors, values }
+}
+
+/// The initiative as the correction leaves it, and its quality note: edited from the form,
+/// regraded (class and evidence), or as it was (a withdrawal). Every problem, the reason's
+/// too, is refused at once.
+async fn next_version(
+    conn: &mut AnyConnection,
+    org: i64,
+    form: &HashMap<String, String>,
+    correction: Correction,
+    (current, quality_note): (&Initiative, &str),
+    reason_error: Option<String>,
+) -> Result<(Initiative, String), AppError> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    match correction {
+        Correction::Edit => match check_form(conn, org, form).await {
+            Ok(checked) if reason_error.is_none() => Ok(checked),
+            Ok(_) => Err(refused_correction(form, Vec::new(), reason_error)),
+            Err(AppError::Form { errors, .. }) => {
+                Err(refused_correction(form, errors, reason_error))
+            }
+            Err(other) => Err(other),
+        },
+        Correction::Regrade => {
+            let mut c = Checker::new();
+            let class = SavingClass::parse(field("class"))
+                .map_err(|e| c.error("class", format!("Class: {e}")))
+                .ok();
+            let evidence = Evidence::parse(field("evidence"))
+                .map_err(|e| c.error("evidence", format!("Evidence: {e}")))
+                .ok();
+            match (class, evidence) {
+                (Some(class), Some(evidence)) if c.is_clean() && reason_error.is_none() => Ok((
+                    Initiative {
+                        class,
+                        evidence,
+                        ..current.clone()
+                    },
+                    quality_note.to_owned(),
+                )),
+                _ => Err(refused_correction(form, c.into_errors(), reason_error)),
+            }
+        }
+        // A refused form, with what was typed (the action), so the page shows the error at
+        // the withdrawal form.
+        Correction::Withdraw => match reason_error {
+            Some(_) => Err(refused_correction(form, Vec::new(), reason_error)),
+            None => Ok((current.clone(), quality_note.to_owned())),
+        },
+    }
+}
+
+/// The stored change for an initiative's next version.
+fn change_of<'a>(next: &'a Initiative, note: &'a str) -> InitiativeChange<'a> {
+    InitiativeChange {
+        kind: next.kind.code(),
+        title: &next.title,
+        class: next.class.code(),
+        evidence: next.evidence.code(),
+        recurring_pence: next.recurring.pence(),
+        one_off_pence: next.one_off.pence(),
+        first_fy: i64::from(next.first_year.start_year()),
+        last_fy: next.last_year.map(|y| i64::from(y.start_year())),
+        service_code: next.service.as_deref(),
+        party: next.party.code(),
+        counterparty_id: next.counterparty.map(|o| o.0),
+        quality_note: note,
+    }
+}
+
 /// A correction of an initiative, as its form names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Correction {
@@ -181,13 +266,24 @@ pub(super) enum Correction {
     Withdraw,
 }
 
+impl Correction {
+    /// The form's `action`: edit, regrade or withdraw.
+    fn parse(action: &str) -> Result<Correction, AppError> {
+        match action {
+            "edit" => Ok(Correction::Edit),
+            "regrade" => Ok(Correction::Regrade),
+            "withdraw" => Ok(Correction::Withdraw),
+            other => Err(AppError::validation(
+                "action",
+                format!("Correction: edit, regrade or withdraw, not {other:?}"),
+            )),
+        }
+    }
+}
+
 /// Corrects an initiative (`form["action"]`: edit, regrade or withdraw) as its next version,
 /// with the reason in `form["reason"]`; refused with 409 if it changed since `form["row_version"]`.
 #[tracing::instrument(skip_all, fields(user = actor.user.id, %code))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub async fn correct_initiative(
     db: &Db,
     actor: &Actor,
@@ -197,17 +293,7 @@ pub async fn correct_initiative(
     let user = &actor.user;
     let client = &actor.client;
     let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let correction = match field("action") {
-        "edit" => Correction::Edit,
-        "regrade" => Correction::Regrade,
-        "withdraw" => Correction::Withdraw,
-        other => {
-            return Err(AppError::validation(
-                "action",
-                format!("Correction: edit, regrade or withdraw, not {other:?}"),
-            ))
-        }
-    };
+    let correction = Correction::parse(field("action"))?;
     // Officers edit or withdraw their body's initiatives; the office regrades any.
     match correction {
         Correction::Edit | Correction::Withdraw => actor.write_body(code).map(drop)?,
@@ -236,107 +322,21 @@ pub async fn correct_initiative(
     }
     let current = from_row(&row)?;
     let reason_error = crate::domain::input::reason(reason, "the initiative is corrected").err();
-    let (next, note) = match correction {
-        Correction::Edit => match check_form(&mut tx, org.id, form).await {
-            Ok(checked) if reason_error.is_none() => checked,
-            Ok(_) => {
-                return Err(AppError::Form {
-                    errors: vec![FieldError {
-                        field: "reason".into(),
-                        message: reason_error.unwrap_or_default(),
-                    }],
-                    values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                })
-            }
-            Err(AppError::Form { mut errors, values }) => {
-                if let Some(message) = reason_error {
-                    errors.push(FieldError {
-                        field: "reason".into(),
-                        message,
-                    });
-                }
-                return Err(AppError::Form { errors, values });
-            }
-            Err(other) => return Err(other),
-        },
-        Correction::Regrade => {
-            let mut errors = Vec::new();
-            let class = SavingClass::parse(field("class"))
-                .map_err(|e| {
-                    errors.push(FieldError {
-                        field: "class".into(),
-                        message: format!("Class: {e}"),
-                    })
-                })
-                .ok();
-            let evidence = Evidence::parse(field("evidence"))
-                .map_err(|e| {
-                    errors.push(FieldError {
-                        field: "evidence".into(),
-                        message: format!("Evidence: {e}"),
-                    })
-                })
-                .ok();
-            if let Some(message) = reason_error {
-                errors.push(FieldError {
-                    field: "reason".into(),
-                    message,
-                });
-            }
-            let (Some(class), Some(evidence), true) = (class, evidence, errors.is_empty()) else {
-                let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                return Err(AppError::Form { errors, values });
-            };
-            (
-                Initiative {
-                    class,
-                    evidence,
-                    ..current.clone()
-                },
-                row.quality_note.clone(),
-            )
-        }
-        Correction::Withdraw => {
-            // A refused form, with what was typed (the action), so the page shows the error
-            // at the withdrawal form.
-            if let Some(message) = reason_error {
-                return Err(AppError::Form {
-                    errors: vec![FieldError {
-                        field: "reason".into(),
-                        message,
-                    }],
-                    values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                });
-            }
-            (current.clone(), row.quality_note.clone())
-        }
-    };
+    let (next, note) = next_version(
+        &mut tx,
+        org.id,
+        form,
+        correction,
+        (&current, &row.quality_note),
+        reason_error,
+    )
+    .await?;
     let at = now();
     let done = if correction == Correction::Withdraw {
         store::withdraw_initiative(&mut tx, id, Some(row_version), at, user.id).await?
     } else {
-        store::change_initiative(
-            &mut tx,
-            id,
-            row_version,
-            &InitiativeChange {
-                kind: next.kind.code(),
-                title: &next.title,
-                class: next.class.code(),
-                evidence: next.evidence.code(),
-                recurring_pence: next.recurring.pence(),
-                one_off_pence: next.one_off.pence(),
-                first_fy: i64::from(next.first_year.start_year()),
-                last_fy: next.last_year.map(|y| i64::from(y.start_year())),
-                service_code: next.service.as_deref(),
-                party: next.party.code(),
-                counterparty_id: next.counterparty.map(|o| o.0),
-                quality_note: &note,
-            },
-            at,
-            user.id,
-        )
-        .await?
+        let change = change_of(&next, &note);
+        store::change_initiative(&mut tx, id, row_version, &change, at, user.id).await?
     };
     if !done {
         return Err(AppError::Conflict(
