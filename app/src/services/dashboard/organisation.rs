@@ -5,8 +5,10 @@ use crate::access::ReadBody;
 use crate::db::Db;
 use crate::domain::{FinancialYear, Money};
 use crate::error::AppError;
-use crate::model::chart::{Chart, ChartKind, Series, SeriesStyle};
+use crate::model::chart::{Chart, ChartKind, ChartView, Series, SeriesStyle};
 use crate::model::dashboard::{DashboardQuery, OrgDashboard};
+use crate::model::returns::ReturnExport;
+use crate::model::savings::BodySavings;
 use crate::services::savings::{self};
 use crate::services::{estate, returns, shared};
 use rust_decimal::Decimal;
@@ -42,17 +44,9 @@ pub async fn organisation(
         .await
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
-pub(super) async fn compute_organisation(
-    db: &Db,
-    read: &ReadBody<'_>,
-    q: &DashboardQuery,
-) -> Result<OrgDashboard, AppError> {
-    let code = read.code();
-    let body = savings::body(db, read, q.basis.as_deref()).await?;
+/// The years a body's dashboard shows: as asked, or from the first year of the programme to
+/// the last with figures.
+fn years_shown(body: &BodySavings, q: &DashboardQuery) -> Result<Vec<FinancialYear>, AppError> {
     let from_asked = year_of("from", "From", q.from.as_deref())?;
     let to_asked = year_of("to", "To", q.to.as_deref())?;
     let first =
@@ -75,10 +69,129 @@ pub(super) async fn compute_organisation(
             format!("From: {from} is after To ({to})"),
         ));
     }
-    let range: Vec<FinancialYear> = std::iter::successors(Some(from), |y| y.next())
+    Ok(std::iter::successors(Some(from), |y| y.next())
         .take_while(|y| *y <= to)
-        .collect();
+        .collect())
+}
+
+/// A body's charts: its savings against its apportioned target (each year and added up), and
+/// its sites open each year when it has any.
+fn org_charts(
+    body: &BodySavings,
+    range: &[FinancialYear],
+    sites: &[crate::model::estate::SiteView],
+    (csv_base, query): (&str, &str),
+) -> Vec<ChartView> {
+    let (name, basis) = (&body.name, &body.basis_label);
+    let (from, to) = (range.first().copied(), range.last().copied());
+    let (from, to) = (
+        from.map(|y| y.to_string()).unwrap_or_default(),
+        to.map(|y| y.to_string()).unwrap_or_default(),
+    );
     let labels: Vec<String> = range.iter().map(ToString::to_string).collect();
+    let year_row = |y: &FinancialYear| body.years.iter().find(|r| r.year == *y);
+    let of_years = |value: &dyn Fn(&crate::model::savings::BodyYearView) -> Option<Money>| -> Vec<Option<Decimal>> {
+        range
+            .iter()
+            .map(|y| year_row(y).and_then(value).and_then(pounds))
+            .collect()
+    };
+    let saving = of_years(&|r| r.saving);
+    let target = of_years(&|r| r.target);
+    let series = |name: &str, style, values| Series {
+        name: name.into(),
+        style,
+        values,
+        marks: Vec::new(),
+    };
+    let chart = |id: &str, title: String, description: String, kind, unit: &str, series| Chart {
+        id: id.into(),
+        title,
+        description,
+        kind,
+        category_label: "Financial year".into(),
+        unit: unit.into(),
+        categories: labels.clone(),
+        series,
+    };
+    let mut charts = vec![
+        chart(
+            "savings-annual",
+            format!("{name}: savings each year against its target"),
+            format!("Spend-based saving (baseline minus counted spend) in each financial year from {from} to {to}, {basis}, beside the body's apportioned share of the trajectory on the same basis. Years without a counted return have no point."),
+            ChartKind::Line,
+            "£",
+            vec![
+                series("Spend-based saving", SeriesStyle::Actual, saving.clone()),
+                series("Apportioned target", SeriesStyle::Target, target.clone()),
+            ],
+        ),
+        chart(
+            "savings-cumulative",
+            format!("{name}: cumulative savings from {from}"),
+            format!("The body's spend-based savings added up year by year from {from} to {to}, {basis}, beside its targets added up the same way."),
+            ChartKind::Line,
+            "£",
+            vec![
+                series("Saving, cumulative", SeriesStyle::Actual, running(&saving)),
+                series("Target, cumulative", SeriesStyle::Target, running(&target)),
+            ],
+        ),
+    ];
+    if !sites.is_empty() {
+        let open = |y: &FinancialYear| {
+            Some(Decimal::from(
+                sites.iter().filter(|s| open_at_end(s, *y)).count(),
+            ))
+        };
+        charts.push(chart(
+            "estate-sites",
+            format!("{name}: data centres and computer rooms open"),
+            format!("The body's sites open at the end of each financial year from {from} to {to}."),
+            ChartKind::Bar,
+            "sites",
+            vec![series(
+                "Sites open",
+                SeriesStyle::Actual,
+                range.iter().map(open).collect(),
+            )],
+        ));
+    }
+    charts
+        .into_iter()
+        .map(|c| view(c, csv_base, query))
+        .collect()
+}
+
+/// A body's returns as its dashboard lists them: year, version, status and total.
+fn return_rows(returns: &[ReturnExport]) -> Vec<crate::model::dashboard::OrgReturnRow> {
+    returns
+        .iter()
+        .map(|r| crate::model::dashboard::OrgReturnRow {
+            financial_year: r.financial_year,
+            version: r.version,
+            status: r.status.label().to_owned(),
+            total: r
+                .lines
+                .iter()
+                .filter_map(crate::domain::spend_line::SpendLine::total)
+                .fold(Money::ZERO, |a, m| a.checked_add(m).unwrap_or(a)),
+        })
+        .collect()
+}
+
+pub(super) async fn compute_organisation(
+    db: &Db,
+    read: &ReadBody<'_>,
+    q: &DashboardQuery,
+) -> Result<OrgDashboard, AppError> {
+    let code = read.code();
+    let body = savings::body(db, read, q.basis.as_deref()).await?;
+    let range = years_shown(&body, q)?;
+    let (from, to) = match (range.first(), range.last()) {
+        (Some(from), Some(to)) => (*from, *to),
+        _ => return Err(AppError::internal("a dashboard with no years")),
+    };
     let sites = estate::sites_page(db, read).await?;
     let adoptions = shared::adoptions_page(db, read).await?;
     let returns = returns::export(db, read.actor(), None, Some(code)).await?;
@@ -89,90 +202,13 @@ pub(super) async fn compute_organisation(
         to: Some(to.to_string()),
         measure: None,
     };
-    let query = applied.to_query();
     let csv_base = format!("/organisations/{code}/charts");
-    let year_row = |y: &FinancialYear| body.years.iter().find(|r| r.year == *y);
-    let saving: Vec<Option<Decimal>> = range
-        .iter()
-        .map(|y| year_row(y).and_then(|r| r.saving).and_then(pounds))
-        .collect();
-    let target: Vec<Option<Decimal>> = range
-        .iter()
-        .map(|y| year_row(y).and_then(|r| r.target).and_then(pounds))
-        .collect();
-    let name = body.name.clone();
-    let mut charts = vec![
-        view(
-            Chart {
-                id: "savings-annual".into(),
-                title: format!("{name}: savings each year against its target"),
-                description: format!(
-                    "Spend-based saving (baseline minus counted spend) in each financial year from {from} to {to}, {}, beside the body's apportioned share of the trajectory on the same basis. Years without a counted return have no point.",
-                    body.basis_label
-                ),
-                kind: ChartKind::Line,
-                category_label: "Financial year".into(),
-                unit: "£".into(),
-                categories: labels.clone(),
-                series: vec![
-                    Series { name: "Spend-based saving".into(), style: SeriesStyle::Actual, values: saving.clone(), marks: Vec::new() },
-                    Series { name: "Apportioned target".into(), style: SeriesStyle::Target, values: target.clone(), marks: Vec::new() },
-                ],
-            },
-            &csv_base,
-            &query,
-        ),
-        view(
-            Chart {
-                id: "savings-cumulative".into(),
-                title: format!("{name}: cumulative savings from {from}"),
-                description: format!(
-                    "The body's spend-based savings added up year by year from {from} to {to}, {}, beside its targets added up the same way.",
-                    body.basis_label
-                ),
-                kind: ChartKind::Line,
-                category_label: "Financial year".into(),
-                unit: "£".into(),
-                categories: labels.clone(),
-                series: vec![
-                    Series { name: "Saving, cumulative".into(), style: SeriesStyle::Actual, values: running(&saving), marks: Vec::new() },
-                    Series { name: "Target, cumulative".into(), style: SeriesStyle::Target, values: running(&target), marks: Vec::new() },
-                ],
-            },
-            &csv_base,
-            &query,
-        ),
-    ];
-    if !sites.sites.is_empty() {
-        charts.push(view(
-            Chart {
-                id: "estate-sites".into(),
-                title: format!("{name}: data centres and computer rooms open"),
-                description: format!(
-                    "The body's sites open at the end of each financial year from {from} to {to}."
-                ),
-                kind: ChartKind::Bar,
-                category_label: "Financial year".into(),
-                unit: "sites".into(),
-                categories: labels,
-                series: vec![Series {
-                    name: "Sites open".into(),
-                    style: SeriesStyle::Actual,
-                    values: range
-                        .iter()
-                        .map(|y| {
-                            Some(Decimal::from(
-                                sites.sites.iter().filter(|s| open_at_end(s, *y)).count(),
-                            ))
-                        })
-                        .collect(),
-                    marks: Vec::new(),
-                }],
-            },
-            &csv_base,
-            &query,
-        ));
-    }
+    let mut charts = org_charts(
+        &body,
+        &range,
+        &sites.sites,
+        (&csv_base, &applied.to_query()),
+    );
     let labels = Labels {
         target_basis: body.basis_label.clone(),
         saving_basis: body.basis_label.clone(),
@@ -187,7 +223,7 @@ pub(super) async fn compute_organisation(
     notes.extend(labels.notes());
     let mut d = OrgDashboard {
         code: code.to_owned(),
-        name,
+        name: body.name.clone(),
         query: applied,
         basis_label: body.basis_label.clone(),
         base_years: body.base_years.clone(),
@@ -196,19 +232,7 @@ pub(super) async fn compute_organisation(
         to,
         charts,
         savings: body.years.clone(),
-        returns: returns
-            .iter()
-            .map(|r| crate::model::dashboard::OrgReturnRow {
-                financial_year: r.financial_year,
-                version: r.version,
-                status: r.status.label().to_owned(),
-                total: r
-                    .lines
-                    .iter()
-                    .filter_map(crate::domain::spend_line::SpendLine::total)
-                    .fold(Money::ZERO, |a, m| a.checked_add(m).unwrap_or(a)),
-            })
-            .collect(),
+        returns: return_rows(&returns),
         sites: sites.sites,
         adoptions: adoptions.adoptions,
         notes,

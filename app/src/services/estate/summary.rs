@@ -6,7 +6,7 @@ use crate::db::estate::{self as store, SiteRecord};
 use crate::db::{Db, DbError};
 use crate::domain::estate::carbon::tonnes;
 use crate::domain::estate::site::moved_load;
-use crate::domain::estate::{SiteStatus, SiteType};
+use crate::domain::estate::{CarbonFactors, SiteStatus, SiteType};
 use crate::domain::{FinancialYear, Sector};
 use crate::error::AppError;
 use crate::model::estate::*;
@@ -18,19 +18,11 @@ pub(super) fn open_at_end(r: &SiteRecord, year: FinancialYear) -> bool {
     r.site.opened.is_none_or(|o| o <= end) && r.closed_date.is_none_or(|c| c > end)
 }
 
-/// The consolidation of the estate over time, its energy and carbon (board and office).
-#[tracing::instrument(skip_all, fields(user = cap.user().id, ?sector, ?site_type))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
-pub async fn estate_summary(
-    db: &Db,
-    cap: &ReadAll<'_>,
+/// The estate's scope as asked: a sector and a site type, each blank for all.
+fn scope_of(
     sector: Option<&str>,
     site_type: Option<&str>,
-) -> Result<EstateSummary, AppError> {
-    let actor = cap.actor();
+) -> Result<(Option<Sector>, Option<SiteType>), AppError> {
     let site_type = match site_type.filter(|s| !s.is_empty()) {
         Some(text) => {
             Some(SiteType::parse(text).map_err(|e| AppError::validation("type", e.to_string()))?)
@@ -44,6 +36,72 @@ pub async fn estate_summary(
         ),
         None => None,
     };
+    Ok((sector, site_type))
+}
+
+/// The sites of the scope open at the end of `year` (by type, against the target line) and the
+/// estate's energy and carbon that year: the open sites' own, plus the load of sites closed by
+/// then, counted at their destination (× its PUE when known).
+fn year_figures(
+    year: FinancialYear,
+    in_scope: &[&SiteRecord],
+    all: &[SiteRecord],
+    factors: &CarbonFactors,
+    line: &[(i32, i64)],
+) -> (SiteCount, EnergyYear) {
+    let open: Vec<&&SiteRecord> = in_scope.iter().filter(|r| open_at_end(r, year)).collect();
+    let by_type = SiteType::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.name().to_owned(),
+                open.iter().filter(|r| r.site.site_type == *t).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let count = SiteCount {
+        year,
+        sites: open.len(),
+        by_type,
+        target: crate::domain::estate::target::target_at(line, year.start_year()),
+    };
+    let mut kwh: Decimal = open
+        .iter()
+        .filter_map(|r| r.site.total_energy)
+        .map(|e| Decimal::from(e.kwh))
+        .sum();
+    for closed in in_scope.iter().filter(|r| {
+        r.status == SiteStatus::Closed
+            && !open_at_end(r, year)
+            && r.site.opened.is_none_or(|o| o <= year.last_day())
+    }) {
+        let destination_pue = closed
+            .destination_site_id
+            .and_then(|id| all.iter().find(|d| d.id == id))
+            .and_then(|d| d.site.pue());
+        if let Some(m) = moved_load(&closed.site, destination_pue) {
+            kwh += m.destination_kwh;
+        }
+    }
+    let energy = EnergyYear {
+        year,
+        kwh: kwh.round_dp(0).to_string(),
+        carbon_tonnes: factors.factor(year).map(|f| tonnes(kwh * f).to_string()),
+    };
+    (count, energy)
+}
+
+/// The consolidation of the estate over time, its energy and carbon (board and office).
+#[tracing::instrument(skip_all, fields(user = cap.user().id, ?sector, ?site_type))]
+pub async fn estate_summary(
+    db: &Db,
+    cap: &ReadAll<'_>,
+    sector: Option<&str>,
+    site_type: Option<&str>,
+) -> Result<EstateSummary, AppError> {
+    let actor = cap.actor();
+    let (sector, site_type) = scope_of(sector, site_type)?;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let all = store::sites(&mut conn, None, None).await?;
     let factors = store::ghg_factors(&mut conn).await?;
@@ -70,48 +128,9 @@ pub async fn estate_summary(
         let Ok(year) = FinancialYear::starting(start) else {
             continue;
         };
-        let open: Vec<&&SiteRecord> = in_scope.iter().filter(|r| open_at_end(r, year)).collect();
-        let by_type = SiteType::ALL
-            .iter()
-            .map(|t| {
-                (
-                    t.name().to_owned(),
-                    open.iter().filter(|r| r.site.site_type == *t).count(),
-                )
-            })
-            .filter(|(_, n)| *n > 0)
-            .collect();
-        counts.push(SiteCount {
-            year,
-            sites: open.len(),
-            by_type,
-            target: crate::domain::estate::target::target_at(&line, start),
-        });
-        // Energy: the open sites' own, plus the load of sites closed by then, counted at their
-        // destination (× its PUE when known).
-        let mut kwh: Decimal = open
-            .iter()
-            .filter_map(|r| r.site.total_energy)
-            .map(|e| Decimal::from(e.kwh))
-            .sum();
-        for closed in in_scope.iter().filter(|r| {
-            r.status == SiteStatus::Closed
-                && !open_at_end(r, year)
-                && r.site.opened.is_none_or(|o| o <= year.last_day())
-        }) {
-            let destination_pue = closed
-                .destination_site_id
-                .and_then(|id| all.iter().find(|d| d.id == id))
-                .and_then(|d| d.site.pue());
-            if let Some(m) = moved_load(&closed.site, destination_pue) {
-                kwh += m.destination_kwh;
-            }
-        }
-        energy.push(EnergyYear {
-            year,
-            kwh: kwh.round_dp(0).to_string(),
-            carbon_tonnes: factors.factor(year).map(|f| tonnes(kwh * f).to_string()),
-        });
+        let (count, used) = year_figures(year, &in_scope, &all, &factors, &line);
+        counts.push(count);
+        energy.push(used);
     }
     let by_status = SiteStatus::ALL
         .iter()
