@@ -41,3 +41,11 @@ pub fn csv_cell(text: &str) -> String {
         guarded
     }
 }
+/// A form as a browser posts it, for the unit tests of the forms' `parse_*` functions.
+#[cfg(test)]
+pub(crate) fn test_form(pairs: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}

@@ -141,14 +141,7 @@ pub async fn set_consolidation_target(
 mod tests {
     use super::{parse_target_form, TargetCommand};
     use crate::domain::FinancialYear;
-    use std::collections::HashMap;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::util::test_form as form;
 
     #[test]
     fn a_target_point_is_read_with_its_scope() {

@@ -276,14 +276,43 @@ pub struct Committed {
     pub sites_in_file: bool,
 }
 
+/// A file that still has problems: how many, and where the first is.
+fn problems_first(count: usize, first: &Problem) -> AppError {
+    AppError::validation(
+        "file",
+        format!(
+            "The file has {count} problems to fix first, starting at {}: expected {}",
+            first.cell, first.expected
+        ),
+    )
+}
+
+/// The spend sheet checked again before it is imported: refused for a year the body does not
+/// answer for, a file with problems or a return that cannot take it; otherwise its warnings.
+async fn spend_warnings(
+    db: &Db,
+    parsed: &ParsedSpend,
+    key: &ReturnRef<'_>,
+) -> Result<Vec<Problem>, AppError> {
+    if let Some(text) = year_refusal(db, key).await? {
+        return Err(AppError::validation("financial-year", text));
+    }
+    let (status, stored, last_year) = returns::stored_for_import(db, key).await?;
+    let (_, mut warnings, blocked) = compare(parsed, status, &stored.lines, &last_year, key.fy);
+    warnings.extend(blank_warnings(db, key.org_code, parsed).await?);
+    if let Some(first) = parsed.errors().next() {
+        return Err(problems_first(parsed.errors().count(), first));
+    }
+    if let Some(reason) = blocked {
+        return Err(AppError::Conflict(reason));
+    }
+    Ok(warnings)
+}
+
 /// Validates the stored upload again and, if it has no errors and its warnings are
 /// acknowledged, replaces the return's lines and saves the estate sheets' sites and adoptions,
 /// all in one transaction.
 #[tracing::instrument(skip_all, fields(user = actor.user.id, acknowledged))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub async fn commit(
     db: &Db,
     actor: &Actor,
@@ -319,30 +348,10 @@ pub async fn commit(
         org_code: &org_code,
         fy,
     };
-    let mut warnings = Vec::new();
-    if let Some(parsed) = &analysis.spend {
-        if let Some(text) = year_refusal(db, &key).await? {
-            return Err(AppError::validation("financial-year", text));
-        }
-        let (status, stored, last_year) = returns::stored_for_import(db, &key).await?;
-        let (_, mut w, blocked) = compare(parsed, status, &stored.lines, &last_year, fy);
-        w.extend(blank_warnings(db, &org_code, parsed).await?);
-        if let Some(first) = parsed.errors().next() {
-            return Err(AppError::validation(
-                "file",
-                format!(
-                    "The file has {} problems to fix first, starting at {}: expected {}",
-                    parsed.errors().count(),
-                    first.cell,
-                    first.expected
-                ),
-            ));
-        }
-        if let Some(reason) = blocked {
-            return Err(AppError::Conflict(reason));
-        }
-        warnings = w;
-    }
+    let warnings = match &analysis.spend {
+        Some(parsed) => spend_warnings(db, parsed, &key).await?,
+        None => Vec::new(),
+    };
     if !warnings.is_empty() && !acknowledged {
         return Err(AppError::validation(
             "acknowledge",
@@ -353,15 +362,7 @@ pub async fn commit(
     check_pinned(&mut tx, &row, &key).await?;
     let plan = estate_import::plan(&mut tx, org, &analysis.estate).await?;
     if let Some(first) = plan.problems.first() {
-        return Err(AppError::validation(
-            "file",
-            format!(
-                "The file has {} problems to fix first, starting at {}: expected {}",
-                plan.problems.len(),
-                first.cell,
-                first.expected
-            ),
-        ));
+        return Err(problems_first(plan.problems.len(), first));
     }
     let mut changed = false;
     if let Some(parsed) = &analysis.spend {

@@ -397,14 +397,7 @@ pub async fn record_initiative(
 mod tests {
     use super::initiative_fields;
     use crate::domain::input::Checker;
-    use std::collections::HashMap;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::util::test_form as form;
 
     #[test]
     fn a_provider_names_its_service_and_every_problem_is_named() {

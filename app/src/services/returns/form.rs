@@ -113,14 +113,7 @@ mod tests {
     use super::{parse_return_form, refused_return_form};
     use crate::domain::SpendCategory;
     use crate::error::AppError;
-    use std::collections::HashMap;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::util::test_form as form;
 
     #[test]
     fn figures_and_explanations_are_read_by_category() {

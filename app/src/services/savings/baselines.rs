@@ -490,14 +490,7 @@ pub async fn explain_target(
 mod tests {
     use super::parse_baseline_form;
     use crate::domain::{Money, SpendCategory};
-    use std::collections::HashMap;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::util::test_form as form;
 
     #[test]
     fn a_baseline_is_read_with_blanks_as_zero() {

@@ -4,11 +4,13 @@ use crate::access::Office;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::savings::{self as store};
 use crate::db::{Db, DbError};
-use crate::domain::spend_line::{FieldError, MAX_NOTE_CHARS};
+use crate::domain::input::Checker;
+use crate::domain::spend_line::MAX_NOTE_CHARS;
 use crate::domain::{OrgId, Sector};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
 use crate::model::savings::*;
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 use super::engine::Engine;
@@ -33,10 +35,6 @@ pub async fn successions_page(db: &Db, office: &Office<'_>) -> Result<Succession
 /// successors would pass 100% or the successions would loop; the read model of the successor
 /// and every body after it is refreshed in the same transaction.
 #[tracing::instrument(skip_all, fields(user = office.user().id))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub async fn record_succession(
     db: &Db,
     office: &Office<'_>,
@@ -44,121 +42,34 @@ pub async fn record_succession(
 ) -> Result<(), AppError> {
     let user = office.user();
     let client = office.client();
-    use crate::domain::savings::{Share, Succession};
     let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let mut errors: Vec<FieldError> = Vec::new();
+    let mut c = Checker::new();
     let mut tx = db.begin().await?;
-    let predecessor = store::body(&mut tx, field("predecessor")).await?;
-    if predecessor.is_none() {
-        errors.push(FieldError {
-            field: "predecessor".into(),
-            message: format!(
-                "Predecessor: there is no body with the code {:?}",
-                field("predecessor")
-            ),
-        });
-    }
-    let successor = store::body(&mut tx, field("successor")).await?;
-    if successor.is_none() {
-        errors.push(FieldError {
-            field: "successor".into(),
-            message: format!(
-                "Successor: there is no body with the code {:?}",
-                field("successor")
-            ),
-        });
-    }
-    if predecessor.is_some()
-        && predecessor.as_ref().map(|b| b.id) == successor.as_ref().map(|b| b.id)
-    {
-        errors.push(FieldError {
-            field: "successor".into(),
-            message: "Successor: a body cannot succeed itself".into(),
-        });
-    }
+    let (predecessor, successor) = bodies_named(&mut tx, form, &mut c).await?;
     let date = chrono::NaiveDate::parse_from_str(field("effective_date"), "%Y-%m-%d").ok();
     if date.is_none() {
-        errors.push(FieldError {
-            field: "effective_date".into(),
-            message: "Effective date: a date like 2013-04-01".into(),
-        });
+        c.error(
+            "effective_date",
+            "Effective date: a date like 2013-04-01".into(),
+        );
     }
     let kind = field("kind");
     if !["merger", "split", "transfer", "rename"].contains(&kind) {
-        errors.push(FieldError {
-            field: "kind".into(),
-            message: "Kind: merger, split, transfer or rename".into(),
-        });
+        c.error("kind", "Kind: merger, split, transfer or rename".into());
     }
-    let share = match field("share") {
-        "" if kind == "split" => {
-            errors.push(FieldError {
-                field: "share".into(),
-                message:
-                    "Share: a split needs the share of the baseline this successor takes, like 60%"
-                        .into(),
-            });
-            None
-        }
-        "" => None,
-        text => match Share::parse(text) {
-            Some(s) => Some(s),
-            None => {
-                errors.push(FieldError {
-                    field: "share".into(),
-                    message: "Share: a percentage from 0% to 100% with at most four decimal places"
-                        .into(),
-                });
-                None
-            }
-        },
-    };
-    if let (Some(p), Some(s), Some(date), true) =
-        (&predecessor, &successor, date, errors.is_empty())
-    {
-        let mut all = store::successions(&mut tx).await?;
-        all.retain(|x| !(x.predecessor.0 == p.id && x.successor.0 == s.id));
-        all.push(Succession {
-            predecessor: OrgId(p.id),
-            successor: OrgId(s.id),
-            effective: date,
-            share,
-        });
-        let total: u64 = all
-            .iter()
-            .filter(|x| x.predecessor.0 == p.id)
-            .filter_map(|x| x.share)
-            .map(|x| u64::from(x.ppm()))
-            .sum();
-        if total > u64::from(Share::WHOLE.ppm()) {
-            errors.push(FieldError {
-                field: "share".into(),
-                message: format!(
-                    "Share: {}'s successors would take more than 100% of its baseline",
-                    p.name
-                ),
-            });
-        }
-        if descendants(&[s.id], &all).contains(&p.id) {
-            errors.push(FieldError {
-                field: "successor".into(),
-                message: format!(
-                    "Successor: {} already comes before {}; the successions would loop",
-                    s.name, p.name
-                ),
-            });
-        }
+    let share = share_of(kind, field("share"), &mut c);
+    if let (Some(p), Some(s), Some(date), true) = (&predecessor, &successor, date, c.is_clean()) {
+        check_graph(&mut tx, (p, s), date, share, &mut c).await?;
     }
     if field("source").chars().count() > MAX_SOURCE_CHARS {
-        errors.push(FieldError {
-            field: "source".into(),
-            message: format!("Source: at most {MAX_SOURCE_CHARS} characters"),
-        });
+        c.error(
+            "source",
+            format!("Source: at most {MAX_SOURCE_CHARS} characters"),
+        );
     }
-    let (Some(p), Some(s), Some(date), true) = (predecessor, successor, date, errors.is_empty())
-    else {
+    let (Some(p), Some(s), Some(date), true) = (predecessor, successor, date, c.is_clean()) else {
         return Err(AppError::Form {
-            errors,
+            errors: c.into_errors(),
             values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         });
     };
@@ -184,15 +95,129 @@ pub async fn record_succession(
         true,
     )
     .await?;
+    let after = serde_json::json!({ "effective_date": date.to_string(), "kind": kind, "share": share.map(|s| s.to_string()), "source": source });
     audit::record(
         &mut tx,
-        &AuditEntry::by(user, &client.addr, AuditAction::SuccessionRecorded, "succession", format!("{}>{}", p.code, s.code)).after(serde_json::json!({ "effective_date": date.to_string(), "kind": kind, "share": share.map(|s| s.to_string()), "source": source })),
+        &AuditEntry::by(
+            user,
+            &client.addr,
+            AuditAction::SuccessionRecorded,
+            "succession",
+            format!("{}>{}", p.code, s.code),
+        )
+        .after(after),
     )
     .await?;
     // Every successor of the predecessor inherits anew (a share recorded for one successor
     // completes or changes the others' inheritance too), and everything downstream of them.
     refresh(&mut tx, &[p.id, s.id]).await?;
     tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// The predecessor and successor the form names, each refused by name when there is no such
+/// body, and a body succeeding itself refused.
+async fn bodies_named(
+    conn: &mut AnyConnection,
+    form: &HashMap<String, String>,
+    c: &mut Checker,
+) -> Result<(Option<store::BodyRow>, Option<store::BodyRow>), AppError> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let predecessor = store::body(&mut *conn, field("predecessor")).await?;
+    if predecessor.is_none() {
+        c.error(
+            "predecessor",
+            format!(
+                "Predecessor: there is no body with the code {:?}",
+                field("predecessor")
+            ),
+        );
+    }
+    let successor = store::body(&mut *conn, field("successor")).await?;
+    if successor.is_none() {
+        c.error(
+            "successor",
+            format!(
+                "Successor: there is no body with the code {:?}",
+                field("successor")
+            ),
+        );
+    }
+    if predecessor.is_some()
+        && predecessor.as_ref().map(|b| b.id) == successor.as_ref().map(|b| b.id)
+    {
+        c.error(
+            "successor",
+            "Successor: a body cannot succeed itself".into(),
+        );
+    }
+    Ok((predecessor, successor))
+}
+
+/// The share of the baseline a successor takes: needed for a split, optional otherwise.
+fn share_of(kind: &str, text: &str, c: &mut Checker) -> Option<crate::domain::savings::Share> {
+    match text {
+        "" if kind == "split" => {
+            c.error(
+                "share",
+                "Share: a split needs the share of the baseline this successor takes, like 60%"
+                    .into(),
+            );
+            None
+        }
+        "" => None,
+        text => crate::domain::savings::Share::parse(text).or_else(|| {
+            c.error(
+                "share",
+                "Share: a percentage from 0% to 100% with at most four decimal places".into(),
+            );
+            None
+        }),
+    }
+}
+
+/// Refuses a succession that would give a predecessor's successors more than all of its
+/// baseline, or make the successions loop.
+async fn check_graph(
+    conn: &mut AnyConnection,
+    (p, s): (&store::BodyRow, &store::BodyRow),
+    date: chrono::NaiveDate,
+    share: Option<crate::domain::savings::Share>,
+    c: &mut Checker,
+) -> Result<(), AppError> {
+    use crate::domain::savings::{Share, Succession};
+    let mut all = store::successions(conn).await?;
+    all.retain(|x| !(x.predecessor.0 == p.id && x.successor.0 == s.id));
+    all.push(Succession {
+        predecessor: OrgId(p.id),
+        successor: OrgId(s.id),
+        effective: date,
+        share,
+    });
+    let total: u64 = all
+        .iter()
+        .filter(|x| x.predecessor.0 == p.id)
+        .filter_map(|x| x.share)
+        .map(|x| u64::from(x.ppm()))
+        .sum();
+    if total > u64::from(Share::WHOLE.ppm()) {
+        c.error(
+            "share",
+            format!(
+                "Share: {}'s successors would take more than 100% of its baseline",
+                p.name
+            ),
+        );
+    }
+    if descendants(&[s.id], &all).contains(&p.id) {
+        c.error(
+            "successor",
+            format!(
+                "Successor: {} already comes before {}; the successions would loop",
+                s.name, p.name
+            ),
+        );
+    }
     Ok(())
 }
 
@@ -225,10 +250,6 @@ pub(super) const MAX_SOURCE_CHARS: usize = 500;
 /// source, and any date not found). Programme office only; audited. Every problem is named at
 /// its field and nothing is written (ADR 0010, rule 9).
 #[tracing::instrument(skip_all, fields(user = office.user().id))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 16: still to be split along the steps it marks"
-)]
 pub async fn add_body(
     db: &Db,
     office: &Office<'_>,
@@ -236,35 +257,77 @@ pub async fn add_body(
 ) -> Result<String, AppError> {
     let user = office.user();
     let client = office.client();
-    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let mut errors: Vec<FieldError> = Vec::new();
-    let mut error = |field: &str, message: String| {
-        errors.push(FieldError {
-            field: field.into(),
-            message,
-        })
+    let mut c = Checker::new();
+    let org = parse_new_body_form(form, &mut c);
+    let mut tx = db.begin().await?;
+    let code = form
+        .get("code")
+        .and_then(|v| v.trim().parse::<crate::domain::OrgCode>().ok());
+    if let Some(code) = &code {
+        if crate::db::organisations::code_exists(&mut tx, code).await? {
+            c.error(
+                "code",
+                format!("Code: there is already a body with the code {code}"),
+            );
+        }
+    }
+    let Some(org) = org.filter(|_| c.is_clean()) else {
+        return Err(AppError::Form {
+            errors: c.into_errors(),
+            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        });
     };
+    crate::db::organisations::upsert(&mut tx, &org).await?;
+    let code = org.code.clone();
+    audit::record(
+        &mut tx,
+        &AuditEntry::by(
+            user,
+            &client.addr,
+            AuditAction::OrganisationAdded,
+            "organisation",
+            &code,
+        )
+        .after(serde_json::json!({
+            "name": org.name, "sector": org.sector.code(), "kind": org.kind,
+            "start_date": org.start_date.map(|d| d.to_string()),
+            "end_date": org.end_date.map(|d| d.to_string()),
+            "notes": org.notes,
+        })),
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(code.to_string())
+}
+
+/// A body the office adds, as its form gives it (pure): code, name, sector, kind, its dates
+/// (either may be blank) and notes; each problem added to `c`.
+pub fn parse_new_body_form(
+    form: &HashMap<String, String>,
+    c: &mut Checker,
+) -> Option<crate::db::organisations::NewOrganisation> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
     let code = field("code").parse::<crate::domain::OrgCode>().ok();
     if code.is_none() {
-        error(
+        c.error(
             "code",
             "Code: 2 to 64 lower-case letters, digits and single hyphens, like college-ayr".into(),
         );
     }
     let name = field("name");
     if name.is_empty() || name.chars().count() > 200 {
-        error(
+        c.error(
             "name",
             "Name: the body's name, at most 200 characters".into(),
         );
     }
     let sector = field("sector").parse::<Sector>().ok();
     if sector.is_none() {
-        error("sector", "Sector: choose the body's sector".into());
+        c.error("sector", "Sector: choose the body's sector".into());
     }
     let kind = field("kind");
     if kind.is_empty() || kind.chars().count() > 100 {
-        error(
+        c.error(
             "kind",
             "Kind: what sort of body it is, like College or NDPB (at most 100 characters)".into(),
         );
@@ -276,7 +339,7 @@ pub async fn add_body(
         }
         let parsed = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
         if parsed.is_none() {
-            error(
+            c.error(
                 name,
                 format!("{label}: a date like 2013-04-01, or leave it blank if it is not known"),
             );
@@ -287,7 +350,7 @@ pub async fn add_body(
     let end = date("end_date", "End date");
     if let (Some(start), Some(end)) = (start, end) {
         if end < start {
-            error(
+            c.error(
                 "end_date",
                 format!("End date: {end} is before the start date {start}; a body cannot end before it starts"),
             );
@@ -295,52 +358,18 @@ pub async fn add_body(
     }
     let notes = field("notes");
     if notes.chars().count() > MAX_NOTE_CHARS {
-        error(
+        c.error(
             "notes",
             format!("Notes: at most {MAX_NOTE_CHARS} characters"),
         );
     }
-    let mut tx = db.begin().await?;
-    if let Some(code) = &code {
-        if crate::db::organisations::code_exists(&mut tx, code).await? {
-            error(
-                "code",
-                format!("Code: there is already a body with the code {code}"),
-            );
-        }
-    }
-    let (Some(code), Some(sector), true) = (code, sector, errors.is_empty()) else {
-        return Err(AppError::Form {
-            errors,
-            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        });
-    };
-    let org = crate::db::organisations::NewOrganisation {
-        code: code.clone(),
+    Some(crate::db::organisations::NewOrganisation {
+        code: code?,
         name: name.to_owned(),
-        sector,
+        sector: sector?,
         kind: kind.to_owned(),
         start_date: start,
         end_date: end,
         notes: Some(notes.to_owned()).filter(|n| !n.is_empty()),
-    };
-    crate::db::organisations::upsert(&mut tx, &org).await?;
-    audit::record(
-        &mut tx,
-        &AuditEntry::by(
-            user,
-            &client.addr,
-            AuditAction::OrganisationAdded,
-            "organisation",
-            &code,
-        )
-        .after(serde_json::json!({
-            "name": org.name, "sector": sector.code(), "kind": org.kind,
-            "start_date": start.map(|d| d.to_string()), "end_date": end.map(|d| d.to_string()),
-            "notes": org.notes,
-        })),
-    )
-    .await?;
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(code.to_string())
+    })
 }
