@@ -47,6 +47,18 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A refused form: every problem, with everything that was typed, so the form comes back
+    /// as it was.
+    pub fn refused_form(
+        errors: Vec<crate::domain::spend_line::FieldError>,
+        form: &std::collections::HashMap<String, String>,
+    ) -> Self {
+        AppError::Form {
+            errors,
+            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound(_) => 404,

@@ -1,7 +1,7 @@
 //! Corrections (issue 15): reversing a closure recorded in error, archiving a site entered
 //! in error.
 
-use super::{conflict, entry, own_site, refused};
+use super::{conflict, entry, own_site};
 use crate::access::{Office, WriteBody};
 use crate::db::audit::{self};
 use crate::db::estate::{self as store, Lifecycle};
@@ -21,7 +21,7 @@ pub(super) fn reason_of<'a>(
 ) -> Result<&'a str, AppError> {
     let text = form.get("reason").map(String::as_str).unwrap_or_default();
     crate::domain::input::reason(text, why).map_err(|message| {
-        refused(
+        AppError::refused_form(
             vec![FieldError {
                 field: "reason".into(),
                 message,

@@ -14,7 +14,6 @@ use crate::db::{savings as savings_store, Db, DbError};
 use crate::domain::estate::carbon::tonnes;
 use crate::domain::estate::site::{closure_saving, moved_load, pue_band, SiteInput};
 use crate::domain::estate::{CarbonFactors, SiteStatus};
-use crate::domain::spend_line::FieldError;
 use crate::domain::{FinancialYear, Money};
 use crate::error::AppError;
 use crate::model::audit::AuditAction;
@@ -303,13 +302,6 @@ pub(super) fn site_input(form: &HashMap<String, String>) -> SiteInput<'_> {
         cost_maintenance: f("cost_maintenance"),
         cost_staff: f("cost_staff"),
         opened: f("opened"),
-    }
-}
-
-pub(super) fn refused(errors: Vec<FieldError>, form: &HashMap<String, String>) -> AppError {
-    AppError::Form {
-        errors,
-        values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Adding and changing a site, and moving it along its lifecycle (plan, migrate, close, cancel).
 
-use super::{conflict, entry, org_id, own_site, refused, site_input};
+use super::{conflict, entry, org_id, own_site, site_input};
 use crate::access::WriteBody;
 use crate::db::audit::{self};
 use crate::db::estate::{self as store, Lifecycle};
@@ -32,7 +32,8 @@ pub async fn save_site(
     let code = write.code();
     let user = write.user();
     let client = write.client();
-    let site = parse_site(&site_input(form)).map_err(|errors| refused(errors, form))?;
+    let site =
+        parse_site(&site_input(form)).map_err(|errors| AppError::refused_form(errors, form))?;
     let mut tx = db.begin().await?;
     let (org, _) = org_id(&mut tx, code).await?;
     let saved = SiteSave {
@@ -45,7 +46,7 @@ pub async fn save_site(
     let id = save_site_in(&mut tx, user, client, &saved)
         .await
         .map_err(|e| match e {
-            AppError::Form { errors, .. } => refused(errors, form),
+            AppError::Form { errors, .. } => AppError::refused_form(errors, form),
             other => other,
         })?;
     tx.commit().await.map_err(DbError::from)?;
@@ -258,12 +259,12 @@ pub async fn site_action(
                 field: field.into(),
                 message,
             });
-            return Err(refused(errors, form));
+            return Err(AppError::refused_form(errors, form));
         }
         Some(Err(other @ LifecycleError::NotNow(..))) if errors.is_empty() => {
             return Err(AppError::Conflict(capitalise(&other.to_string())))
         }
-        _ => return Err(refused(errors, form)),
+        _ => return Err(AppError::refused_form(errors, form)),
     };
     next.status = status;
     if !store::set_lifecycle(&mut tx, id, row_version, &next, now(), user.id).await? {

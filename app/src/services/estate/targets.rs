@@ -1,6 +1,5 @@
 //! Consolidation target lines (programme office).
 
-use super::refused;
 use crate::access::Office;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::estate::{self as store};
@@ -100,7 +99,7 @@ pub async fn set_consolidation_target(
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
     let (user, client) = (office.user(), office.client());
-    let t = parse_target_form(form).map_err(|errors| refused(errors, form))?;
+    let t = parse_target_form(form).map_err(|errors| AppError::refused_form(errors, form))?;
     let year = t.year;
     let mut tx = db.begin().await?;
     let mut e = AuditEntry::by(

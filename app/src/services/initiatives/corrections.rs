@@ -186,8 +186,7 @@ fn refused_correction(
             message,
         });
     }
-    let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    AppError::Form { errors, values }
+    AppError::refused_form(errors, form)
 }
 
 /// The initiative as the correction leaves it, and its quality note: edited from the form,

@@ -165,10 +165,7 @@ pub(super) async fn check_form(
             }
         },
     };
-    let refused = |errors| {
-        let values = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        AppError::Form { errors, values }
-    };
+    let refused = |errors| AppError::refused_form(errors, form);
     let Some(f) = fields.filter(|_| c.is_clean()) else {
         return Err(refused(c.into_errors()));
     };

@@ -12,6 +12,7 @@
 //! - The national and sector summaries are for the board and the programme office; a body's
 //!   own savings and traces for those who may read that body.
 
+mod baseline_form;
 mod baselines;
 mod body;
 mod breakdown;
@@ -21,6 +22,7 @@ mod successions;
 mod summary;
 mod targets;
 
+pub use baseline_form::{parse_baseline_form, BaselineCommand};
 pub use baselines::{baseline_page, decide_baseline, explain_target, record_baseline};
 pub use body::{body, trace};
 pub use breakdown::{breakdown, Breakdown};

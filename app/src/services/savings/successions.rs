@@ -68,10 +68,7 @@ pub async fn record_succession(
         );
     }
     let (Some(p), Some(s), Some(date), true) = (predecessor, successor, date, c.is_clean()) else {
-        return Err(AppError::Form {
-            errors: c.into_errors(),
-            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        });
+        return Err(AppError::refused_form(c.into_errors(), form));
     };
     let (pc, sc) = (
         p.code
@@ -272,10 +269,7 @@ pub async fn add_body(
         }
     }
     let Some(org) = org.filter(|_| c.is_clean()) else {
-        return Err(AppError::Form {
-            errors: c.into_errors(),
-            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        });
+        return Err(AppError::refused_form(c.into_errors(), form));
     };
     crate::db::organisations::upsert(&mut tx, &org).await?;
     let code = org.code.clone();

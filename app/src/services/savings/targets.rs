@@ -140,10 +140,8 @@ pub async fn save_targets(
     let client = office.client();
     let mut conn = db.begin().await?;
     let current = store::trajectory(&mut conn).await?;
-    let command = parse_trajectory_form(form, &current).map_err(|errors| AppError::Form {
-        errors,
-        values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-    })?;
+    let command = parse_trajectory_form(form, &current)
+        .map_err(|errors| AppError::refused_form(errors, form))?;
     let TrajectoryCommand {
         profile,
         method,

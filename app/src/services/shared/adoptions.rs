@@ -150,10 +150,7 @@ pub async fn record_adoption(
         errors.push(FieldError { field: "service".into(), message: "Shared service: this body's adoption of it is in progress; move that one on, or abandon it, instead".into() });
     }
     let Some(class) = class.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Form {
-            errors,
-            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        });
+        return Err(AppError::refused_form(errors, form));
     };
     let new = NewAdoption {
         org: body.id,

@@ -261,10 +261,7 @@ pub async fn save_service(
         });
     }
     let Some(code) = code.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Form {
-            errors,
-            values: form.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        });
+        return Err(AppError::refused_form(errors, form));
     };
     let mut tx = db.begin().await?;
     store::upsert_service(
