@@ -148,6 +148,16 @@ impl Labels {
     }
 }
 
+/// One chart of a dashboard by its id (a CSV download), or not found.
+pub(super) fn chart_by_id(charts: &[ChartView], id: &str) -> Result<Chart, AppError> {
+    charts
+        .iter()
+        .map(|c| &c.chart)
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("The chart {id:?}")))
+}
+
 pub(super) fn view(chart: Chart, csv_base: &str, query: &str) -> ChartView {
     let svg = charts::svg(&chart);
     let csv_href = if query.is_empty() {

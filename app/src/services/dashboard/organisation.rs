@@ -1,6 +1,6 @@
 //! One body's dashboard and its charts.
 
-use super::{pounds, running, today, view, year_of, Labels, FIRST_YEAR};
+use super::{chart_by_id, pounds, running, today, view, year_of, Labels, FIRST_YEAR};
 use crate::access::ReadBody;
 use crate::db::Db;
 use crate::domain::{FinancialYear, Money};
@@ -250,12 +250,5 @@ pub async fn organisation_chart(
     q: &DashboardQuery,
     id: &str,
 ) -> Result<Chart, AppError> {
-    organisation(db, read, q)
-        .await?
-        .charts
-        .iter()
-        .map(|c| &c.chart)
-        .find(|c| c.id == id)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("The chart {id:?}")))
+    chart_by_id(&organisation(db, read, q).await?.charts, id)
 }

@@ -165,9 +165,8 @@ pub(super) async fn check_form(
             }
         },
     };
-    let refused = |errors| AppError::refused_form(errors, form);
     let Some(f) = fields.filter(|_| c.is_clean()) else {
-        return Err(refused(c.into_errors()));
+        return Err(AppError::refused_form(c.into_errors(), form));
     };
     let initiative = Initiative {
         id: 0,

@@ -1,6 +1,6 @@
 //! The programme dashboard and its charts (board and office; a few figures for everyone).
 
-use super::{today, year_of, Labels, FIRST_YEAR};
+use super::{chart_by_id, today, year_of, Labels, FIRST_YEAR};
 
 mod charts;
 mod tables;
@@ -273,14 +273,5 @@ pub async fn chart(
     q: &DashboardQuery,
     id: &str,
 ) -> Result<Chart, AppError> {
-    programme(db, all, q)
-        .await?
-        .charts
-        .iter()
-        .map(|c| &c.chart)
-        .find(|c| c.id == id)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("The chart {id:?}")))
+    chart_by_id(&programme(db, all, q).await?.charts, id)
 }
-
-// ---------------------------------------------------------------- one body
